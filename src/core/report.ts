@@ -53,6 +53,13 @@ export interface Finding {
   host?: string;
 }
 
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+}
+
 export interface TlsInfo {
   /** As Node names it: `TLSv1.3`, `TLSv1.2`, `TLSv1.1`, `TLSv1`. */
   version: string;
@@ -70,6 +77,8 @@ export interface TlsInfo {
   issuer: string;
   notBefore: string;
   notAfter: string;
+  /** The chain as the server presented it, leaf first. */
+  chain: CertificateSummary[];
 }
 
 export type DaneState =

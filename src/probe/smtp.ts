@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import type { FindingCode, TlsInfo } from '../core/report';
+import type { CertificateSummary, FindingCode, TlsInfo } from '../core/report';
 import { probeContext } from './tls-context';
 import { ehloKeywords, SmtpProtocolError, SmtpReplyParser, type SmtpReply } from './smtp-reply';
 
@@ -240,6 +240,7 @@ function describeTls(
   const hasCert = Boolean(leaf.raw);
   // DER certificates as presented, leaf first, for DANE.
   const chainDer: Buffer[] = [];
+  const chain: CertificateSummary[] = [];
   const seen = new Set<string>();
   // Node's types promise an issuer on every certificate; at run time the chain simply ends.
   let cert = leaf as tls.DetailedPeerCertificate | undefined;
@@ -247,6 +248,12 @@ function describeTls(
     if (seen.has(cert.fingerprint256)) break;
     seen.add(cert.fingerprint256);
     chainDer.push(cert.raw);
+    chain.push({
+      subject: formatName(cert.subject),
+      issuer: formatName(cert.issuer),
+      notBefore: isoDate(cert.valid_from),
+      notAfter: isoDate(cert.valid_to),
+    });
   }
   const authorizationError = secure.authorizationError as unknown as string | Error | null | undefined;
   const trustError =
@@ -265,6 +272,7 @@ function describeTls(
     issuer: hasCert ? formatName(leaf.issuer) : '',
     notBefore: hasCert ? isoDate(leaf.valid_from) : '',
     notAfter: hasCert ? isoDate(leaf.valid_to) : '',
+    chain,
   };
   return { info, chainDer };
 }

@@ -188,6 +188,12 @@ describe('SMTP STARTTLS', () => {
     expect(host.tls?.issuer).toContain('TLS Gate Test CA');
     expect(host.tls?.sans).toContain(mx.name);
     expect(Date.parse(host.tls?.notAfter ?? '')).toBeGreaterThan(Date.now());
+    // The presented chain: the leaf, then the CA that issued it.
+    expect(host.tls?.chain.map((cert) => cert.subject)).toEqual([
+      expect.stringContaining(`CN=${mx.name}`),
+      expect.stringContaining('CN=TLS Gate Test CA'),
+    ]);
+    expect(host.tls?.chain[0]?.issuer).toBe(host.tls?.chain[1]?.subject);
     // QUIT is sent as the probe finishes; give it a moment to arrive.
     for (let i = 0; i < 50 && !mx.server.transcripts.at(-1)?.includes('QUIT'); i++)
       await new Promise((resolve) => setTimeout(resolve, 20));
