@@ -1,0 +1,89 @@
+/**
+ * The organisation's policy, as the add-in and the decision see it. The server validates it with the zod
+ * schema in src/server/policy-schema.ts, which must stay in step with these types (it is checked with
+ * `satisfies`). Kept free of libraries: the add-in bundles this module.
+ */
+
+export type Action = 'allow' | 'warn' | 'block';
+export type Sensitivity = 'high' | 'medium' | 'low';
+
+/** Built-in detector types; `custom` findings come from the org's rules, `label` from a sensitivity label. */
+export const DETECTOR_TYPES = ['nl-bsn', 'iban', 'payment-card', 'us-ssn', 'health', 'nl-passport'] as const;
+export type DetectorType = (typeof DETECTOR_TYPES)[number];
+export type FindingType = DetectorType | 'custom' | 'label';
+
+export interface KeywordRule {
+  id: string;
+  name: string;
+  kind: 'keywords';
+  /** Matched case-insensitively on word boundaries. */
+  keywords: string[];
+  sensitivity: Sensitivity;
+}
+
+export interface RegexRule {
+  id: string;
+  name: string;
+  kind: 'regex';
+  /** RE2 syntax (linear time): no backreferences or lookaround. */
+  pattern: string;
+  caseInsensitive: boolean;
+  sensitivity: Sensitivity;
+}
+
+export type CustomRule = KeywordRule | RegexRule;
+
+export interface LabelMapping {
+  /** The Microsoft Purview sensitivity label GUID, as Outlook reports it. */
+  labelId: string;
+  name: string;
+  sensitivity: Sensitivity;
+}
+
+export interface DetectionPolicy {
+  /** Built-in detectors the organisation has switched off. */
+  disabledDetectors: DetectorType[];
+  customRules: CustomRule[];
+  labels: LabelMapping[];
+}
+
+export interface OrgPolicy {
+  /** Domains the org's own TLS-required connectors cover; they count as `enforced` (enforcement `policy`). */
+  forcedTlsDomains: string[];
+  /** The organisation's own domains; mail to them never leaves its systems. */
+  internalDomains: string[];
+  /** Partners the organisation has decided to trust regardless of their TLS. */
+  trustedDomains: string[];
+  /** What happens when sensitive content goes to a domain without enforced TLS, per sensitivity. */
+  actions: Record<Sensitivity, Action>;
+  /** How an `unknown` domain is treated when the content is sensitive. */
+  unknownAs: Action;
+  /** What happens when the TLS statuses could not be had (backend unreachable, out of time). */
+  onBackendError: Action;
+  /** Whether the secure portal is offered as the way out. */
+  portal: boolean;
+  detection: DetectionPolicy;
+}
+
+export const DEFAULT_POLICY: OrgPolicy = {
+  forcedTlsDomains: [],
+  internalDomains: [],
+  trustedDomains: [],
+  actions: { high: 'block', medium: 'warn', low: 'allow' },
+  unknownAs: 'warn',
+  onBackendError: 'warn',
+  portal: false,
+  detection: { disabledDetectors: [], customRules: [], labels: [] },
+};
+
+const ACTION_RANK: Record<Action, number> = { allow: 0, warn: 1, block: 2 };
+
+/** The stricter of two actions. */
+export function stricter(a: Action, b: Action): Action {
+  return ACTION_RANK[a] >= ACTION_RANK[b] ? a : b;
+}
+
+/** True when `domain` is `listed` or a subdomain of it. Both are lowercase A-labels. */
+export function domainIsCovered(domain: string, listed: readonly string[]): boolean {
+  return listed.some((entry) => domain === entry || domain.endsWith(`.${entry}`));
+}
