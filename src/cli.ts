@@ -3,6 +3,7 @@ import type { DomainReport, Finding, MxReport } from './core/report';
 import { STATUS_LABELS, type DomainStatus } from './core/status';
 import { checkDomains, DEFAULT_TIMEOUT_MS, type CheckOptions } from './probe/check';
 import { parseDnsServer } from './probe/dns';
+import { runScan, SCAN_USAGE } from './scan';
 
 /** The `tlsgate` command. Exit 0: all checked; 2: usage error or an invalid input; 1: unexpected failure. */
 
@@ -24,7 +25,8 @@ Options:
   --allow-private-networks   also contact loopback and private addresses (off: SSRF guard)
   --timeout-ms N             budget for each domain, 100..120000 ms (default ${DEFAULT_TIMEOUT_MS})
   -h, --help                 show this help
-`;
+
+${SCAN_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -162,6 +164,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     if (command === 'check') return await runCheck(rest, io);
+    if (command === 'scan') return await runScan(rest, io);
     throw new UsageError(`Unknown command "${command}".`);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -87,3 +87,16 @@ export function stricter(a: Action, b: Action): Action {
 export function domainIsCovered(domain: string, listed: readonly string[]): boolean {
   return listed.some((entry) => domain === entry || domain.endsWith(`.${entry}`));
 }
+
+/**
+ * Whether a TLS-required connector entry covers `domain`, with Exchange's semantics: `contoso.com` covers
+ * exactly that domain, `*.contoso.com` covers its subdomains. Claiming `enforced` too widely is the
+ * dangerous mistake, so nothing else matches.
+ */
+export function forcedTlsCovers(domain: string, entries: readonly string[]): boolean {
+  return entries.some((entry) =>
+    entry.startsWith('*.')
+      ? domain.endsWith(entry.slice(1)) && domain.length > entry.length - 1
+      : domain === entry,
+  );
+}

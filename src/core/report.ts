@@ -41,7 +41,8 @@ export type FindingCode =
   | 'DANE_UNUSABLE'
   | 'DANE_PARTIAL'
   | 'DANE_MX_INSECURE'
-  | 'TLSRPT_PRESENT';
+  | 'TLSRPT_PRESENT'
+  | 'POLICY_FORCED_TLS';
 
 export type FindingSeverity = 'info' | 'warning' | 'error';
 

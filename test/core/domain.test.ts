@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { normalizeDomainInput } from '../../src/core/domain';
 
 function domainOf(input: string): string {
@@ -86,5 +87,27 @@ describe('normalizeDomainInput', () => {
       expect(result.message).not.toContain('\u0000');
       expect(result.message.length).toBeLessThan(160);
     }
+  });
+});
+
+describe('the plain-ASCII fast path', () => {
+  it('refuses "--" in positions 3-4 of a label, as UTS-46 CheckHyphens does', () => {
+    expect(codeOf('ab--cd.org')).toBe('DOMAIN_BAD_CHARACTERS');
+    expect(domainOf('a--bc.org')).toBe('a--bc.org');
+  });
+
+  it('agrees with full UTS-46 processing on every ASCII name', () => {
+    const label = fc.stringMatching(/^[A-Za-z0-9-]{1,12}$/);
+    fc.assert(
+      fc.property(fc.array(label, { minLength: 2, maxLength: 4 }), (labels) => {
+        const name = labels.join('.');
+        const fast = normalizeDomainInput(name);
+        // Force the full path: a U-label that maps to nothing changes the route but not the result.
+        const full = normalizeDomainInput(`${name}\u00ad`);
+        expect(fast.ok).toBe(full.ok);
+        if (fast.ok && full.ok) expect(fast.domain).toBe(full.domain);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

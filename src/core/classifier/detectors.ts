@@ -1,0 +1,526 @@
+/**
+ * The built-in detectors. Input is normalised text (see normalize.ts). Each candidate must pass its
+ * checksum or structure; context decides the confidence, and a look-alike label right before a number
+ * (order, invoice, phone, tracking, KvK...) rules it out. Every pass is linear in the text.
+ */
+import type { DetectorType } from '../policy';
+import type { Confidence } from './confidence';
+import { bsnElfproef, ibanLength, isValidCard, isValidIban, ssnPartsValid } from './checksums';
+import { KeywordIndex, type KeywordCategory } from './keywords';
+import { maskBsn, maskCard, maskIban, maskIcd, maskPassport, maskSsn } from './mask';
+
+export interface DetectedFinding {
+  type: DetectorType;
+  confidence: Confidence;
+  start: number;
+  end: number;
+  masked: string;
+}
+
+interface Candidate extends DetectedFinding {
+  /** Distance to the keyword that supports it (Infinity without one); the nearer wins a tie. */
+  evidence: number;
+}
+
+/** Keywords count within this many characters, as in Microsoft Purview. */
+export const CONTEXT_WINDOW = 300;
+/** A look-alike label this close before a number names it ("Ordernummer: 123456782"). */
+const LABEL_WINDOW = 40;
+/** Gift, transit and loyalty card words this close rule out a card number. */
+const NOT_CARD_WINDOW = 80;
+/** An expiry date (MM/YY) this close makes a card number high confidence. */
+const EXPIRY_WINDOW = 100;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isLetter(c: number): boolean {
+  return (
+    (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)
+  );
+}
+
+function isAlnum(c: number): boolean {
+  return isDigit(c) || isLetter(c);
+}
+
+/** Separators that may join the digit groups of one number. */
+function joinSeparator(c: number): string {
+  return c === 32 ? ' ' : c === 46 ? '.' : c === 45 ? '-' : '';
+}
+
+/**
+ * Whether [start, end) stands alone as a number: not glued to letters, not part of a date, time, amount,
+ * URL, phone number (+31...) or longer code.
+ */
+function standsAlone(text: string, start: number, end: number): boolean {
+  const b1 = text.charCodeAt(start - 1);
+  const b2 = text.charCodeAt(start - 2);
+  if (isAlnum(b1)) return false;
+  // + phone, @ address, = & _ / # URLs and identifiers
+  if (b1 === 43 || b1 === 64 || b1 === 61 || b1 === 38 || b1 === 95 || b1 === 47 || b1 === 35) return false;
+  // "A-123", "1.123", "1,123": part of a longer token
+  if ((b1 === 45 || b1 === 46 || b1 === 44) && isAlnum(b2)) return false;
+  if (b1 === 58 && isDigit(b2)) return false;
+  // Currency just before: an amount.
+  for (let k = start - 1; k >= Math.max(0, start - 3); k--) {
+    const c = text.charCodeAt(k);
+    if (c === 0x20ac || c === 36 || c === 0xa3) return false;
+    if (c !== 32) break;
+  }
+  const a1 = text.charCodeAt(end);
+  const a2 = text.charCodeAt(end + 1);
+  if (isLetter(a1)) return false;
+  if ((a1 === 64 || a1 === 95 || a1 === 47 || a1 === 37) && (isAlnum(a2) || a1 === 37)) return false;
+  if ((a1 === 46 || a1 === 45 || a1 === 44 || a1 === 58) && isAlnum(a2)) return false;
+  return true;
+}
+
+/** Spans already claimed by IBANs, sorted; numbers inside them are not looked at again. */
+function overlaps(spans: readonly number[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = spans.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((spans[2 * mid + 1] ?? 0) <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < spans.length / 2 && (spans[2 * lo] ?? 0) < end;
+}
+
+const IBAN_START = /[A-Za-z]{2}[0-9]{2}/g;
+
+function detectIbans(text: string, out: Candidate[], spans: number[]): void {
+  IBAN_START.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = IBAN_START.exec(text)) !== null) {
+    const start = m.index;
+    if (isAlnum(text.charCodeAt(start - 1))) {
+      IBAN_START.lastIndex = start + 1;
+      continue;
+    }
+    const length = ibanLength(m[0].slice(0, 2).toUpperCase());
+    if (length === undefined) {
+      IBAN_START.lastIndex = start + 1;
+      continue;
+    }
+    // Letters and digits, with single spaces anywhere between them ("NL91 ABNA 0417 1643 00").
+    let compact = m[0].toUpperCase();
+    let p = start + 4;
+    while (compact.length < length && p < text.length) {
+      const c = text.charCodeAt(p);
+      if (isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+        compact += text.charAt(p).toUpperCase();
+        p++;
+      } else if (c === 32 && text.charCodeAt(p - 1) !== 32 && isAlnum(text.charCodeAt(p + 1))) p++;
+      else break;
+    }
+    if (compact.length === length && !isAlnum(text.charCodeAt(p)) && isValidIban(compact)) {
+      out.push({ type: 'iban', confidence: 85, start, end: p, masked: maskIban(compact), evidence: 0 });
+      spans.push(start, p);
+      IBAN_START.lastIndex = p;
+    } else IBAN_START.lastIndex = start + 1;
+  }
+}
+
+const BSN_SHAPES = new Set(['3-3-3', '4-2-3', '3-2-4', '2-2-2-3']);
+
+/** 4-4-4-4 and longer runs of fours (the last group may be shorter), Amex 4-6-5, Diners 4-6-4. */
+function cardShape(groups: readonly number[]): boolean {
+  if (groups.length === 3) return groups[0] === 4 && groups[1] === 6 && (groups[2] === 5 || groups[2] === 4);
+  if (groups.length < 4) return false;
+  for (let k = 0; k < groups.length - 1; k++) if (groups[k] !== 4) return false;
+  const last = groups[groups.length - 1] ?? 0;
+  return last >= 1 && last <= 4;
+}
+
+const EXPIRY = /(?:^|[^0-9/.-])((?:0[1-9]|1[0-2]) ?\/ ?(?:20)?[0-9]{2})(?![0-9/.-])/g;
+
+class NumberDetector {
+  private expiries: number[] | null = null;
+
+  constructor(
+    private readonly text: string,
+    private readonly keywords: KeywordIndex,
+    private readonly enabled: (type: DetectorType) => boolean,
+    private readonly out: Candidate[],
+  ) {}
+
+  private vetoed(start: number): boolean {
+    return this.keywords.labelBefore(start, LABEL_WINDOW) === 'lookalike';
+  }
+
+  private near(category: KeywordCategory, start: number, end: number): number {
+    return this.keywords.distance(category, start, end, CONTEXT_WINDOW);
+  }
+
+  private expiryNear(start: number, end: number): boolean {
+    if (this.expiries === null) {
+      const found: number[] = [];
+      EXPIRY.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = EXPIRY.exec(this.text)) !== null) found.push(m.index + m[0].length - (m[1] ?? '').length);
+      this.expiries = found;
+    }
+    const at = this.expiries;
+    // First expiry at or after start - window; then look at the few around the candidate.
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((at[mid] ?? 0) < start - EXPIRY_WINDOW) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < at.length; k++) {
+      const position = at[k] ?? 0;
+      if (position > end + EXPIRY_WINDOW) break;
+      if (position < start || position >= end) return true;
+    }
+    return false;
+  }
+
+  evaluate(start: number, end: number, groups: readonly number[], sep: string): void {
+    const shape = groups.join('-');
+    const text = this.text;
+    let digits = '';
+    if (sep === '') digits = text.slice(start, end);
+    else for (let k = start; k < end; k++) if (isDigit(text.charCodeAt(k))) digits += text.charAt(k);
+    const length = digits.length;
+
+    if (
+      this.enabled('nl-bsn') &&
+      this.keywords.has('bsn') &&
+      (sep === '' ? length === 9 || length === 8 : BSN_SHAPES.has(shape))
+    ) {
+      const nine = length === 8 ? `0${digits}` : digits;
+      if (bsnElfproef(nine)) {
+        const distance = this.near('bsn', start, end);
+        if (distance !== Infinity && !this.vetoed(start))
+          this.out.push({
+            type: 'nl-bsn',
+            confidence: 85,
+            start,
+            end,
+            masked: maskBsn(nine),
+            evidence: distance,
+          });
+      }
+    }
+
+    if (this.enabled('us-ssn') && length === 9) {
+      const formatted = sep !== '' && shape === '3-2-4';
+      if (
+        (formatted || sep === '') &&
+        ssnPartsValid(digits.slice(0, 3), digits.slice(3, 5), digits.slice(5))
+      ) {
+        const distance = this.keywords.has('ssn') ? this.near('ssn', start, end) : Infinity;
+        // Formatted with a keyword: high. Dash-formatted alone, or unformatted with a keyword: low.
+        const confidence: Confidence | null =
+          distance !== Infinity ? (formatted ? 85 : 65) : formatted && sep === '-' ? 65 : null;
+        if (confidence !== null && !this.vetoed(start))
+          this.out.push({
+            type: 'us-ssn',
+            confidence,
+            start,
+            end,
+            masked: maskSsn(digits),
+            evidence: distance,
+          });
+      }
+    }
+
+    if (
+      this.enabled('payment-card') &&
+      length >= 13 &&
+      (sep === '' || ((sep === ' ' || sep === '-') && cardShape(groups))) &&
+      isValidCard(digits) &&
+      !this.vetoed(start) &&
+      this.keywords.distance('notcard', start, end, NOT_CARD_WINDOW) === Infinity
+    ) {
+      const distance = this.near('card', start, end);
+      const high = distance !== Infinity || this.expiryNear(start, end);
+      this.out.push({
+        type: 'payment-card',
+        confidence: high ? 85 : 75,
+        start,
+        end,
+        masked: maskCard(digits),
+        evidence: distance,
+      });
+    }
+  }
+
+  /**
+   * Candidates are every digit run standing alone, and runs of groups joined by one separator (space, dot
+   * or dash, the same throughout): "1234.56.782", "4111 1111 1111 1111", "123-45-6789". Dot and dash runs
+   * must be whole (a date or phone number is not cut into a BSN); a run of at most 5 groups and 19 digits
+   * keeps the work per group constant, however many separators the text holds.
+   */
+  run(ibanSpans: readonly number[]): void {
+    const text = this.text;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      if (!isDigit(text.charCodeAt(i))) continue;
+      const s = i;
+      while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+      starts.push(s);
+      ends.push(i);
+    }
+    const count = starts.length;
+    const joins: string[] = new Array<string>(count);
+    for (let g = 0; g < count; g++) {
+      const e = ends[g] ?? 0;
+      joins[g] = g + 1 < count && (starts[g + 1] ?? 0) === e + 1 ? joinSeparator(text.charCodeAt(e)) : '';
+    }
+    for (let g = 0; g < count; g++) {
+      const s = starts[g] ?? 0;
+      const e = ends[g] ?? 0;
+      const len = e - s;
+      const before = g > 0 ? (joins[g - 1] ?? '') : '';
+      const after = joins[g] ?? '';
+      if (
+        len >= 8 &&
+        len <= 19 &&
+        before !== '.' &&
+        before !== '-' &&
+        after !== '.' &&
+        after !== '-' &&
+        standsAlone(text, s, e) &&
+        !overlaps(ibanSpans, s, e)
+      )
+        this.evaluate(s, e, [len], '');
+      if (after === '' || len < 2 || len > 4 || (after !== ' ' && before === after)) continue;
+      const groups = [len];
+      let total = len;
+      for (let h = g + 1; h < count && groups.length < 5; h++) {
+        const glen = (ends[h] ?? 0) - (starts[h] ?? 0);
+        total += glen;
+        if (total > 19 || glen > 6) break;
+        groups.push(glen);
+        const whole = joins[h] !== after;
+        if (total >= 9 && (after === ' ' || whole)) {
+          const end = ends[h] ?? 0;
+          if (standsAlone(text, s, end) && !overlaps(ibanSpans, s, end)) this.evaluate(s, end, groups, after);
+        }
+        if (joins[h] !== after || glen < 2) break;
+      }
+    }
+  }
+}
+
+const PASSPORT = /[A-NP-Z]{2}[A-NP-Z0-9]{6}[0-9]/g;
+
+function detectPassports(text: string, keywords: KeywordIndex, out: Candidate[]): void {
+  PASSPORT.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = PASSPORT.exec(text)) !== null) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (isAlnum(text.charCodeAt(start - 1)) || isAlnum(text.charCodeAt(end))) {
+      PASSPORT.lastIndex = start + 1;
+      continue;
+    }
+    // A word with a digit on the end ("SUMMERSALE1") is not a document number: the serial holds a digit.
+    if (!/[0-9]/.test(m[0].slice(2, 8))) continue;
+    const distance = keywords.distance('passport', start, end, CONTEXT_WINDOW);
+    if (distance === Infinity || keywords.labelBefore(start, LABEL_WINDOW) === 'lookalike') continue;
+    out.push({
+      type: 'nl-passport',
+      confidence: 85,
+      start,
+      end,
+      masked: maskPassport(m[0]),
+      evidence: distance,
+    });
+  }
+}
+
+const ICD10 = /[A-Z][0-9]{2}(?:\.[0-9A-Z]{1,4})?/g;
+/** Words that, right before a code, make it a road, room, seat, vitamin, version... rather than a diagnosis. */
+const ICD_BEFORE = new Set([
+  'de',
+  'het',
+  'the',
+  'via',
+  'snelweg',
+  'rijksweg',
+  'afrit',
+  'highway',
+  'motorway',
+  'route',
+  'weg',
+  'room',
+  'kamer',
+  'lokaal',
+  'zaal',
+  'gate',
+  'seat',
+  'stoel',
+  'rij',
+  'row',
+  'vak',
+  'tafel',
+  'table',
+  'bus',
+  'lijn',
+  'line',
+  'flight',
+  'vlucht',
+  'formulier',
+  'form',
+  'model',
+  'type',
+  'versie',
+  'version',
+  'artikel',
+  'article',
+  'sectie',
+  'section',
+  'hoofdstuk',
+  'chapter',
+  'pagina',
+  'page',
+  'bijlage',
+  'appendix',
+  'vitamine',
+  'vitamin',
+  'formaat',
+  'format',
+  'size',
+  'maat',
+  'kenteken',
+  'klasse',
+  'class',
+  'level',
+  'niveau',
+  'blok',
+  'block',
+  'unit',
+  'toren',
+  'tower',
+  'gebouw',
+  'building',
+  'verdieping',
+  'floor',
+  'parkeerplaats',
+  'parking',
+  'locatie',
+  'location',
+  'stand',
+  'hal',
+  'hall',
+  'cel',
+  'cell',
+  'kolom',
+  'column',
+  'veld',
+  'field',
+  'spoor',
+  'track',
+  'perron',
+  'platform',
+  'op',
+  'naar',
+  'over',
+  'on',
+  'to',
+  'take',
+]);
+const ICD_AFTER = new Set([
+  'richting',
+  'direction',
+  'afrit',
+  'exit',
+  'km',
+  'north',
+  'south',
+  'noord',
+  'zuid',
+  'oost',
+  'west',
+  'northbound',
+  'southbound',
+  'ter',
+  'bij',
+]);
+
+function wordBefore(text: string, position: number): string {
+  let p = position - 1;
+  while (p >= 0 && position - p <= 3 && text.charCodeAt(p) === 32) p--;
+  const end = p + 1;
+  while (p >= 0 && end - p <= 20 && isLetter(text.charCodeAt(p))) p--;
+  return text.slice(p + 1, end).toLowerCase();
+}
+
+function wordAfter(text: string, position: number): string {
+  let p = position;
+  while (p < text.length && p - position < 3 && text.charCodeAt(p) === 32) p++;
+  const start = p;
+  while (p < text.length && p - start < 20 && isLetter(text.charCodeAt(p))) p++;
+  return text.slice(start, p).toLowerCase();
+}
+
+function detectIcd10(text: string, keywords: KeywordIndex, out: Candidate[]): void {
+  ICD10.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = ICD10.exec(text)) !== null) {
+    const start = m.index;
+    const end = start + m[0].length;
+    const b1 = text.charCodeAt(start - 1);
+    const a1 = text.charCodeAt(end);
+    if (isAlnum(b1) || isAlnum(a1)) {
+      ICD10.lastIndex = start + 1;
+      continue;
+    }
+    if ((b1 === 45 || b1 === 46 || b1 === 47) && isAlnum(text.charCodeAt(start - 2))) continue;
+    if ((a1 === 45 || a1 === 46 || a1 === 47) && isAlnum(text.charCodeAt(end + 1))) continue;
+    if (ICD_BEFORE.has(wordBefore(text, start)) || ICD_AFTER.has(wordAfter(text, end))) continue;
+    const distance = keywords.distance('medical', start, end, CONTEXT_WINDOW);
+    if (distance === Infinity) continue;
+    out.push({ type: 'health', confidence: 85, start, end, masked: maskIcd(m[0]), evidence: distance });
+  }
+}
+
+/** Where two candidates claim the same characters, the more confident (then better supported) one stays. */
+function resolveOverlaps(candidates: Candidate[], textLength: number): DetectedFinding[] {
+  const ranked = candidates
+    .map((c, index) => ({ c, index }))
+    .sort(
+      (x, y) =>
+        y.c.confidence - x.c.confidence ||
+        x.c.evidence - y.c.evidence ||
+        y.c.end - y.c.start - (x.c.end - x.c.start) ||
+        x.index - y.index,
+    );
+  const kept: Candidate[] = [];
+  // Candidates are short (at most ~50 characters), so marking the characters they take keeps this linear
+  // when a hostile text yields many of them.
+  const taken = ranked.length > 32 ? new Uint8Array(textLength) : null;
+  for (const { c } of ranked) {
+    if (taken) {
+      let free = true;
+      for (let k = c.start; k < c.end && free; k++) free = taken[k] === 0;
+      if (!free) continue;
+      taken.fill(1, c.start, c.end);
+    } else if (kept.some((k) => c.start < k.end && k.start < c.end)) continue;
+    kept.push(c);
+  }
+  return kept
+    .sort((a, b) => a.start - b.start || a.end - b.end)
+    .map(({ type, confidence, start, end, masked }) => ({ type, confidence, start, end, masked }));
+}
+
+/** Runs the enabled built-in detectors over normalised text. Findings are in text order. */
+export function detectBuiltIn(text: string, enabled: (type: DetectorType) => boolean): DetectedFinding[] {
+  const keywords = new KeywordIndex(text);
+  const candidates: Candidate[] = [];
+  const ibanSpans: number[] = [];
+  if (enabled('iban')) detectIbans(text, candidates, ibanSpans);
+  if (enabled('nl-bsn') || enabled('us-ssn') || enabled('payment-card'))
+    new NumberDetector(text, keywords, enabled, candidates).run(ibanSpans);
+  if (enabled('nl-passport') && keywords.has('passport')) detectPassports(text, keywords, candidates);
+  if (enabled('health') && keywords.has('medical')) detectIcd10(text, keywords, candidates);
+  return resolveOverlaps(candidates, text.length);
+}

@@ -1,0 +1,249 @@
+/**
+ * Text normalisation before detection, so formatting cannot hide data: HTML to text, NFKC (full-width digits
+ * become ASCII), no-break and other spaces to a plain space, Unicode dashes to "-", and invisible characters
+ * (zero-width, soft hyphen, bidi controls) removed. Finding offsets refer to the normalised text.
+ */
+
+// Zero-width and formatting characters that render as nothing: ZWSP/ZWNJ/ZWJ, LRM/RLM, bidi embeddings and
+// isolates, word joiner and invisible operators, BOM, soft hyphen, CGJ, Arabic letter mark, Mongolian vowel
+// separator, variation selectors.
+const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class -- the combining marks in it are what must go
+  /[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff]/g;
+const SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
+const DASHES = /[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g;
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** Normalises plain text. ASCII input is returned as is (the common case costs one scan). */
+export function normalizeText(text: string): string {
+  if (!NON_ASCII.test(text)) return text;
+  let out = text.replace(INVISIBLE, '');
+  // String.prototype.normalize is ES2015, but some embedded engines ship without ICU data.
+  if (typeof out.normalize === 'function') {
+    try {
+      out = out.normalize('NFKC');
+    } catch {
+      // keep the un-normalised text: detection still works on ASCII digits and letters
+    }
+  }
+  return out.replace(SPACES, ' ').replace(DASHES, '-');
+}
+
+const BLOCK_TAGS = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'br',
+  'caption',
+  'center',
+  'dd',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'legend',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'tbody',
+  'tfoot',
+  'thead',
+  'tr',
+  'ul',
+]);
+const CELL_TAGS = new Set(['td', 'th']);
+/** Elements whose content is never shown. */
+const RAW_TAGS = new Set(['script', 'style', 'template', 'title', 'noscript']);
+
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  shy: '\u00ad',
+  zwnj: '\u200c',
+  zwj: '\u200d',
+  lrm: '\u200e',
+  rlm: '\u200f',
+  ensp: '\u2002',
+  emsp: '\u2003',
+  thinsp: '\u2009',
+  ndash: '\u2013',
+  mdash: '\u2014',
+  hyphen: '\u2010',
+  minus: '\u2212',
+  lsquo: '\u2018',
+  rsquo: '\u2019',
+  ldquo: '\u201c',
+  rdquo: '\u201d',
+  hellip: '\u2026',
+  bull: '\u2022',
+  middot: '\u00b7',
+  euro: '\u20ac',
+  pound: '\u00a3',
+  dollar: '$',
+  copy: '\u00a9',
+  reg: '\u00ae',
+  trade: '\u2122',
+  times: '\u00d7',
+  laquo: '\u00ab',
+  raquo: '\u00bb',
+  sol: '/',
+  colon: ':',
+  period: '.',
+  comma: ',',
+  num: '#',
+  commat: '@',
+  aacute: '\u00e1',
+  agrave: '\u00e0',
+  acirc: '\u00e2',
+  auml: '\u00e4',
+  eacute: '\u00e9',
+  egrave: '\u00e8',
+  ecirc: '\u00ea',
+  euml: '\u00eb',
+  iacute: '\u00ed',
+  iuml: '\u00ef',
+  oacute: '\u00f3',
+  ouml: '\u00f6',
+  ocirc: '\u00f4',
+  uacute: '\u00fa',
+  uuml: '\u00fc',
+  ccedil: '\u00e7',
+  ntilde: '\u00f1',
+  szlig: '\u00df',
+  Eacute: '\u00c9',
+  Euml: '\u00cb',
+  Ouml: '\u00d6',
+  Uuml: '\u00dc',
+  Auml: '\u00c4',
+  Iuml: '\u00cf',
+};
+
+const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));?/g;
+
+function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(
+    ENTITY,
+    (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+      if (name !== undefined) return NAMED_ENTITIES[name] ?? whole;
+      const code = dec !== undefined ? Number(dec) : parseInt(hex ?? '', 16);
+      if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
+      return String.fromCodePoint(code);
+    },
+  );
+}
+
+const TAG_NAME = /^\/?([A-Za-z][A-Za-z0-9:-]*)/;
+const rawEndCache = new Map<string, RegExp>();
+
+function rawEnd(name: string): RegExp {
+  let re = rawEndCache.get(name);
+  if (!re) {
+    re = new RegExp(`</${name}[\\s/>]`, 'gi');
+    rawEndCache.set(name, re);
+  }
+  return re;
+}
+
+/**
+ * HTML to the text a reader sees, in one linear pass: tags dropped (inline ones without a space, so
+ * `<b>4111</b>1111` stays one number), block elements become line breaks and table cells tabs, script and
+ * style content and comments vanish, white space collapses as a browser does, entities are decoded.
+ */
+export function htmlToText(html: string): string {
+  const out: string[] = [];
+  const n = html.length;
+  let i = 0;
+  let textStart = 0;
+  // Once a quote character has no closing partner further on, no later tag can have one either.
+  let noMoreDouble = false;
+  let noMoreSingle = false;
+
+  const flushText = (end: number): void => {
+    if (end > textStart) out.push(decodeEntities(html.slice(textStart, end).replace(/[ \t\n\r\f]+/g, ' ')));
+  };
+
+  while (i < n) {
+    const lt = html.indexOf('<', i);
+    if (lt < 0) break;
+    const next = html.charCodeAt(lt + 1);
+    const isLetter = (next >= 65 && next <= 90) || (next >= 97 && next <= 122);
+    if (!(isLetter || next === 47 /* / */ || next === 33 /* ! */ || next === 63) /* ? */) {
+      i = lt + 1;
+      continue;
+    }
+    flushText(lt);
+    if (html.startsWith('<!--', lt)) {
+      const close = html.indexOf('-->', lt + 4);
+      i = close < 0 ? n : close + 3;
+      textStart = i;
+      continue;
+    }
+    // Find the tag's end, skipping quoted attribute values.
+    let j = lt + 1;
+    let end = -1;
+    while (j < n) {
+      const c = html.charCodeAt(j);
+      if (c === 62 /* > */) {
+        end = j;
+        break;
+      }
+      if ((c === 34 && !noMoreDouble) || (c === 39 && !noMoreSingle)) {
+        const close = html.indexOf(c === 34 ? '"' : "'", j + 1);
+        if (close < 0) {
+          if (c === 34) noMoreDouble = true;
+          else noMoreSingle = true;
+          j++;
+          continue;
+        }
+        j = close + 1;
+        continue;
+      }
+      j++;
+    }
+    if (end < 0) {
+      // An unterminated tag runs to the end of the input, as in a browser.
+      textStart = n;
+      break;
+    }
+    const match = TAG_NAME.exec(html.slice(lt + 1, Math.min(end, lt + 40)));
+    const name = match?.[1]?.toLowerCase() ?? '';
+    const closing = html.charCodeAt(lt + 1) === 47;
+    i = end + 1;
+    if (!closing && RAW_TAGS.has(name) && html.charCodeAt(end - 1) !== 47) {
+      const re = rawEnd(name);
+      re.lastIndex = i;
+      const found = re.exec(html);
+      if (found) {
+        const close = html.indexOf('>', found.index);
+        i = close < 0 ? n : close + 1;
+      } else i = n;
+    } else if (BLOCK_TAGS.has(name)) out.push('\n');
+    else if (CELL_TAGS.has(name) && !closing) out.push('\t');
+    textStart = i;
+  }
+  flushText(n);
+  return out.join('');
+}

@@ -1,0 +1,247 @@
+import { existsSync } from 'node:fs';
+import fastifyCors from '@fastify/cors';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { createAuthenticator, type Identity } from './auth';
+import type { Config } from './config';
+import { ApiError, errorBody, type ErrorCode } from './errors';
+import { createLookupService, probeWith, type LookupService, type ProbeFn } from './lookup';
+import { createPolicyService, type PolicyService } from './policy-service';
+import { domainRoutes } from './routes/domains';
+import { healthRoutes } from './routes/health';
+import { policyRoutes } from './routes/policy';
+import { securityHeaders } from './security-headers';
+import { withReportCache } from './store/report-cache';
+import { openSqliteStore } from './store/sqlite';
+import type { Store } from './store/store';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity: Identity | null;
+  }
+}
+
+export interface AppDeps {
+  store?: Store;
+  /** The domain probe; defaults to the real one configured from `config`. */
+  probe?: ProbeFn;
+  /** Extra trust anchors for the probe (tests); production uses NODE_EXTRA_CA_CERTS. */
+  extraCa?: readonly string[];
+  /** Where logs go (tests read them); default stdout. */
+  logStream?: { write(line: string): unknown };
+  /** Options passed to Fastify itself (https). */
+  fastify?: Partial<FastifyServerOptions> & { https?: { cert: string | Buffer; key: string | Buffer } };
+}
+
+export interface Services {
+  store: Store;
+  lookup: LookupService;
+  policy: PolicyService;
+  config: Config;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+/** Request bodies larger than this are refused (the policy route allows more). */
+export const API_BODY_LIMIT = 64 * 1024;
+export const POLICY_BODY_LIMIT = 1024 * 1024;
+
+const OFFICE_FRAME_ANCESTORS = [
+  "'self'",
+  'https://*.office.com',
+  'https://*.office365.com',
+  'https://*.outlook.com',
+  'https://outlook.live.com',
+  'https://*.cloud.microsoft',
+  'https://*.microsoft.com',
+];
+
+/** Logs carry no message content and no full recipient addresses: local parts are masked. */
+export function maskAddresses(text: string): string {
+  return text.replace(/[^/?&=@\s]+(@|%40)/gi, '***$1');
+}
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const store = withReportCache(deps.store ?? openSqliteStore(config.db));
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
+      serializers: {
+        req: (request: { method: string; url: string; ip?: string }) => ({
+          method: request.method,
+          url: maskAddresses(request.url),
+        }),
+      },
+    },
+    bodyLimit: API_BODY_LIMIT,
+    ...deps.fastify,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // The API speaks JSON only; anything else is refused with 415 rather than half-parsed.
+  app.removeContentTypeParser('text/plain');
+
+  const policy = createPolicyService(store);
+  const lookup = createLookupService({
+    store,
+    probe:
+      deps.probe ??
+      probeWith({
+        ...(config.dnsServers ? { dnsServers: config.dnsServers } : {}),
+        allowPrivateNetworks: config.allowPrivateNetworks,
+        ...(deps.extraCa ? { extraCa: deps.extraCa } : {}),
+      }),
+    forcedTlsDomains: async () => (await policy.current()).policy.forcedTlsDomains,
+    onBackgroundError: (domain, error) => {
+      app.log.warn({ domain, err: error }, 'background refresh failed');
+    },
+  });
+  app.decorate('services', { store, lookup, policy, config });
+  app.decorateRequest('identity', null);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { status, code, message } = describeError(error);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.status(status).send(errorBody(code, message));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .send(
+        errorBody(
+          'NOT_FOUND',
+          `No such route: ${request.method} ${maskAddresses(request.url.split('?')[0] ?? '')}`,
+        ),
+      );
+  });
+
+  const headers = securityHeaders({
+    // Outlook shows the add-in in a frame, so framing is allowed for Office hosts only (CSP), not denied.
+    frameguard: false,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", 'https://appsforoffice.microsoft.com'],
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        frameAncestors: OFFICE_FRAME_ANCESTORS,
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(headers);
+    done();
+  });
+  await app.register(fastifyCors, { origin: config.publicUrl, credentials: false, maxAge: 600 });
+
+  // Authentication before rate limiting, so limits key on the signed-in subject rather than the address.
+  const authenticate = createAuthenticator(config);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/v1/openapi.json')) return;
+    request.identity = await authenticate(request);
+  });
+
+  await app.register(fastifyRateLimit, {
+    global: true,
+    hook: 'preHandler',
+    // Forced re-probes are limited much more strictly: they cost real connections to other people's servers.
+    max: (request) => (isFresh(request.query) ? config.rateLimit.freshPerMinute : config.rateLimit.perMinute),
+    timeWindow: 60_000,
+    keyGenerator: (request) =>
+      `${request.identity?.subject ?? `ip:${request.ip}`}${isFresh(request.query) ? ':fresh' : ''}`,
+    allowList: (request) => !request.url.startsWith('/api/'),
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${context.after}.`),
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'TLS Gate API',
+        version: '1.0.0',
+        description: 'Recipient-domain TLS lookups and the org policy.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  await app.register(healthRoutes);
+  await app.register(domainRoutes, { prefix: '/api/v1' });
+  await app.register(policyRoutes, { prefix: '/api/v1' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  if (existsSync(config.distDir)) await app.register(fastifyStatic, { root: config.distDir, index: false });
+
+  app.addHook('onClose', async () => {
+    await lookup.idle();
+    await store.close();
+  });
+  return app;
+}
+
+function isFresh(query: unknown): boolean {
+  const fresh = (query as Record<string, unknown> | undefined)?.fresh;
+  return fresh === '1' || fresh === 'true';
+}
+
+/** Maps every error to the stable code and a message without internals. */
+function describeError(error: FastifyError): { status: number; code: ErrorCode; message: string } {
+  if (error instanceof ApiError)
+    return { status: error.statusCode, code: error.code, message: error.message };
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues = error.validation
+      .slice(0, 5)
+      .map((issue) => {
+        const where = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        return `${error.validationContext ?? 'request'}${where ? `.${where}` : ''}: ${issue.message}`;
+      })
+      .join('; ');
+    return { status: 400, code: 'VALIDATION_FAILED', message: issues };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'BODY_TOO_LARGE', message: 'The request body is too large.' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Send JSON (Content-Type: application/json).',
+      };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, code: 'VALIDATION_FAILED', message: 'The body is not valid JSON.' };
+  }
+  if (error.statusCode === 429) return { status: 429, code: 'RATE_LIMITED', message: 'Too many requests.' };
+  if (error.statusCode === 405) return { status: 405, code: 'METHOD_NOT_ALLOWED', message: error.message };
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
+    return { status: error.statusCode, code: 'VALIDATION_FAILED', message: error.message };
+  return {
+    status: 500,
+    code: 'INTERNAL',
+    message: 'Something went wrong on the server; it has been logged.',
+  };
+}

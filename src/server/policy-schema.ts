@@ -1,0 +1,163 @@
+import { RE2JS } from 're2js';
+import { z } from 'zod';
+import { normalizeDomainInput } from '../core/domain';
+import { DETECTOR_TYPES, type OrgPolicy } from '../core/policy';
+
+/**
+ * The org policy as the API accepts it. It validates and normalises (domains to lowercase A-labels,
+ * duplicates dropped). `satisfies` keeps it in step with OrgPolicy in src/core/policy.ts.
+ */
+
+const action = z.enum(['allow', 'warn', 'block']);
+const sensitivity = z.enum(['high', 'medium', 'low']);
+
+/** A domain list entry in canonical form (lowercase A-label, `*.` kept), or why it is not one. */
+function canonicalEntry(
+  raw: string,
+  allowWildcard: boolean,
+): { ok: true; value: string } | { ok: false; message: string } {
+  const trimmed = raw.trim();
+  const wildcard = allowWildcard && trimmed.startsWith('*.');
+  const parsed = normalizeDomainInput(wildcard ? trimmed.slice(2) : trimmed);
+  if (!parsed.ok || trimmed.includes('@'))
+    return {
+      ok: false,
+      message: `"${raw.slice(0, 80)}" is not a domain${parsed.ok ? '' : `: ${parsed.message}`}`,
+    };
+  return { ok: true, value: wildcard ? `*.${parsed.domain}` : parsed.domain };
+}
+
+// Lists are validated here and put in canonical form by canonicalPolicy(): a schema transform would make
+// the schema one-way, and the same schema describes responses.
+function domainList(allowWildcard: boolean) {
+  return z
+    .array(z.string().max(260))
+    .max(10_000)
+    .superRefine((entries, ctx) => {
+      entries.forEach((raw, index) => {
+        const entry = canonicalEntry(raw, allowWildcard);
+        if (!entry.ok) ctx.addIssue({ code: 'custom', path: [index], message: entry.message });
+      });
+    });
+}
+
+function canonicalList(entries: readonly string[], allowWildcard: boolean): string[] {
+  const out = new Set<string>();
+  for (const raw of entries) {
+    const entry = canonicalEntry(raw, allowWildcard);
+    if (entry.ok) out.add(entry.value);
+  }
+  return [...out].sort();
+}
+
+/** The policy with its domain lists lowercased, converted to A-labels, deduplicated and sorted. */
+export function canonicalPolicy(policy: OrgPolicy): OrgPolicy {
+  return {
+    ...policy,
+    forcedTlsDomains: canonicalList(policy.forcedTlsDomains, true),
+    internalDomains: canonicalList(policy.internalDomains, false),
+    trustedDomains: canonicalList(policy.trustedDomains, false),
+  };
+}
+
+const ruleId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'use 1-64 lowercase letters, digits, "-" or "_"');
+const ruleName = z.string().trim().min(1).max(100);
+
+export const MAX_REGEX_LENGTH = 256;
+
+/** A pattern must be valid both as a JavaScript RegExp (the add-in runs it) and in RE2 (linear time). */
+function checkRegex(pattern: string): string | null {
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    return `not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  try {
+    RE2JS.compile(pattern);
+  } catch {
+    return 'uses a construct that cannot run in linear time (backreferences or lookaround are not allowed)';
+  }
+  return null;
+}
+
+export const customRuleSchema = z.discriminatedUnion('kind', [
+  z.object({
+    id: ruleId,
+    name: ruleName,
+    kind: z.literal('keywords'),
+    keywords: z.array(z.string().trim().min(2).max(100)).min(1).max(1000),
+    sensitivity,
+  }),
+  z.object({
+    id: ruleId,
+    name: ruleName,
+    kind: z.literal('regex'),
+    pattern: z
+      .string()
+      .min(1)
+      .max(MAX_REGEX_LENGTH)
+      .superRefine((pattern, ctx) => {
+        const problem = checkRegex(pattern);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    caseInsensitive: z.boolean().default(false),
+    sensitivity,
+  }),
+]);
+
+export const policySchema = z
+  .object({
+    forcedTlsDomains: domainList(true).default([]),
+    internalDomains: domainList(false).default([]),
+    trustedDomains: domainList(false).default([]),
+    actions: z
+      .object({ high: action.default('block'), medium: action.default('warn'), low: action.default('allow') })
+      .strict()
+      .default({ high: 'block', medium: 'warn', low: 'allow' }),
+    unknownAs: action.default('warn'),
+    onBackendError: action.default('warn'),
+    portal: z.boolean().default(false),
+    detection: z
+      .object({
+        disabledDetectors: z.array(z.enum(DETECTOR_TYPES)).max(DETECTOR_TYPES.length).default([]),
+        customRules: z
+          .array(customRuleSchema)
+          .max(200)
+          .default([])
+          .superRefine((rules, ctx) => {
+            const seen = new Set<string>();
+            rules.forEach((rule, index) => {
+              if (seen.has(rule.id))
+                ctx.addIssue({
+                  code: 'custom',
+                  path: [index, 'id'],
+                  message: `rule id "${rule.id}" is used twice`,
+                });
+              seen.add(rule.id);
+            });
+          }),
+        labels: z
+          .array(
+            z
+              .object({
+                labelId: z
+                  .string()
+                  .regex(/^[0-9a-f-]{36}$/i, 'must be a label GUID')
+                  .toLowerCase(),
+                name: z.string().trim().min(1).max(100),
+                sensitivity,
+              })
+              .strict(),
+          )
+          .max(500)
+          .default([]),
+      })
+      .strict()
+      .default({ disabledDetectors: [], customRules: [], labels: [] }),
+  })
+  .strict()
+  .meta({ id: 'OrgPolicy' }) satisfies z.ZodType<OrgPolicy>;
+
+export type PolicyInput = z.input<typeof policySchema>;

@@ -1,0 +1,40 @@
+import { DEFAULT_POLICY, type OrgPolicy } from '../core/policy';
+import { diffPolicy } from './policy-diff';
+import type { PolicyAuditEntry, PolicyWriteResult, Store, StoredPolicy } from './store/store';
+
+/**
+ * The org policy with optimistic concurrency (version = ETag) and an audit entry per change. Reads are
+ * cached briefly because every lookup consults the forced-TLS list; another instance's change shows
+ * within the cache time.
+ */
+
+export interface PolicyService {
+  current(): Promise<StoredPolicy>;
+  replace(policy: OrgPolicy, expectedVersion: number, actor: string): Promise<PolicyWriteResult>;
+  audit(limit: number): Promise<PolicyAuditEntry[]>;
+}
+
+const CACHE_MS = 5000;
+
+export function createPolicyService(store: Store, now: () => number = Date.now): PolicyService {
+  let cached: { value: StoredPolicy; at: number } | null = null;
+
+  const current = async (): Promise<StoredPolicy> => {
+    if (cached && now() - cached.at < CACHE_MS) return cached.value;
+    const stored = await store.getPolicy();
+    const value = stored ?? { policy: DEFAULT_POLICY, version: 0, updatedAt: 0, updatedBy: 'default' };
+    cached = { value, at: now() };
+    return value;
+  };
+
+  return {
+    current,
+    async replace(policy, expectedVersion, actor) {
+      const before = (await store.getPolicy())?.policy ?? DEFAULT_POLICY;
+      const result = await store.putPolicy(policy, expectedVersion, actor, diffPolicy(before, policy));
+      cached = result.ok ? { value: result.stored, at: now() } : null;
+      return result;
+    },
+    audit: (limit) => store.policyAudit(limit),
+  };
+}

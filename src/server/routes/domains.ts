@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { MAX_INPUT_LENGTH, normalizeDomainInput } from '../../core/domain';
+import { ApiError } from '../errors';
+import { errorSchema, freshQuery, lookupResultSchema } from './schemas';
+
+export const MAX_BATCH = 100;
+
+export function domainRoutes(app: FastifyInstance): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const fresh = (query: { fresh?: string | undefined }): boolean =>
+    query.fresh === '1' || query.fresh === 'true';
+
+  api.get(
+    '/domains/:domain',
+    {
+      schema: {
+        summary: "A recipient domain's inbound TLS",
+        description: 'The DomainReport plus cache metadata. An address is looked up by its domain.',
+        params: z.object({ domain: z.string().min(1).max(MAX_INPUT_LENGTH) }),
+        querystring: freshQuery,
+        response: { 200: lookupResultSchema, 400: errorSchema, 401: errorSchema, 429: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const parsed = normalizeDomainInput(request.params.domain);
+      if (!parsed.ok) throw new ApiError(400, 'INVALID_DOMAIN', parsed.message);
+      const [json] = await app.services.lookup.lookup([parsed.domain], fresh(request.query));
+      // Sent pre-serialised: the stored report is already JSON (the cached hot path).
+      return reply.type('application/json; charset=utf-8').send(json as never);
+    },
+  );
+
+  api.post(
+    '/domains/lookup',
+    {
+      schema: {
+        summary: 'Many recipient domains at once',
+        description: `Up to ${MAX_BATCH} domains or addresses; reports come back in input order, duplicates probed once. Invalid entries get status "invalid".`,
+        querystring: freshQuery,
+        body: z.object({ domains: z.array(z.string().max(MAX_INPUT_LENGTH)).min(1).max(MAX_BATCH) }).strict(),
+        response: {
+          200: z.object({ reports: z.array(lookupResultSchema) }),
+          400: errorSchema,
+          401: errorSchema,
+          413: errorSchema,
+          429: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const reports = await app.services.lookup.lookup(request.body.domains, fresh(request.query));
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(`{"reports":[${reports.join(',')}]}` as never);
+    },
+  );
+}

@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import { errorBody } from '../errors';
+
+export function healthRoutes(app: FastifyInstance): void {
+  app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+    try {
+      await app.services.store.ping();
+      return { status: 'ready' };
+    } catch (error) {
+      request.log.error({ err: error }, 'database does not answer');
+      return reply.status(503).send(errorBody('NOT_READY', 'The database does not answer.'));
+    }
+  });
+}

@@ -1,0 +1,35 @@
+import type { Store, StoredReport } from './store';
+
+/**
+ * Keeps the most recently used reports in memory in front of the database, so a cached lookup costs a
+ * map read instead of a query. Writes go through to the store. With several instances another
+ * instance's refresh shows here when the entry expires, which the report's lifetime already bounds.
+ */
+export function withReportCache(store: Store, maxEntries = 10_000): Store {
+  const recent = new Map<string, StoredReport>();
+  const remember = (report: StoredReport): void => {
+    recent.delete(report.domain);
+    recent.set(report.domain, report);
+    if (recent.size > maxEntries) {
+      const oldest = recent.keys().next();
+      if (!oldest.done) recent.delete(oldest.value);
+    }
+  };
+  return {
+    ...store,
+    async getReport(domain) {
+      const hit = recent.get(domain);
+      if (hit) {
+        remember(hit);
+        return hit;
+      }
+      const stored = await store.getReport(domain);
+      if (stored) remember(stored);
+      return stored;
+    },
+    async putReport(report) {
+      await store.putReport(report);
+      remember(report);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { DomainReport } from '../../core/report';
+import type { OrgPolicy } from '../../core/policy';
+
+/**
+ * Everything the server keeps. Routes and services see only this interface, so a PostgreSQL
+ * implementation can follow without touching them. Methods are async for that reason.
+ */
+
+export interface StoredReport {
+  /** The report as JSON, exactly as the probe produced it: served without re-serialising. */
+  json: string;
+  domain: string;
+  checkedAt: number;
+  /** Fresh until then (ms since epoch). */
+  expiresAt: number;
+  /** May be served stale, while a refresh runs, until then. */
+  staleUntil: number;
+}
+
+export interface StoredPolicy {
+  policy: OrgPolicy;
+  version: number;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+/** One difference between two policies: a changed value, or entries added to / removed from a list. */
+export type PolicyChange =
+  { path: string; before: unknown; after: unknown } | { path: string; added: unknown[]; removed: unknown[] };
+
+export interface PolicyAuditEntry {
+  version: number;
+  at: number;
+  actor: string;
+  changes: PolicyChange[];
+}
+
+export type PolicyWriteResult = { ok: true; stored: StoredPolicy } | { ok: false; currentVersion: number };
+
+export interface Store {
+  getReport(domain: string): Promise<StoredReport | null>;
+  putReport(report: StoredReport): Promise<void>;
+  /** The current policy, or null before anyone has set one. */
+  getPolicy(): Promise<StoredPolicy | null>;
+  /** Replaces the policy if its version is still `expectedVersion` (0: none yet), recording the audit entry. */
+  putPolicy(
+    policy: OrgPolicy,
+    expectedVersion: number,
+    actor: string,
+    changes: PolicyChange[],
+  ): Promise<PolicyWriteResult>;
+  policyAudit(limit: number): Promise<PolicyAuditEntry[]>;
+  /** Answers when the database does. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type { DomainReport };

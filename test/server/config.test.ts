@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ConfigError, loadConfig } from '../../src/server/config';
+
+const run = promisify(execFile);
+const TENANT = '11111111-2222-3333-4444-555555555555';
+
+function problems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env, '/srv/tlsgate');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has working defaults: port 3000, loopback for open auth, SQLite under ./data, HTTPS', () => {
+    const config = loadConfig({}, '/srv/tlsgate');
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      publicUrl: 'https://localhost:3000',
+      db: '/srv/tlsgate/data/tlsgate.db',
+      auth: 'open',
+      http: false,
+      allowPrivateNetworks: false,
+      dnsServers: null,
+      entra: null,
+      adminToken: null,
+      logLevel: 'info',
+    });
+  });
+
+  it('binds to all interfaces by default only for entra auth, and honours HOST', () => {
+    const env = {
+      TLSGATE_AUTH: 'entra',
+      TLSGATE_ENTRA_TENANT_ID: TENANT,
+      TLSGATE_ENTRA_AUDIENCE: 'api://tlsgate',
+    };
+    expect(loadConfig(env).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('reads every documented variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8443',
+        HOST: '::',
+        TLSGATE_PUBLIC_URL: 'https://tlsgate.example.org/',
+        TLSGATE_DB: '/var/lib/tlsgate/db.sqlite',
+        TLSGATE_DNS_SERVERS: '127.0.0.1:8053, [::1]:53',
+        TLSGATE_ALLOW_PRIVATE_NETWORKS: '1',
+        TLSGATE_HTTP: 'true',
+        TLSGATE_AUTH: 'entra',
+        TLSGATE_ENTRA_TENANT_ID: TENANT.toUpperCase(),
+        TLSGATE_ENTRA_AUDIENCE: 'api://tlsgate',
+        TLSGATE_ADMIN_TOKEN: 'x'.repeat(40),
+        LOG_LEVEL: 'warn',
+      },
+      '/srv',
+    );
+    expect(config).toMatchObject({
+      port: 8443,
+      host: '::',
+      publicUrl: 'https://tlsgate.example.org',
+      db: '/var/lib/tlsgate/db.sqlite',
+      dnsServers: ['127.0.0.1:8053', '[::1]:53'],
+      allowPrivateNetworks: true,
+      http: true,
+      auth: 'entra',
+      adminToken: 'x'.repeat(40),
+      logLevel: 'warn',
+    });
+    expect(config.entra).toMatchObject({
+      tenantId: TENANT,
+      audience: 'api://tlsgate',
+      jwksUrl: `https://login.microsoftonline.com/${TENANT.toUpperCase()}/discovery/v2.0/keys`,
+    });
+  });
+
+  it.each([
+    [{ PORT: '-1' }, 'PORT'],
+    [{ PORT: '65536' }, 'PORT'],
+    [{ PORT: 'http' }, 'PORT'],
+    [{ TLSGATE_PUBLIC_URL: 'ftp://x.example' }, 'TLSGATE_PUBLIC_URL'],
+    [{ TLSGATE_PUBLIC_URL: 'not a url' }, 'TLSGATE_PUBLIC_URL'],
+    [{ TLSGATE_DNS_SERVERS: 'resolver.example' }, 'TLSGATE_DNS_SERVERS'],
+    [{ TLSGATE_ALLOW_PRIVATE_NETWORKS: 'yes' }, 'TLSGATE_ALLOW_PRIVATE_NETWORKS'],
+    [{ TLSGATE_AUTH: 'ldap' }, 'TLSGATE_AUTH'],
+    [{ TLSGATE_AUTH: 'entra' }, 'TLSGATE_ENTRA_TENANT_ID'],
+    [{ TLSGATE_AUTH: 'entra', TLSGATE_ENTRA_TENANT_ID: 'contoso' }, 'TLSGATE_ENTRA_TENANT_ID'],
+    [{ TLSGATE_TLS_CERT: 'cert.pem' }, 'TLSGATE_TLS_CERT and TLSGATE_TLS_KEY'],
+    [{ TLSGATE_ADMIN_TOKEN: 'short' }, 'TLSGATE_ADMIN_TOKEN'],
+    [{ TLSGATE_DB: 'postgres://db/tlsgate' }, 'TLSGATE_DB'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('refuses %j, naming %s', (env, name) => {
+    const found = problems(env);
+    expect(found.join('\n')).toContain(name);
+  });
+
+  it('reports every problem at once', () => {
+    expect(problems({ PORT: '-1', LOG_LEVEL: 'loud', TLSGATE_AUTH: 'x' })).toHaveLength(3);
+  });
+});
+
+describe('npm start with a bad configuration', () => {
+  it('exits non-zero with a clear message and no stack trace', async () => {
+    const failure = await run(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, '../../src/server/main.ts')],
+      {
+        env: { ...process.env, PORT: 'eighty', TLSGATE_AUTH: 'saml' },
+        cwd: join(__dirname, '../..'),
+      },
+    ).catch((error: unknown) => error as { code: number; stderr: string });
+    expect(failure).toMatchObject({ code: 2 });
+    const stderr = (failure as { stderr: string }).stderr;
+    expect(stderr).toContain('Invalid configuration');
+    expect(stderr).toContain('PORT');
+    expect(stderr).toContain('TLSGATE_AUTH');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

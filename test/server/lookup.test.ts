@@ -1,0 +1,86 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DomainReport } from '../../src/core/report';
+import { checkDomain } from '../../src/probe/check';
+import { createLookupService, STALE_WINDOW_MS } from '../../src/server/lookup';
+import { openSqliteStore } from '../../src/server/store/sqlite';
+import type { Store } from '../../src/server/store/store';
+import { MailInternet } from '../support/mail-internet';
+
+/** Cache lifetimes and stale-while-revalidate, with a controllable clock over a real SQLite file. */
+
+let net: MailInternet;
+let store: Store;
+let clock = Date.now();
+const probed: string[] = [];
+
+beforeAll(async () => {
+  net = await MailInternet.start();
+  store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'tlsgate-lookup-')), 'cache.db'));
+});
+afterAll(async () => {
+  await store.close();
+  await net.close();
+});
+
+function service() {
+  return createLookupService({
+    store,
+    now: () => clock,
+    forcedTlsDomains: () => Promise.resolve([]),
+    probe: async (domain) => {
+      probed.push(domain);
+      const report = await checkDomain(domain, net.probeOptions);
+      // The clock is ours: stamp the report with it, as the probe stamps real time.
+      return { ...report, checkedAt: new Date(clock).toISOString() } satisfies DomainReport;
+    },
+  });
+}
+
+type Meta = { cached: boolean; stale: boolean; status: string; checkedAt: string; expiresAt: string };
+const parse = (json: string | undefined): Meta => JSON.parse(json ?? 'null') as Meta;
+
+describe('lookup cache', () => {
+  it('keeps statuses for their lifetime: 24 h, 1 h for no-mail, 5 min for unknown', async () => {
+    const good = 'cache-good.test';
+    const mx = await net.mailHost({ name: `mx.${good}` });
+    net.mx(good, [[10, mx.name]]);
+    const silent = 'cache-silent.test';
+    const hang = await net.mailHost({ name: `mx.${silent}`, mode: 'silent' });
+    net.mx(silent, [[10, hang.name]]);
+    const lookup = service();
+    const [a, b, c] = (await lookup.lookup([good, 'cache-nx.test', silent], false)).map(parse);
+    const life = (meta: Meta | undefined) =>
+      Date.parse(meta?.expiresAt ?? '') - Date.parse(meta?.checkedAt ?? '');
+    expect([a?.status, b?.status, c?.status]).toEqual(['opportunistic', 'no-mail', 'unknown']);
+    expect([life(a), life(b), life(c)]).toEqual([86400_000, 3600_000, 300_000]);
+  }, 20_000);
+
+  it('serves a stale answer at once and refreshes it in the background, for up to 7 days', async () => {
+    const domain = 'cache-stale.test';
+    const mx = await net.mailHost({ name: `mx.${domain}` });
+    net.mx(domain, [[10, mx.name]]);
+    const lookup = service();
+    const start = clock;
+    const first = parse((await lookup.lookup([domain], false))[0]);
+    expect(first.cached).toBe(false);
+
+    clock = start + 25 * 3600_000; // past the 24 h lifetime
+    const before = probed.length;
+    const stale = parse((await lookup.lookup([domain], false))[0]);
+    expect(stale).toMatchObject({ cached: true, stale: true, checkedAt: first.checkedAt });
+    await lookup.idle();
+    expect(probed.length).toBe(before + 1);
+
+    const refreshed = parse((await lookup.lookup([domain], false))[0]);
+    expect(refreshed).toMatchObject({ cached: true, stale: false });
+    expect(Date.parse(refreshed.checkedAt)).toBe(clock);
+
+    // Beyond the stale window the old answer is useless: the caller waits for a new probe.
+    clock += STALE_WINDOW_MS + 1;
+    const cold = parse((await lookup.lookup([domain], false))[0]);
+    expect(cold).toMatchObject({ cached: false, stale: false });
+    clock = Date.now();
+  });
+});
