@@ -3,7 +3,14 @@ import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -69,6 +76,25 @@ const OFFICE_FRAME_ANCESTORS = [
   'https://*.microsoft.com',
 ];
 
+/**
+ * One log line per request, when it completes (method, masked URL, status, time), instead of Fastify's
+ * two; health probes from load balancers are not logged.
+ */
+class RequestLogController extends LogController {
+  constructor() {
+    super({ disableRequestLogging: (request) => request.url === '/healthz' || request.url === '/readyz' });
+  }
+  override incomingRequest(): void {
+    // Logged once, on completion.
+  }
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    const line = { req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
+}
+
 /** Logs carry no message content and no full recipient addresses: local parts are masked. */
 export function maskAddresses(text: string): string {
   return text.replace(/[^/?&=@\s]+(@|%40)/gi, '***$1');
@@ -88,6 +114,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
         }),
       },
     },
+    logController: new RequestLogController(),
     bodyLimit: API_BODY_LIMIT,
     ...deps.fastify,
   });
@@ -133,6 +160,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const headers = securityHeaders({
     // Outlook shows the add-in in a frame, so framing is allowed for Office hosts only (CSP), not denied.
     frameguard: false,
+    // Headers for retired browsers and plugins (IE8 downloads, Flash, the XSS auditor) protect no client
+    // that loads the add-in, and every header is paid for on every response.
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+    xDnsPrefetchControl: false,
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -146,17 +179,38 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       },
     },
   });
-  app.addHook('onRequest', (_request, reply, done) => {
-    void reply.headers(headers);
-    done();
-  });
   await app.register(fastifyCors, { origin: config.publicUrl, credentials: false, maxAge: 600 });
 
-  // Authentication before rate limiting, so limits key on the signed-in subject rather than the address.
+  // One hook for headers and authentication (before rate limiting, so limits key on the signed-in
+  // subject). Callback style: this runs on every request, and open auth needs no promise.
   const authenticate = createAuthenticator(config);
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/v1/openapi.json')) return;
-    request.identity = await authenticate(request);
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(headers);
+    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/v1/openapi.json')) {
+      done();
+      return;
+    }
+    let identity: Identity | Promise<Identity>;
+    try {
+      identity = authenticate(request);
+    } catch (error) {
+      done(error as FastifyError);
+      return;
+    }
+    if (identity instanceof Promise) {
+      identity.then(
+        (resolved) => {
+          request.identity = resolved;
+          done();
+        },
+        (error: unknown) => {
+          done(error as FastifyError);
+        },
+      );
+    } else {
+      request.identity = identity;
+      done();
+    }
   });
 
   await app.register(fastifyRateLimit, {
@@ -168,6 +222,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     keyGenerator: (request) =>
       `${request.identity?.subject ?? `ip:${request.ip}`}${isFresh(request.query) ? ':fresh' : ''}`,
     allowList: (request) => !request.url.startsWith('/api/'),
+    // The add-in does not pace itself by these headers; a refused request still gets Retry-After.
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
     errorResponseBuilder: (_request, context) =>
       new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${context.after}.`),
   });

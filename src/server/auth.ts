@@ -12,7 +12,8 @@ export interface Identity {
   via: 'open' | 'entra' | 'admin-token';
 }
 
-export type Authenticator = (request: FastifyRequest) => Promise<Identity>;
+/** Synchronous where it can be (open auth, admin token), so the hot path needs no promise. */
+export type Authenticator = (request: FastifyRequest) => Identity | Promise<Identity>;
 
 function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
@@ -39,16 +40,10 @@ export function createAuthenticator(config: Config): Authenticator {
 
   if (config.auth === 'open') {
     return (request) => {
-      const token = bearer(request);
-      const admin = viaAdminToken(token);
-      if (admin) return Promise.resolve(admin);
+      const admin = viaAdminToken(bearer(request));
+      if (admin) return admin;
       // Local use: everyone is a user, and an admin too unless an admin token guards the admin routes.
-      return Promise.resolve({
-        subject: `ip:${request.ip}`,
-        name: 'Local user',
-        admin: adminToken === null,
-        via: 'open',
-      });
+      return { subject: `ip:${request.ip}`, name: 'Local user', admin: adminToken === null, via: 'open' };
     };
   }
 
@@ -60,11 +55,14 @@ export function createAuthenticator(config: Config): Authenticator {
     cacheMaxAge: 10 * 60_000,
   });
 
-  return async (request) => {
+  return (request) => {
     const token = bearer(request);
     if (token === null) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in: a bearer token is required.');
-    const admin = viaAdminToken(token);
-    if (admin) return admin;
+    return viaAdminToken(token) ?? verifyEntraToken(token);
+  };
+
+  async function verifyEntraToken(token: string): Promise<Identity> {
+    if (!entra) throw new Error('entra auth needs its settings');
 
     let payload: JWTPayload;
     try {
@@ -96,7 +94,7 @@ export function createAuthenticator(config: Config): Authenticator {
         (entra.adminGroupId !== null && groups.some((group) => group.toLowerCase() === entra.adminGroupId)),
       via: 'entra',
     };
-  };
+  }
 }
 
 function tokenProblem(error: unknown): string {

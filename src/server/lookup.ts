@@ -26,6 +26,8 @@ export interface LookupOptions {
 export interface LookupService {
   /** One JSON object per input, in order: the report plus `cached`, `stale` and `expiresAt`. */
   lookup(inputs: readonly string[], fresh: boolean): Promise<string[]>;
+  /** The same for one domain already in canonical form (the single-domain route's hot path). */
+  lookupDomain(domain: string, fresh: boolean): Promise<string>;
   /** Probes started so far (for tests and metrics). */
   readonly probes: number;
   /** Waits for background refreshes (tests, shutdown). */
@@ -80,7 +82,25 @@ export function createLookupService(options: LookupOptions): LookupService {
     return { stored: await runProbe(domain), cached: false, stale: false };
   };
 
+  // A fresh cache hit renders the same bytes every time until the entry is replaced; keep them.
+  const renderedHits = new WeakMap<StoredReport, string>();
+  const answer = async (domain: string, fresh: boolean, forced: readonly string[]): Promise<string> => {
+    const { stored, cached, stale } = await resolveOne(domain, fresh);
+    if (forcedTlsCovers(domain, forced))
+      return withMeta(applyForcedTls(stored.json), cached, stale, stored.expiresAt);
+    if (!cached || stale) return withMeta(stored.json, cached, stale, stored.expiresAt);
+    let rendered = renderedHits.get(stored);
+    if (rendered === undefined) {
+      rendered = withMeta(stored.json, true, false, stored.expiresAt);
+      renderedHits.set(stored, rendered);
+    }
+    return rendered;
+  };
+
   return {
+    async lookupDomain(domain, fresh) {
+      return answer(domain, fresh, await options.forcedTlsDomains());
+    },
     get probes() {
       return probes;
     },
@@ -97,10 +117,7 @@ export function createLookupService(options: LookupOptions): LookupService {
           if (!parsed.ok) return withMeta(JSON.stringify(await checkDomain(input)), false, false, null);
           let pending = unique.get(parsed.domain);
           if (!pending) {
-            pending = resolveOne(parsed.domain, fresh).then(({ stored, cached, stale }) => {
-              const json = forcedTlsCovers(parsed.domain, forced) ? applyForcedTls(stored.json) : stored.json;
-              return withMeta(json, cached, stale, stored.expiresAt);
-            });
+            pending = answer(parsed.domain, fresh, forced);
             unique.set(parsed.domain, pending);
           }
           return pending;

@@ -47,110 +47,30 @@ export function ibanMod97(iban: string): boolean {
 }
 
 /**
- * BBAN structure per country, from the SWIFT IBAN registry: n = digit, a = uppercase letter, c = letter or
- * digit. The IBAN length is 4 plus the BBAN length.
+ * BBAN structure per country, from the SWIFT IBAN registry: country code, then counts of n = digit,
+ * a = uppercase letter, c = letter or digit. The IBAN length is 4 plus the BBAN length.
  */
-const IBAN_FORMATS: Readonly<Record<string, string>> = {
-  AD: '4n4n12c',
-  AE: '3n16n',
-  AL: '8n16c',
-  AT: '5n11n',
-  AZ: '4a20c',
-  BA: '3n3n8n2n',
-  BE: '3n7n2n',
-  BG: '4a4n2n8c',
-  BH: '4a14c',
-  BI: '5n5n11n2n',
-  BR: '8n5n10n1a1c',
-  BY: '4c4n16c',
-  CH: '5n12c',
-  CR: '4n14n',
-  CY: '3n5n16c',
-  CZ: '4n6n10n',
-  DE: '8n10n',
-  DJ: '5n5n11n2n',
-  DK: '4n9n1n',
-  DO: '4c20n',
-  EE: '2n2n11n1n',
-  EG: '4n4n17n',
-  ES: '4n4n1n1n10n',
-  FI: '3n11n',
-  FK: '2a12n',
-  FO: '4n9n1n',
-  FR: '5n5n11c2n',
-  GB: '4a6n8n',
-  GE: '2a16n',
-  GI: '4a15c',
-  GL: '4n9n1n',
-  GR: '3n4n16c',
-  GT: '4c20c',
-  HN: '4a20n',
-  HR: '7n10n',
-  HU: '3n4n1n15n1n',
-  IE: '4a6n8n',
-  IL: '3n3n13n',
-  IQ: '4a3n12n',
-  IS: '4n2n6n10n',
-  IT: '1a5n5n12c',
-  JO: '4a4n18c',
-  KW: '4a22c',
-  KZ: '3n13c',
-  LB: '4n20c',
-  LC: '4a24c',
-  LI: '5n12c',
-  LT: '5n11n',
-  LU: '3n13c',
-  LV: '4a13c',
-  LY: '3n3n15n',
-  MC: '5n5n11c2n',
-  MD: '2c18c',
-  ME: '3n13n2n',
-  MK: '3n10c2n',
-  MN: '4n12n',
-  MR: '5n5n11n2n',
-  MT: '4a5n18c',
-  MU: '4a2n2n12n3n3a',
-  NI: '4a20n',
-  NL: '4a10n',
-  NO: '4n6n1n',
-  OM: '3n16c',
-  PK: '4a16c',
-  PL: '8n16n',
-  PS: '4a21c',
-  PT: '4n4n11n2n',
-  QA: '4a21c',
-  RO: '4a16c',
-  RS: '3n13n2n',
-  RU: '9n5n15c',
-  SA: '2n18c',
-  SC: '4a2n2n16n3a',
-  SD: '2n12n',
-  SE: '3n16n1n',
-  SI: '5n8n2n',
-  SK: '4n6n10n',
-  SM: '1a5n5n12c',
-  SO: '4n3n12n',
-  ST: '4n4n11n2n',
-  SV: '4a20n',
-  TL: '3n14n2n',
-  TN: '2n3n13n2n',
-  TR: '5n1n16c',
-  UA: '6n19c',
-  VA: '3n15n',
-  VG: '4a16n',
-  XK: '4n10n2n',
-  YE: '4a4n18c',
-};
+const IBAN_FORMATS =
+  'AD4n4n12c AE3n16n AL8n16c AT5n11n AZ4a20c BA3n3n8n2n BE3n7n2n BG4a4n2n8c BH4a14c BI5n5n11n2n ' +
+  'BR8n5n10n1a1c BY4c4n16c CH5n12c CR4n14n CY3n5n16c CZ4n6n10n DE8n10n DJ5n5n11n2n DK4n9n1n ' +
+  'DO4c20n EE2n2n11n1n EG4n4n17n ES4n4n1n1n10n FI3n11n FK2a12n FO4n9n1n FR5n5n11c2n GB4a6n8n ' +
+  'GE2a16n GI4a15c GL4n9n1n GR3n4n16c GT4c20c HN4a20n HR7n10n HU3n4n1n15n1n IE4a6n8n IL3n3n13n ' +
+  'IQ4a3n12n IS4n2n6n10n IT1a5n5n12c JO4a4n18c KW4a22c KZ3n13c LB4n20c LC4a24c LI5n12c LT5n11n ' +
+  'LU3n13c LV4a13c LY3n3n15n MC5n5n11c2n MD2c18c ME3n13n2n MK3n10c2n MN4n12n MR5n5n11n2n MT4a5n18c ' +
+  'MU4a2n2n12n3n3a NI4a20n NL4a10n NO4n6n1n OM3n16c PK4a16c PL8n16n PS4a21c PT4n4n11n2n QA4a21c ' +
+  'RO4a16c RS3n13n2n RU9n5n15c SA2n18c SC4a2n2n16n3a SD2n12n SE3n16n1n SI5n8n2n SK4n6n10n ' +
+  'SM1a5n5n12c SO4n3n12n ST4n4n11n2n SV4a20n TL3n14n2n TN2n3n13n2n TR5n1n16c UA6n19c VA3n15n ' +
+  'VG4a16n XK4n10n2n YE4a4n18c';
 
 /** Country code -> one class letter per BBAN position, expanded once. */
 const BBAN_CLASSES: ReadonlyMap<string, string> = new Map(
-  Object.keys(IBAN_FORMATS).map((country) => {
+  IBAN_FORMATS.split(' ').map((entry) => {
     let classes = '';
-    (IBAN_FORMATS[country] ?? '').replace(/(\d+)([nac])/g, (_m, count: string, kind: string) => {
+    entry.slice(2).replace(/(\d+)([nac])/g, (_m, count: string, kind: string) => {
       for (let i = 0; i < Number(count); i++) classes += kind;
       return '';
     });
-    return [country, classes];
+    return [entry.slice(0, 2), classes];
   }),
 );
 

@@ -156,7 +156,7 @@ class PatternParser {
         if (this.quantifiers - 1 > before)
           throw new PatternError(
             'nested-quantifier',
-            'A repeated group may not contain repetition itself (such as (a+)+), which can take exponential time.',
+            'No repetition inside a repeated group, such as (a+)+.',
           );
         checkRepeatedAlternatives(item.alternatives);
       }
@@ -198,7 +198,7 @@ class PatternParser {
         head.startsWith('(?<=') ||
         head.startsWith('(?<!')
       )
-        throw new PatternError('lookaround', 'Lookahead and lookbehind are not allowed (RE2 has neither).');
+        throw new PatternError('lookaround', 'Lookaround is not allowed.');
       if (head.startsWith('(?:')) this.pos += 3;
       else if (head.startsWith('(?<')) this.pos = this.src.indexOf('>', this.pos) + 1;
       else this.pos++;
@@ -225,7 +225,7 @@ class PatternParser {
         return { kind: 'assert', set: emptySet(), alternatives: [], min: 1, max: 1 };
       }
       if (/[1-9]/.test(e) || (e === 'k' && this.peek(2) === '<'))
-        throw new PatternError('backreference', 'Backreferences are not allowed (RE2 has none).');
+        throw new PatternError('backreference', 'Backreferences are not allowed.');
       return this.setItem(this.escape(false));
     }
     const code = this.src.codePointAt(this.pos) ?? 0;
@@ -362,14 +362,13 @@ function firstSet(items: readonly Item[]): { set: CharSet; empty: boolean } {
 function checkRepeatedAlternatives(alternatives: readonly Item[][]): void {
   const firsts = alternatives.map(firstSet);
   for (const first of firsts)
-    if (first.empty)
-      throw new PatternError('matches-empty', 'A repeated group must not be able to match nothing.');
+    if (first.empty) throw new PatternError('matches-empty', 'A repeated group must not match empty text.');
   for (let i = 0; i < firsts.length; i++)
     for (let j = i + 1; j < firsts.length; j++)
       if (intersects(firsts[i]?.set ?? emptySet(), firsts[j]?.set ?? emptySet()))
         throw new PatternError(
           'ambiguous-alternation',
-          'The alternatives of a repeated group must begin with different characters.',
+          'Alternatives in a repeated group must start with different characters.',
         );
 }
 
@@ -412,7 +411,7 @@ function checkSequence(items: readonly Item[]): void {
     if (variable && open.some((set) => intersects(set, item.set)))
       throw new PatternError(
         'ambiguous-quantifiers',
-        'Two repetitions can match the same characters next to each other (such as \\d+\\d* or .*x.*), which can take polynomial time. Separate them with a character the first cannot match.',
+        'Two repetitions next to each other can match the same characters (such as \\d+\\d* or .*x.*).',
       );
     if (!canBeEmpty(item)) open = open.filter((set) => intersects(set, item.set));
     if (variable) open.push(item.set);
@@ -454,7 +453,7 @@ export function validateRegexPattern(pattern: string, caseInsensitive = false): 
     return {
       ok: false,
       code: 'matches-empty',
-      message: 'The pattern matches an empty text, so it would match everywhere.',
+      message: 'The pattern matches empty text.',
     };
   return { ok: true };
 }

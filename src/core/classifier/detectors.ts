@@ -72,7 +72,9 @@ function standsAlone(text: string, start: number, end: number): boolean {
   const a1 = text.charCodeAt(end);
   const a2 = text.charCodeAt(end + 1);
   if (isLetter(a1)) return false;
-  if ((a1 === 64 || a1 === 95 || a1 === 47 || a1 === 37) && (isAlnum(a2) || a1 === 37)) return false;
+  // "@", "_", "/" joining more; "%" a percentage; "#" a PIN or code entry ("123 456 789#")
+  if ((a1 === 64 || a1 === 95 || a1 === 47) && isAlnum(a2)) return false;
+  if (a1 === 37 || a1 === 35) return false;
   if ((a1 === 46 || a1 === 45 || a1 === 44 || a1 === 58) && isAlnum(a2)) return false;
   return true;
 }
@@ -89,7 +91,9 @@ function overlaps(spans: readonly number[], start: number, end: number): boolean
   return lo < spans.length / 2 && (spans[2 * lo] ?? 0) < end;
 }
 
-const IBAN_START = /[A-Za-z]{2}[0-9]{2}/g;
+// The country code may stand apart from the check digits ("NL 91 ABNA ..."), as some banks print it; then
+// it must be upper case, or every "is 20" and "de 12" in running text would be a start.
+const IBAN_START = /[A-Za-z]{2}[0-9]{2}|[A-Z]{2} [0-9]{2}/g;
 
 function detectIbans(text: string, out: Candidate[], spans: number[]): void {
   IBAN_START.lastIndex = 0;
@@ -105,15 +109,16 @@ function detectIbans(text: string, out: Candidate[], spans: number[]): void {
       IBAN_START.lastIndex = start + 1;
       continue;
     }
-    // Letters and digits, with single spaces anywhere between them ("NL91 ABNA 0417 1643 00").
-    let compact = m[0].toUpperCase();
-    let p = start + 4;
+    // Letters and digits, with single spaces or dashes anywhere between them ("NL91 ABNA 0417 1643 00").
+    let compact = m[0].replace(' ', '').toUpperCase();
+    let p = start + m[0].length;
     while (compact.length < length && p < text.length) {
       const c = text.charCodeAt(p);
       if (isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
         compact += text.charAt(p).toUpperCase();
         p++;
-      } else if (c === 32 && text.charCodeAt(p - 1) !== 32 && isAlnum(text.charCodeAt(p + 1))) p++;
+      } else if ((c === 32 || c === 45) && isAlnum(text.charCodeAt(p - 1)) && isAlnum(text.charCodeAt(p + 1)))
+        p++;
       else break;
     }
     if (compact.length === length && !isAlnum(text.charCodeAt(p)) && isValidIban(compact)) {
@@ -135,7 +140,70 @@ function cardShape(groups: readonly number[]): boolean {
   return last >= 1 && last <= 4;
 }
 
-const EXPIRY = /(?:^|[^0-9/.-])((?:0[1-9]|1[0-2]) ?\/ ?(?:20)?[0-9]{2})(?![0-9/.-])/g;
+/** Dutch compounds that name a number: "afspraaknummer", "klantnr", "boekingsreferentie", "kortingscode". */
+const NAMING_COMPOUND = /^[a-z\u00e0-\u00ff]{2,}(?:nummer|nr|referentie|kenmerk|code)s?$/;
+/** English nouns that, after another word, name a number: "account number", "employee ID". */
+const NAMING_NOUN = new Set(['number', 'no', 'nr', 'id', 'code', 'ref', 'nummer']);
+/** Words that can precede a naming noun without naming anything: "your number", "met nummer". */
+const DETERMINERS = new Set(
+  (
+    'the|a|an|your|my|this|that|his|her|our|their|its|de|het|een|mijn|uw|jouw|je|zijn|haar|ons|onze|hun|' +
+    'new|nieuwe|with|met|under|onder|als|as|by|door|is|was'
+  ).split('|'),
+);
+
+const LABEL_PUNCTUATION = ' \t\n\r:#.()=-';
+const COPULAS = new Set('is|was|luidt|wordt|are|were|reads'.split('|'));
+
+interface Word {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** The word ending before `position`, skipping up to 4 characters of space and label punctuation. */
+function previousWord(text: string, position: number): Word | null {
+  let p = position - 1;
+  while (p >= 0 && position - p <= 5 && LABEL_PUNCTUATION.includes(text.charAt(p))) p--;
+  const end = p + 1;
+  while (p >= 0 && end - p <= 30 && isLetter(text.charCodeAt(p))) p--;
+  return end - p > 1 ? { text: text.slice(p + 1, end).toLowerCase(), start: p + 1, end } : null;
+}
+
+/**
+ * What the text says a number at `start` is: the category of the keyword right before it (no other number
+ * in between), unless the word right before it names something else ("Afspraaknummer:", "account number",
+ * "participant code"), which makes it a look-alike.
+ */
+function labelFor(text: string, keywords: KeywordIndex, number: number): KeywordCategory | null {
+  // A label names the whole space-separated number ("telefoonnummer 06 12345678").
+  let start = number;
+  while (start >= 2 && text.charCodeAt(start - 1) === 32 && isDigit(text.charCodeAt(start - 2))) {
+    start -= 2;
+    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
+  }
+  let hit = keywords.labelBefore(start, LABEL_WINDOW);
+  if (hit) {
+    // The label must be in the same sentence, or alone on the line above: no other number in between.
+    const filler = text.slice(hit.end, start);
+    if (/[0-9]|[.!?]\s+\S/.test(filler) || (/\n/.test(filler) && !/^[\s:#.()=-]*$/.test(filler))) hit = null;
+  }
+  let word = previousWord(text, start);
+  // "Je personeelsnummer is 123...": the label is the word before the verb.
+  if (word && COPULAS.has(word.text)) word = previousWord(text, word.start);
+  if (!word || (hit && hit.end >= word.end)) return hit ? hit.category : null;
+  if (NAMING_COMPOUND.test(word.text)) return 'lookalike';
+  if (NAMING_NOUN.has(word.text)) {
+    const before = previousWord(text, word.start);
+    if (before && hit && hit.end >= before.end) return hit.category;
+    if (before && !DETERMINERS.has(before.text)) return 'lookalike';
+  }
+  return hit ? hit.category : null;
+}
+
+const EXPIRY = /(?:^|[^0-9/.-])((?:0[1-9]|1[0-2]) ?\/ ?(?:20)?[0-9]{2})(?![0-9/-]|\.[0-9])/g;
+
+const DIGITS = /[0-9]+/g;
 
 class NumberDetector {
   private expiries: number[] | null = null;
@@ -148,7 +216,7 @@ class NumberDetector {
   ) {}
 
   private vetoed(start: number): boolean {
-    return this.keywords.labelBefore(start, LABEL_WINDOW) === 'lookalike';
+    return labelFor(this.text, this.keywords, start) === 'lookalike';
   }
 
   private near(category: KeywordCategory, start: number, end: number): number {
@@ -181,12 +249,10 @@ class NumberDetector {
   }
 
   evaluate(start: number, end: number, groups: readonly number[], sep: string): void {
-    const shape = groups.join('-');
     const text = this.text;
-    let digits = '';
-    if (sep === '') digits = text.slice(start, end);
-    else for (let k = start; k < end; k++) if (isDigit(text.charCodeAt(k))) digits += text.charAt(k);
+    const digits = sep === '' ? text.slice(start, end) : text.slice(start, end).split(sep).join('');
     const length = digits.length;
+    const shape = sep === '' ? '' : groups.join('-');
 
     if (
       this.enabled('nl-bsn') &&
@@ -261,12 +327,11 @@ class NumberDetector {
     const text = this.text;
     const starts: number[] = [];
     const ends: number[] = [];
-    for (let i = 0; i < text.length; i++) {
-      if (!isDigit(text.charCodeAt(i))) continue;
-      const s = i;
-      while (i < text.length && isDigit(text.charCodeAt(i))) i++;
-      starts.push(s);
-      ends.push(i);
+    DIGITS.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = DIGITS.exec(text)) !== null) {
+      starts.push(m.index);
+      ends.push(m.index + m[0].length);
     }
     const count = starts.length;
     const joins: string[] = new Array<string>(count);
@@ -325,7 +390,7 @@ function detectPassports(text: string, keywords: KeywordIndex, out: Candidate[])
     // A word with a digit on the end ("SUMMERSALE1") is not a document number: the serial holds a digit.
     if (!/[0-9]/.test(m[0].slice(2, 8))) continue;
     const distance = keywords.distance('passport', start, end, CONTEXT_WINDOW);
-    if (distance === Infinity || keywords.labelBefore(start, LABEL_WINDOW) === 'lookalike') continue;
+    if (distance === Infinity || labelFor(text, keywords, start) === 'lookalike') continue;
     out.push({
       type: 'nl-passport',
       confidence: 85,
@@ -338,121 +403,28 @@ function detectPassports(text: string, keywords: KeywordIndex, out: Candidate[])
 }
 
 const ICD10 = /[A-Z][0-9]{2}(?:\.[0-9A-Z]{1,4})?/g;
-/** Words that, right before a code, make it a road, room, seat, vitamin, version... rather than a diagnosis. */
-const ICD_BEFORE = new Set([
-  'de',
-  'het',
-  'the',
-  'via',
-  'snelweg',
-  'rijksweg',
-  'afrit',
-  'highway',
-  'motorway',
-  'route',
-  'weg',
-  'room',
-  'kamer',
-  'lokaal',
-  'zaal',
-  'gate',
-  'seat',
-  'stoel',
-  'rij',
-  'row',
-  'vak',
-  'tafel',
-  'table',
-  'bus',
-  'lijn',
-  'line',
-  'flight',
-  'vlucht',
-  'formulier',
-  'form',
-  'model',
-  'type',
-  'versie',
-  'version',
-  'artikel',
-  'article',
-  'sectie',
-  'section',
-  'hoofdstuk',
-  'chapter',
-  'pagina',
-  'page',
-  'bijlage',
-  'appendix',
-  'vitamine',
-  'vitamin',
-  'formaat',
-  'format',
-  'size',
-  'maat',
-  'kenteken',
-  'klasse',
-  'class',
-  'level',
-  'niveau',
-  'blok',
-  'block',
-  'unit',
-  'toren',
-  'tower',
-  'gebouw',
-  'building',
-  'verdieping',
-  'floor',
-  'parkeerplaats',
-  'parking',
-  'locatie',
-  'location',
-  'stand',
-  'hal',
-  'hall',
-  'cel',
-  'cell',
-  'kolom',
-  'column',
-  'veld',
-  'field',
-  'spoor',
-  'track',
-  'perron',
-  'platform',
-  'op',
-  'naar',
-  'over',
-  'on',
-  'to',
-  'take',
-]);
-const ICD_AFTER = new Set([
-  'richting',
-  'direction',
-  'afrit',
-  'exit',
-  'km',
-  'north',
-  'south',
-  'noord',
-  'zuid',
-  'oost',
-  'west',
-  'northbound',
-  'southbound',
-  'ter',
-  'bij',
-]);
-
-function wordBefore(text: string, position: number): string {
-  let p = position - 1;
-  while (p >= 0 && position - p <= 3 && text.charCodeAt(p) === 32) p--;
-  const end = p + 1;
-  while (p >= 0 && end - p <= 20 && isLetter(text.charCodeAt(p))) p--;
-  return text.slice(p + 1, end).toLowerCase();
-}
+/** Words that, right before a code, make it a road, route or version rather than a diagnosis. */
+const ICD_FUNCTION_WORDS = new Set(
+  'de|het|the|via|op|naar|over|on|to|take|snelweg|rijksweg|afrit|highway|motorway'.split('|'),
+);
+/** Things with numbered places or models: one or two words before a code ("balie B12", "seat is C14"). */
+const ICD_NOUNS = new Set(
+  (
+    'route|weg|room|kamer|lokaal|zaal|gate|seat|stoel|rij|row|vak|tafel|table|bus|lijn|line|flight|vlucht|' +
+    'formulier|form|model|type|versie|version|artikel|article|sectie|section|hoofdstuk|chapter|pagina|page|' +
+    'bijlage|appendix|vitamine|vitamin|formaat|format|size|maat|kenteken|klasse|class|level|niveau|blok|' +
+    'block|unit|toren|tower|gebouw|building|verdieping|floor|parkeerplaats|parking|locatie|location|stand|' +
+    'hal|hall|cel|cell|kolom|column|veld|field|spoor|track|perron|platform|balie|desk|counter|afdeling|' +
+    'department|ward|bed|wachtkamer|receptie|reception|vleugel|wing|zone|gang|corridor|build|release'
+  ).split('|'),
+);
+const ICD_AFTER = new Set(
+  'richting|direction|afrit|exit|km|north|south|noord|zuid|oost|west|northbound|southbound|ter|bij'.split(
+    '|',
+  ),
+);
+/** After a diagnosis code in a list or sentence: punctuation, the end, or a conjunction. */
+const LIST_CONJUNCTIONS = new Set('en|and|of|or|met|with|plus'.split('|'));
 
 function wordAfter(text: string, position: number): string {
   let p = position;
@@ -460,6 +432,14 @@ function wordAfter(text: string, position: number): string {
   const start = p;
   while (p < text.length && p - start < 20 && isLetter(text.charCodeAt(p))) p++;
   return text.slice(start, p).toLowerCase();
+}
+
+/** Whether a bare code ends a phrase or list item, as a diagnosis does ("I10, E78.5", "J45 (asthma)"). */
+function endsPhrase(text: string, end: number): boolean {
+  let p = end;
+  while (p < text.length && text.charCodeAt(p) === 32) p++;
+  if (p >= text.length || /[,;.:()/\n\r\t]/.test(text.charAt(p))) return true;
+  return LIST_CONJUNCTIONS.has(wordAfter(text, end));
 }
 
 function detectIcd10(text: string, keywords: KeywordIndex, out: Candidate[]): void {
@@ -476,40 +456,62 @@ function detectIcd10(text: string, keywords: KeywordIndex, out: Candidate[]): vo
     }
     if ((b1 === 45 || b1 === 46 || b1 === 47) && isAlnum(text.charCodeAt(start - 2))) continue;
     if ((a1 === 45 || a1 === 46 || a1 === 47) && isAlnum(text.charCodeAt(end + 1))) continue;
-    if (ICD_BEFORE.has(wordBefore(text, start)) || ICD_AFTER.has(wordAfter(text, end))) continue;
-    const distance = keywords.distance('medical', start, end, CONTEXT_WINDOW);
+    const before = previousWord(text, start);
+    const twoBefore = before ? previousWord(text, before.start) : null;
+    if (
+      (before && (ICD_FUNCTION_WORDS.has(before.text) || ICD_NOUNS.has(before.text))) ||
+      (twoBefore && ICD_NOUNS.has(twoBefore.text)) ||
+      ICD_AFTER.has(wordAfter(text, end))
+    )
+      continue;
+    // A word naming a diagnosis supports any code; general medical words support a code with a
+    // subdivision (E11.9), or a bare one (I10) that stands as a list item rather than a name ("G20 summit").
+    let distance = keywords.distance('diagnostic', start, end, CONTEXT_WINDOW);
+    if (distance === Infinity && (m[0].includes('.') || endsPhrase(text, end)))
+      distance = keywords.distance('medical', start, end, CONTEXT_WINDOW);
     if (distance === Infinity) continue;
     out.push({ type: 'health', confidence: 85, start, end, masked: maskIcd(m[0]), evidence: distance });
   }
 }
 
-/** Where two candidates claim the same characters, the more confident (then better supported) one stays. */
-function resolveOverlaps(candidates: Candidate[], textLength: number): DetectedFinding[] {
-  const ranked = candidates
-    .map((c, index) => ({ c, index }))
-    .sort(
-      (x, y) =>
-        y.c.confidence - x.c.confidence ||
-        x.c.evidence - y.c.evidence ||
-        y.c.end - y.c.start - (x.c.end - x.c.start) ||
-        x.index - y.index,
-    );
+function rank(x: Candidate, y: Candidate): number {
+  return (
+    y.confidence - x.confidence ||
+    x.evidence - y.evidence ||
+    y.end - y.start - (x.end - x.start) ||
+    x.start - y.start
+  );
+}
+
+/**
+ * Where candidates claim the same characters, the more confident (then better supported, then longer) one
+ * stays. Candidates are sorted once and only clusters of overlapping ones are ranked, so this is
+ * n log n however many a hostile text yields.
+ */
+function resolveOverlaps(candidates: Candidate[]): DetectedFinding[] {
+  const sorted = candidates.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: Candidate[] = [];
-  // Candidates are short (at most ~50 characters), so marking the characters they take keeps this linear
-  // when a hostile text yields many of them.
-  const taken = ranked.length > 32 ? new Uint8Array(textLength) : null;
-  for (const { c } of ranked) {
-    if (taken) {
-      let free = true;
-      for (let k = c.start; k < c.end && free; k++) free = taken[k] === 0;
-      if (!free) continue;
-      taken.fill(1, c.start, c.end);
-    } else if (kept.some((k) => c.start < k.end && k.start < c.end)) continue;
-    kept.push(c);
+  let i = 0;
+  while (i < sorted.length) {
+    const first = sorted[i];
+    if (!first) break;
+    let j = i + 1;
+    let clusterEnd = first.end;
+    for (; j < sorted.length; j++) {
+      const next = sorted[j];
+      if (!next || next.start >= clusterEnd) break;
+      if (next.end > clusterEnd) clusterEnd = next.end;
+    }
+    if (j === i + 1) kept.push(first);
+    else {
+      const chosen: Candidate[] = [];
+      for (const c of sorted.slice(i, j).sort(rank))
+        if (!chosen.some((k) => c.start < k.end && k.start < c.end)) chosen.push(c);
+      kept.push(...chosen.sort((a, b) => a.start - b.start));
+    }
+    i = j;
   }
-  return kept
-    .sort((a, b) => a.start - b.start || a.end - b.end)
-    .map(({ type, confidence, start, end, masked }) => ({ type, confidence, start, end, masked }));
+  return kept.map(({ type, confidence, start, end, masked }) => ({ type, confidence, start, end, masked }));
 }
 
 /** Runs the enabled built-in detectors over normalised text. Findings are in text order. */
@@ -521,6 +523,7 @@ export function detectBuiltIn(text: string, enabled: (type: DetectorType) => boo
   if (enabled('nl-bsn') || enabled('us-ssn') || enabled('payment-card'))
     new NumberDetector(text, keywords, enabled, candidates).run(ibanSpans);
   if (enabled('nl-passport') && keywords.has('passport')) detectPassports(text, keywords, candidates);
-  if (enabled('health') && keywords.has('medical')) detectIcd10(text, keywords, candidates);
-  return resolveOverlaps(candidates, text.length);
+  if (enabled('health') && (keywords.has('medical') || keywords.has('diagnostic')))
+    detectIcd10(text, keywords, candidates);
+  return resolveOverlaps(candidates);
 }

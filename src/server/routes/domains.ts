@@ -26,7 +26,7 @@ export function domainRoutes(app: FastifyInstance): void {
     async (request, reply) => {
       const parsed = normalizeDomainInput(request.params.domain);
       if (!parsed.ok) throw new ApiError(400, 'INVALID_DOMAIN', parsed.message);
-      const [json] = await app.services.lookup.lookup([parsed.domain], fresh(request.query));
+      const json = await app.services.lookup.lookupDomain(parsed.domain, fresh(request.query));
       // Sent pre-serialised: the stored report is already JSON (the cached hot path).
       return reply.type('application/json; charset=utf-8').send(json as never);
     },

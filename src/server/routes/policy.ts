@@ -54,8 +54,7 @@ export function policyRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       const stored = await app.services.policy.current();
-      if (request.headers['if-none-match'] === etag(stored.version))
-        return reply.status(304).send(null);
+      if (request.headers['if-none-match'] === etag(stored.version)) return reply.status(304).send(null);
       return send(reply, stored);
     },
   );
