@@ -26,6 +26,30 @@ export default tseslint.config(
       '@typescript-eslint/explicit-module-boundary-types': 'off',
     },
   },
+  {
+    // Office.js is reached only through the typed adapters in addin/office (DEVELOPERS.md).
+    files: ['src/**/*.ts', 'addin/launchevent/**/*.ts', 'addin/taskpane/**/*.ts', 'addin/taskpane/**/*.tsx', 'addin/shared/**/*.ts'],
+    ignores: ['addin/launchevent/index.ts', 'addin/taskpane/index.tsx'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'Office', message: 'Use the adapters in addin/office.' },
+        { name: 'OfficeRuntime', message: 'Use the adapters in addin/office.' },
+      ],
+    },
+  },
+  {
+    // The server and the shared core run without a DOM.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'window', message: 'src/ runs without a DOM.' },
+        { name: 'document', message: 'src/ runs without a DOM.' },
+        { name: 'Office', message: 'Use the adapters in addin/office.' },
+      ],
+    },
+  },
   { files: ['**/*.mjs', '**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
   prettier,
 );

@@ -253,6 +253,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(domainRoutes, { prefix: '/api/v1' });
   await app.register(policyRoutes, { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  // Classic Outlook's JavaScript runtime makes cross-origin calls only for scripts listed here.
+  app.get('/.well-known/microsoft-officeaddins-allowed.json', { schema: { hide: true } }, () => ({
+    allowed: [`${config.publicUrl}/launchevent.js`],
+  }));
 
   if (existsSync(config.distDir)) await app.register(fastifyStatic, { root: config.distDir, index: false });
 

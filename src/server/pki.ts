@@ -12,7 +12,8 @@ type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto);
+// Node's WebCrypto is the standard one; the DOM lib types it differently.
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 export interface Issued {
   certPem: string;

@@ -57,7 +57,7 @@ async function issueCustom(
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomBytes(8).toString('hex').replace(/^./, '1'),
     subject: `CN=${opts.cn}`,
-    issuer: new x509.X509Certificate(issuer.certDer).subject,
+    issuer: new x509.X509Certificate(issuer.certPem).subject,
     notBefore: opts.notBefore ?? new Date(Date.now() - DAY),
     notAfter: opts.notAfter ?? new Date(Date.now() + 30 * DAY),
     signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },

@@ -389,6 +389,12 @@ describe('health, documents and headers', () => {
     expect(lookupBody).toContain('"maxItems":100');
   });
 
+  it('lists launchevent.js in microsoft-officeaddins-allowed.json for the classic Outlook runtime', async () => {
+    const response = await app.inject({ method: 'GET', url: '/.well-known/microsoft-officeaddins-allowed.json' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ allowed: ['https://tlsgate.example.test/launchevent.js'] });
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/v1/nope' });
     expect(response.statusCode).toBe(404);

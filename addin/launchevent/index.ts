@@ -1,0 +1,75 @@
+/**
+ * dist/launchevent.js: the event handlers, as one classic script. Classic Outlook on Windows runs it in its
+ * JavaScript-only runtime (no DOM, no modules, no Office.onReady, ES2016 before build 2403); the web
+ * runtimes load the same file from commands.html. Every path calls event.completed exactly once.
+ */
+import { DEFAULT_POLICY, type Action } from '../../src/core/policy';
+import { officeComposeItem, officeMailbox, type MailboxInfo } from '../office/compose';
+import { createApiClient } from '../shared/api';
+import { ADDIN_BASE_URL } from '../shared/build-info';
+import { prefetch, PREFETCH_BUDGET_MS } from './prefetch';
+import { checkFailedOptions, runSendCheck, SEND_BUDGET_MS, type CompletedOptions } from './send-check';
+
+interface CompletableEvent {
+  completed(options?: CompletedOptions): void;
+}
+
+function once<T>(fn: (value: T) => void): (value: T) => void {
+  let called = false;
+  return (value) => {
+    if (called) return;
+    called = true;
+    fn(value);
+  };
+}
+
+function api() {
+  return createApiClient({ baseUrl: ADDIN_BASE_URL, fetch: (input, init) => fetch(input, init) });
+}
+
+/** English, until Office can tell us the user's language. */
+const FALLBACK_MAILBOX: MailboxInfo = { userEmail: '', language: 'en', supports: () => false };
+
+function onMessageSendHandler(event: CompletableEvent): void {
+  let mailbox = FALLBACK_MAILBOX;
+  let onBackendError: Action = DEFAULT_POLICY.onBackendError;
+  const complete = once((options: CompletedOptions) => {
+    clearTimeout(timer);
+    event.completed(options);
+  });
+  const timer = setTimeout(() => {
+    complete(checkFailedOptions(onBackendError, 'timeout', { mailbox }));
+  }, SEND_BUDGET_MS);
+  try {
+    mailbox = officeMailbox();
+    const now = () => Date.now();
+    runSendCheck(
+      { item: officeComposeItem(), mailbox, api: api(), now },
+      now() + SEND_BUDGET_MS - 250,
+      (policy) => {
+        onBackendError = policy.onBackendError;
+      },
+    ).then(complete, () => {
+      complete(checkFailedOptions(onBackendError, 'error', { mailbox }));
+    });
+  } catch {
+    complete(checkFailedOptions(onBackendError, 'error', { mailbox }));
+  }
+}
+
+function onMessageRecipientsChangedHandler(event: CompletableEvent): void {
+  const complete = once(() => {
+    clearTimeout(timer);
+    event.completed();
+  });
+  const timer = setTimeout(complete, PREFETCH_BUDGET_MS + 1000);
+  try {
+    // A failed prefetch costs nothing: the send check asks again.
+    prefetch({ item: officeComposeItem(), api: api(), now: () => Date.now() }).then(complete, complete);
+  } catch {
+    complete(undefined);
+  }
+}
+
+Office.actions.associate('onMessageSendHandler', onMessageSendHandler);
+Office.actions.associate('onMessageRecipientsChangedHandler', onMessageRecipientsChangedHandler);

@@ -1,0 +1,176 @@
+import { classifyMessage } from '../../src/core/classifier/index';
+import { decide, type Decision, type RecipientInput } from '../../src/core/decide';
+import { DEFAULT_POLICY, type Action, type OrgPolicy } from '../../src/core/policy';
+import { promptUserSendMode, type ComposeItem, type MailboxInfo, type Recipients } from '../office/compose';
+import type { ApiClient } from '../shared/api';
+import { compact, expand, readPolicy, readStatuses, type CompactReport } from '../shared/session-cache';
+import { FAILURE_REASONS, TEXTS } from './messages';
+
+/**
+ * The on-send decision, away from Office.js: read the draft (never write it), get statuses from the
+ * session cache or the backend, classify, decide, and turn that into Smart Alert options.
+ */
+
+/** The task pane button; the Smart Alert's button opens it (Mailbox 1.14). */
+export const TASKPANE_COMMAND_ID = 'TLSGate.TaskpaneButton';
+/** The whole handler must finish well inside Outlook's 5-second "taking longer" threshold. */
+export const SEND_BUDGET_MS = 4000;
+
+export interface SendEnv {
+  item: ComposeItem;
+  mailbox: MailboxInfo;
+  api: ApiClient;
+  now: () => number;
+}
+
+/** What the task pane reads from contextData when the Smart Alert opens it. */
+export interface SendContext {
+  reason: 'blocked' | 'warned';
+  action: Action;
+  riskyDomains: string[];
+  findingTypes: string[];
+}
+
+export type CompletedOptions = Office.SmartAlertsEventCompletedOptions;
+
+function allRecipients(recipients: Recipients): string[] {
+  const seen = new Set<string>();
+  for (const recipient of [...recipients.to, ...recipients.cc, ...recipients.bcc]) {
+    const address = recipient.emailAddress.trim();
+    if (address) seen.add(address);
+  }
+  return [...seen];
+}
+
+async function policyFor(
+  env: SendEnv,
+  deadline: number,
+): Promise<{ policy: OrgPolicy; fromBackend: boolean }> {
+  const cached = await readPolicy(env.item, env.now());
+  if (cached) return { policy: cached, fromBackend: true };
+  try {
+    const document = await env.api.policy(Math.max(1, deadline - env.now()));
+    return { policy: document.policy, fromBackend: true };
+  } catch {
+    return { policy: DEFAULT_POLICY, fromBackend: false };
+  }
+}
+
+/** Statuses for every address: from the session cache, else one batch call; null where the call failed. */
+async function statusesFor(
+  env: SendEnv,
+  addresses: readonly string[],
+  deadline: number,
+): Promise<{ byAddress: Map<string, CompactReport | null> }> {
+  const cached = await readStatuses(env.item, env.now());
+  const byAddress = new Map<string, CompactReport | null>();
+  const missing: string[] = [];
+  for (const address of addresses) {
+    const hit = cached[address.toLowerCase()];
+    if (hit) byAddress.set(address, hit);
+    else missing.push(address);
+  }
+  if (missing.length === 0) return { byAddress };
+  try {
+    // Addresses go to the backend, which reduces them to domains itself and logs no address.
+    const reports = await env.api.lookup(missing, Math.max(1, deadline - env.now()));
+    missing.forEach((address, index) => {
+      const report = reports[index];
+      byAddress.set(address, report ? compact(report) : null);
+    });
+  } catch {
+    // Unreachable, out of time or refused: these recipients count as "could not be checked".
+    for (const address of missing) byAddress.set(address, null);
+  }
+  return { byAddress };
+}
+
+function options(decision: Decision, findingTypes: readonly string[], env: SendEnv): CompletedOptions {
+  const language = env.mailbox.language;
+  if (decision.action === 'allow') return { allowEvent: true };
+  const errorMessage = decision.message[language];
+  const modern = env.mailbox.supports('1.14');
+  if (decision.action === 'warn') {
+    // Send Anyway needs 1.14; on older clients a warning can only hold the send like a block.
+    return modern
+      ? { allowEvent: false, errorMessage, sendModeOverride: promptUserSendMode() }
+      : { allowEvent: false, errorMessage };
+  }
+  if (!modern) return { allowEvent: false, errorMessage };
+  const context: SendContext = {
+    reason: 'blocked',
+    action: decision.action,
+    riskyDomains: [
+      ...new Set(
+        decision.perRecipient.filter((recipient) => recipient.action !== 'allow').map((r) => r.domain),
+      ),
+    ],
+    findingTypes: [...new Set(findingTypes)].sort(),
+  };
+  return {
+    allowEvent: false,
+    errorMessage,
+    // The button opens the task pane; it says "Send securely" only when the portal is really offered.
+    cancelLabel: decision.secureSendOffered ? TEXTS[language].sendSecurely : TEXTS[language].review,
+    commandId: TASKPANE_COMMAND_ID,
+    contextData: JSON.stringify(context),
+  };
+}
+
+/** The options when the check could not run (backend down, out of time, an error): the policy decides. */
+export function checkFailedOptions(
+  action: Action,
+  cause: 'timeout' | 'unreachable' | 'error',
+  env: Pick<SendEnv, 'mailbox'>,
+): CompletedOptions {
+  if (action === 'allow') return { allowEvent: true };
+  const language = env.mailbox.language;
+  const errorMessage = TEXTS[language].checkFailed(FAILURE_REASONS[language][cause]).slice(0, 500);
+  if (action === 'warn' && env.mailbox.supports('1.14'))
+    return {
+      allowEvent: false,
+      errorMessage,
+      sendModeOverride: promptUserSendMode(),
+    };
+  return { allowEvent: false, errorMessage };
+}
+
+/** Runs the check. Throws only on a bug; the caller maps that to onBackendError. */
+export async function runSendCheck(
+  env: SendEnv,
+  deadline: number,
+  onPolicy?: (policy: OrgPolicy) => void,
+): Promise<CompletedOptions> {
+  const [recipients, subject, body, attachmentNames, labelId, policyResult] = await Promise.all([
+    env.item.recipients(),
+    env.item.subject(),
+    env.item.bodyText(),
+    env.item.attachmentNames().catch(() => [] as string[]),
+    env.item.sensitivityLabelId().catch(() => null),
+    policyFor(env, deadline),
+  ]);
+  const { policy } = policyResult;
+  onPolicy?.(policy);
+
+  const addresses = allRecipients(recipients);
+  const { findings } = classifyMessage(
+    { subject, body, bodyType: 'text', attachmentNames, sensitivityLabelId: labelId },
+    policy,
+  );
+  // Statuses are needed even for harmless content: undeliverable domains are worth a warning.
+  const { byAddress } = await statusesFor(env, addresses, deadline);
+  const inputs: RecipientInput[] = addresses.map((address) => {
+    const report = byAddress.get(address);
+    return { address, report: report ? expand(report) : null };
+  });
+  const decision = decide(inputs, findings, policy, {
+    senderAddress: env.mailbox.userEmail,
+    language: env.mailbox.language,
+  });
+  // Recipients whose status could not be had follow onBackendError, and the message says so (decide()).
+  return options(
+    decision,
+    findings.map((finding) => finding.type),
+    env,
+  );
+}

@@ -1,0 +1,125 @@
+import type { OrgPolicy } from '../../src/core/policy';
+import type { DomainReport } from '../../src/core/report';
+
+/**
+ * The add-in's calls to the backend. Absolute URLs (the classic Outlook runtime needs them), a timeout on
+ * every call, and errors that say what failed without internals.
+ */
+
+/** A report as the lookup API returns it: the DomainReport plus cache metadata. */
+export type LookupReport = DomainReport & { cached: boolean; stale: boolean; expiresAt: string | null };
+
+export interface PolicyDocument {
+  policy: OrgPolicy;
+  version: number;
+}
+
+export type ApiErrorKind = 'unreachable' | 'timeout' | 'unauthorized' | 'rejected' | 'bad-response';
+
+export class ApiCallError extends Error {
+  constructor(
+    readonly kind: ApiErrorKind,
+    message: string,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiCallError';
+  }
+}
+
+export interface ApiClient {
+  /** Reports in the order of `inputs` (addresses or domains), at most 100 per call. */
+  lookup(inputs: readonly string[], timeoutMs: number): Promise<LookupReport[]>;
+  policy(timeoutMs: number): Promise<PolicyDocument>;
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  fetch: typeof fetch;
+  /** A bearer token for `entra` deployments; null sends none. */
+  token?: () => Promise<string | null>;
+}
+
+export const MAX_LOOKUP_BATCH = 100;
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const base = options.baseUrl.replace(/\/+$/, '');
+
+  async function request<T>(
+    path: string,
+    init: { method: string; body?: string },
+    timeoutMs: number,
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    const token = options.token ? await options.token() : null;
+    if (token) headers.authorization = `Bearer ${token}`;
+
+    // AbortController is not in every Outlook runtime; the race alone still bounds the wait.
+    const controller = typeof AbortController === 'function' ? new AbortController() : null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        controller?.abort();
+        reject(new ApiCallError('timeout', `TLS Gate did not answer within ${timeoutMs} ms.`));
+      }, timeoutMs);
+    });
+    const call = (async () => {
+      let response: Response;
+      try {
+        response = await options.fetch(`${base}${path}`, {
+          method: init.method,
+          headers,
+          ...(init.body !== undefined ? { body: init.body } : {}),
+          ...(controller ? { signal: controller.signal } : {}),
+        });
+      } catch {
+        throw new ApiCallError('unreachable', 'TLS Gate could not be reached.');
+      }
+      if (response.status === 401 || response.status === 403)
+        throw new ApiCallError('unauthorized', 'TLS Gate did not accept the sign-in.', response.status);
+      if (!response.ok)
+        throw new ApiCallError('rejected', `TLS Gate answered ${response.status}.`, response.status);
+      try {
+        return (await response.json()) as T;
+      } catch {
+        throw new ApiCallError('bad-response', 'TLS Gate sent an answer that is not JSON.', response.status);
+      }
+    })();
+    try {
+      return await Promise.race([call, timeout]);
+    } finally {
+      clearTimeout(timer);
+      // The losing side's rejection is expected; keep it from surfacing as unhandled.
+      call.catch(() => undefined);
+    }
+  }
+
+  return {
+    async lookup(inputs, timeoutMs) {
+      if (inputs.length === 0) return [];
+      const batches: string[][] = [];
+      for (let i = 0; i < inputs.length; i += MAX_LOOKUP_BATCH)
+        batches.push(inputs.slice(i, i + MAX_LOOKUP_BATCH));
+      const answers = await Promise.all(
+        batches.map((domains) =>
+          request<{ reports?: LookupReport[] }>(
+            '/api/v1/domains/lookup',
+            { method: 'POST', body: JSON.stringify({ domains }) },
+            timeoutMs,
+          ),
+        ),
+      );
+      const reports = answers.flatMap((answer) => answer.reports ?? []);
+      if (reports.length !== inputs.length)
+        throw new ApiCallError('bad-response', 'TLS Gate answered for a different number of domains.');
+      return reports;
+    },
+    async policy(timeoutMs) {
+      const document = await request<PolicyDocument>('/api/v1/policy', { method: 'GET' }, timeoutMs);
+      if (typeof document.version !== 'number' || typeof document.policy !== 'object')
+        throw new ApiCallError('bad-response', 'TLS Gate sent a policy in an unexpected shape.');
+      return document;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { OrgPolicy } from '../../src/core/policy';
+import type { DomainReport } from '../../src/core/report';
+import type { DomainStatus, Enforcement } from '../../src/core/status';
+import type { ComposeItem } from '../office/compose';
+import type { LookupReport, PolicyDocument } from './api';
+
+/**
+ * What the recipients-changed handler prefetches into `item.sessionData`, so the send check and the task
+ * pane start from it. sessionData holds 50,000 characters on older clients, so reports are kept compact:
+ * what the decision and the one-line reason need.
+ */
+
+export const STATUSES_KEY = 'tlsgate.statuses.v1';
+export const POLICY_KEY = 'tlsgate.policy.v1';
+/** Prefetched answers older than this are asked again. */
+export const SESSION_MAX_AGE_MS = 15 * 60_000;
+const MAX_POLICY_CHARS = 30_000;
+
+export interface CompactReport {
+  domain: string;
+  status: DomainStatus;
+  enforcement: Enforcement[];
+  /** The first warning or error finding, for the one-line reason. */
+  reason: string | null;
+  expiresAt: string | null;
+}
+
+export interface StatusCache {
+  fetchedAt: number;
+  /** By lowercased recipient address. */
+  byAddress: Record<string, CompactReport>;
+}
+
+export function compact(report: LookupReport): CompactReport {
+  const notable = report.findings.find((finding) => finding.severity !== 'info') ?? report.findings[0];
+  return {
+    domain: report.domain,
+    status: report.status,
+    enforcement: report.enforcement,
+    reason: notable ? notable.message.slice(0, 200) : null,
+    expiresAt: report.expiresAt,
+  };
+}
+
+/** A compact report in the DomainReport shape the decision reads (status, domain, enforcement). */
+export function expand(report: CompactReport): DomainReport {
+  return {
+    input: report.domain,
+    domain: report.domain,
+    status: report.status,
+    enforcement: report.enforcement,
+    mx: [],
+    mtaSts: { record: null, id: null, mode: null, mx: [], max_age: null, error: null },
+    tlsRpt: { present: false, record: null },
+    findings: [],
+    checkedAt: '',
+    durationMs: 0,
+    cacheTtlSeconds: 0,
+  };
+}
+
+function parse(text: string | null): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+export async function readStatuses(item: ComposeItem, now: number): Promise<Record<string, CompactReport>> {
+  const cache = parse(await item.sessionGet(STATUSES_KEY).catch(() => null)) as StatusCache | null;
+  if (!cache || typeof cache.byAddress !== 'object' || now - cache.fetchedAt > SESSION_MAX_AGE_MS) return {};
+  const fresh: Record<string, CompactReport> = {};
+  for (const [address, report] of Object.entries(cache.byAddress)) {
+    const expires = report.expiresAt ? Date.parse(report.expiresAt) : NaN;
+    if (Number.isNaN(expires) || expires > now) fresh[address] = report;
+  }
+  return fresh;
+}
+
+export async function writeStatuses(
+  item: ComposeItem,
+  byAddress: Record<string, CompactReport>,
+  now: number,
+): Promise<void> {
+  const value: StatusCache = { fetchedAt: now, byAddress };
+  await item.sessionSet(STATUSES_KEY, JSON.stringify(value));
+}
+
+export async function readPolicy(item: ComposeItem, now: number): Promise<OrgPolicy | null> {
+  const cached = parse(await item.sessionGet(POLICY_KEY).catch(() => null)) as
+    (PolicyDocument & { fetchedAt: number }) | null;
+  if (!cached || typeof cached.policy !== 'object' || now - cached.fetchedAt > SESSION_MAX_AGE_MS)
+    return null;
+  return cached.policy;
+}
+
+export async function writePolicy(item: ComposeItem, document: PolicyDocument, now: number): Promise<void> {
+  const text = JSON.stringify({ ...document, fetchedAt: now });
+  // A very large policy would crowd out the statuses; the send check then fetches it itself.
+  if (text.length <= MAX_POLICY_CHARS) await item.sessionSet(POLICY_KEY, text);
+}

@@ -1,0 +1,151 @@
+/**
+ * npm run bench:onsend — time from onMessageSendHandler's call to event.completed, running the built
+ * launchevent.js in a vm (as classic Outlook would), with a 100 KB body and 20 recipients across 10
+ * domains: statuses prefetched, and cold against a TLS Gate backend on loopback. Beside it: a bare HTTP
+ * round trip to the same backend, and the classifier alone on the same draft.
+ * Targets: prefetched p95 under 50 ms; launchevent.js under 150 KB minified.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import vm from 'node:vm';
+import { gzipSync } from 'node:zlib';
+import webpack from 'webpack';
+import { classifyMessage } from '../src/core/classifier/index';
+import { DEFAULT_POLICY } from '../src/core/policy';
+import type { DomainReport } from '../src/core/report';
+import { buildApp } from '../src/server/app';
+import { testConfig } from '../src/server/config';
+import { createOfficeStub } from '../test/support/office-stub';
+import { launchEventConfig } from '../webpack.config';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
+const DOMAINS = Array.from({ length: 10 }, (_, i) => `bench-${i}.example`);
+const RECIPIENTS = Array.from({ length: 20 }, (_, i) => ({
+  emailAddress: `person${i}@${DOMAINS[i % 10] ?? ''}`,
+}));
+
+function body100k(): string {
+  const paragraph =
+    'Dear colleague, attached is the overview of the project planning for next quarter, including the ' +
+    'budget lines, the meeting notes from Tuesday and the open questions for the steering group. ';
+  let text = '';
+  while (text.length < 100_000) text += paragraph;
+  // One IBAN, so the decision has something to weigh.
+  return `${text.slice(0, 50_000)} Payment to NL91 ABNA 0417 1643 00 please. ${text.slice(50_000, 99_900)}`;
+}
+
+function report(domain: string): DomainReport {
+  return {
+    input: domain,
+    domain,
+    status: 'opportunistic',
+    enforcement: [],
+    mx: [],
+    mtaSts: { record: null, id: null, mode: null, mx: [], max_age: null, error: null },
+    tlsRpt: { present: false, record: null },
+    findings: [{ code: 'MTA_STS_NO_RECORD', severity: 'info', message: 'No MTA-STS policy is published.' }],
+    checkedAt: new Date().toISOString(),
+    durationMs: 120,
+    cacheTtlSeconds: 86400,
+  };
+}
+
+function stats(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+  return `${at(50).toFixed(1).padStart(7)} ${at(95).toFixed(1).padStart(7)}`;
+}
+
+async function main(): Promise<void> {
+  const app = await buildApp(
+    testConfig({ logLevel: 'warn', rateLimit: { perMinute: 1_000_000, freshPerMinute: 20 } }),
+    {
+      probe: (domain) => Promise.resolve(report(domain)),
+      logStream: { write: () => true },
+    },
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  await app.services.lookup.lookup(DOMAINS, false);
+
+  const outDir = mkdtempSync(join(tmpdir(), 'tlsgate-bench-onsend-'));
+  await new Promise<void>((resolve, reject) => {
+    webpack(launchEventConfig({ baseUrl: base, outDir, mode: 'production' })).run((error, result) => {
+      if (error ?? result?.hasErrors()) reject(error ?? new Error(result?.toString()));
+      else resolve();
+    });
+  });
+  const bundle = readFileSync(join(outDir, 'launchevent.js'), 'utf8');
+  const body = body100k();
+
+  const prefetchedSession = await (async () => {
+    const stub = createOfficeStub({ draft: { to: RECIPIENTS } });
+    const context = vm.createContext({ Office: stub.Office, fetch, setTimeout, clearTimeout });
+    vm.runInContext(bundle, context);
+    await new Promise((resolve) =>
+      stub.handlers.get('onMessageRecipientsChangedHandler')?.({ completed: resolve }),
+    );
+    return stub.draft.sessionData;
+  })();
+
+  async function once(session: Record<string, string>): Promise<{ ms: number; options: unknown }> {
+    const stub = createOfficeStub({
+      draft: { to: RECIPIENTS, subject: 'Planning', body, sessionData: { ...session } },
+    });
+    const context = vm.createContext({ Office: stub.Office, fetch, setTimeout, clearTimeout });
+    vm.runInContext(bundle, context);
+    const handler = stub.handlers.get('onMessageSendHandler');
+    const started = performance.now();
+    const options = await new Promise((resolve) => handler?.({ completed: resolve }));
+    return { ms: performance.now() - started, options };
+  }
+
+  const first = await once(prefetchedSession);
+  if ((first.options as { allowEvent?: boolean }).allowEvent !== false)
+    throw new Error('bench setup is wrong: expected a block');
+  for (let i = 0; i < 20; i++) await once(prefetchedSession);
+
+  const prefetched: number[] = [];
+  const cold: number[] = [];
+  const roundTrip: number[] = [];
+  const classifier: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    prefetched.push((await once(prefetchedSession)).ms);
+    cold.push((await once({})).ms);
+    let started = performance.now();
+    await (await fetch(`${base}/healthz`)).json();
+    roundTrip.push(performance.now() - started);
+    started = performance.now();
+    classifyMessage({ subject: 'Planning', body, bodyType: 'text', attachmentNames: [] }, DEFAULT_POLICY);
+    classifier.push(performance.now() - started);
+  }
+  await app.close();
+
+  const minified = Buffer.byteLength(bundle);
+  const gzipped = gzipSync(bundle).length;
+  const p95 = [...prefetched].sort((a, b) => a - b)[Math.ceil(0.95 * prefetched.length) - 1] ?? NaN;
+  console.log(
+    `bench:onsend — handler call to event.completed, ${ROUNDS} rounds, 100 KB body, 20 recipients, 10 domains\n`,
+  );
+  console.log(`  ${''.padEnd(58)} ${'median'.padStart(7)} ${'p95'.padStart(7)}  (ms)`);
+  console.log(
+    `  ${'baseline: bare HTTP round trip to the backend (/healthz)'.padEnd(58)} ${stats(roundTrip)}`,
+  );
+  console.log(`  ${'baseline: classifier alone on the same draft'.padEnd(58)} ${stats(classifier)}`);
+  console.log(
+    `  ${'on-send, statuses prefetched'.padEnd(58)} ${stats(prefetched)}  target p95 < 50 ms: ${p95 < 50 ? 'met' : 'MISSED'}`,
+  );
+  console.log(`  ${'on-send, cold (one batch lookup to the backend)'.padEnd(58)} ${stats(cold)}`);
+  console.log(
+    `\n  dist/launchevent.js: ${(minified / 1024).toFixed(1)} KB minified (target < 150 KB: ${minified < 150 * 1024 ? 'met' : 'MISSED'}), ${(gzipped / 1024).toFixed(1)} KB gzipped`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

@@ -1,0 +1,56 @@
+/**
+ * `npm run build`: ADDIN_BASE_URL=https://host/path writes the add-in into dist/ — the bundles, the pages,
+ * the icons and both manifests, every URL pointing under that base (default https://localhost:3000).
+ */
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import webpack from 'webpack';
+import configs from '../webpack.config';
+import { parseBaseUrl, writeManifests } from './manifest';
+
+export const ROOT = resolve(__dirname, '..');
+export const DIST = join(ROOT, 'dist');
+
+function run(compiler: webpack.MultiCompiler): Promise<webpack.MultiStats> {
+  return new Promise((resolvePromise, reject) => {
+    compiler.run((error, stats) => {
+      compiler.close(() => undefined);
+      if (error) reject(error);
+      else if (!stats) reject(new Error('webpack returned no result'));
+      else if (stats.hasErrors())
+        reject(new Error(stats.toString({ all: false, errors: true, colors: false })));
+      else resolvePromise(stats);
+    });
+  });
+}
+
+export async function build(baseUrl: string, outDir = DIST): Promise<void> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  await run(webpack(configs({ baseUrl, outDir, mode: 'production' })));
+  cpSync(join(ROOT, 'addin/launchevent/commands.html'), join(outDir, 'commands.html'));
+  if (!existsSync(join(outDir, 'taskpane.html')))
+    cpSync(join(ROOT, 'addin/taskpane/placeholder.html'), join(outDir, 'taskpane.html'));
+  cpSync(join(ROOT, 'addin/static'), outDir, { recursive: true });
+  cpSync(join(ROOT, 'assets'), join(outDir, 'assets'), { recursive: true });
+  await writeManifests(baseUrl, outDir);
+}
+
+if (require.main === module) {
+  let baseUrl: string;
+  try {
+    baseUrl = parseBaseUrl(process.env.ADDIN_BASE_URL);
+  } catch (error) {
+    process.stderr.write(`build: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  build(baseUrl).then(
+    () => {
+      process.stdout.write(`Built the add-in for ${baseUrl} into ${DIST}\n`);
+    },
+    (error: unknown) => {
+      process.stderr.write(`build failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import webpack from 'webpack';
+
+/**
+ * Builds addin/ into dist/. `launchevent.js` must be one classic script that classic Outlook's
+ * JavaScript-only runtime can parse: ES2016 syntax, no module loader, no DOM, builtins polyfilled.
+ */
+
+export interface BuildOptions {
+  baseUrl: string;
+  outDir: string;
+  mode: 'production' | 'development';
+}
+
+const ROOT = __dirname;
+
+/**
+ * swc settings for code that must parse on ES2016-era engines: async/await, object spread, optional
+ * chaining and the like are lowered. Builtins newer than ES2016 are polyfilled by explicit imports in
+ * addin/shared/polyfills.ts (usage-based injection pulled in 70 KB of fixes for old Chrome).
+ */
+function swcLegacy(syntax: 'typescript' | 'ecmascript') {
+  return {
+    loader: 'swc-loader',
+    options: {
+      jsc: { parser: { syntax }, target: 'es2016', externalHelpers: false },
+      module: { type: 'es6' },
+    },
+  };
+}
+
+export function launchEventConfig(options: BuildOptions): webpack.Configuration {
+  return {
+    name: 'launchevent',
+    mode: options.mode,
+    target: ['web', 'es2016'],
+    devtool: false,
+    context: ROOT,
+    entry: { launchevent: ['./addin/shared/polyfills.ts', './addin/launchevent/index.ts'] },
+    output: {
+      path: options.outDir,
+      filename: '[name].js',
+      iife: true,
+      // No chunk loading or public path logic: the runtime has neither a DOM nor a module loader.
+      chunkLoading: false,
+      wasmLoading: false,
+      publicPath: '',
+      environment: {
+        arrowFunction: true,
+        const: true,
+        destructuring: true,
+        forOf: true,
+        module: false,
+        dynamicImport: false,
+        optionalChaining: false,
+        templateLiteral: true,
+        asyncFunction: false,
+        bigIntLiteral: false,
+      },
+    },
+    resolve: {
+      extensions: ['.ts', '.js'],
+      // The add-in reads domains the backend already put in A-label form (src/core/decide.ts), so the
+      // 250 KB UTS-46 table is never needed in the bundle.
+      alias: { tr46: resolve(ROOT, 'addin/shared/no-tr46.ts') },
+    },
+    module: {
+      rules: [
+        { test: /\.ts$/, exclude: /node_modules/, use: swcLegacy('typescript') },
+        // Dependencies may ship newer syntax: lower it too (core-js itself is ES5 and must not be touched).
+        {
+          test: /\.js$/,
+          include: /node_modules/,
+          exclude: /node_modules[\\/]core-js/,
+          use: swcLegacy('ecmascript'),
+        },
+      ],
+    },
+    optimization: { splitChunks: false, runtimeChunk: false, minimize: options.mode === 'production' },
+    performance: { hints: false },
+    plugins: [new webpack.DefinePlugin({ __ADDIN_BASE_URL__: JSON.stringify(options.baseUrl) })],
+  };
+}
+
+export default function configs(options: BuildOptions): webpack.Configuration[] {
+  return [launchEventConfig(options)];
+}
