@@ -2,7 +2,7 @@
  * `npm run build`: ADDIN_BASE_URL=https://host/path writes the add-in into dist/ — the bundles, the pages,
  * the icons and both manifests, every URL pointing under that base (default https://localhost:3000).
  */
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import webpack from 'webpack';
 import configs from '../webpack.config';
@@ -34,6 +34,19 @@ export async function build(baseUrl: string, outDir = DIST): Promise<void> {
   cpSync(join(ROOT, 'addin/static'), outDir, { recursive: true });
   cpSync(join(ROOT, 'assets'), join(outDir, 'assets'), { recursive: true });
   await writeManifests(baseUrl, outDir);
+  writeFileSync(join(outDir, BUILD_INFO), `${JSON.stringify({ baseUrl, builtAt: new Date().toISOString() })}\n`);
+}
+
+/** Records which base URL dist/ was built for, so `npm start` can tell whether it must rebuild. */
+export const BUILD_INFO = 'build-info.json';
+
+export function builtFor(outDir = DIST): string | null {
+  try {
+    const info = JSON.parse(readFileSync(join(outDir, BUILD_INFO), 'utf8')) as { baseUrl?: unknown };
+    return typeof info.baseUrl === 'string' ? info.baseUrl : null;
+  } catch {
+    return null;
+  }
 }
 
 if (require.main === module) {

@@ -34,6 +34,29 @@ async function tlsOptions(
   return { https: { cert: dev.cert, key: dev.key }, caFile: dev.caFile, created: dev.created };
 }
 
+/** dist/ must be built for the URL users reach; `npm start` builds it when it is missing or stale. */
+async function ensureAddinBuilt(config: Config): Promise<void> {
+  const infoFile = join(config.distDir, 'build-info.json');
+  let builtFor: string | null = null;
+  try {
+    builtFor = (JSON.parse(readFileSync(infoFile, 'utf8')) as { baseUrl?: string }).baseUrl ?? null;
+  } catch {
+    // not built yet
+  }
+  if (builtFor === config.publicUrl) return;
+  // Outlook loads add-ins only over HTTPS; behind a TLS proxy TLSGATE_PUBLIC_URL is its https URL.
+  if (!config.publicUrl.startsWith('https://')) return;
+  let build: (baseUrl: string, outDir: string) => Promise<void>;
+  try {
+    // Build tooling is a development dependency; a production image ships dist/ prebuilt.
+    ({ build } = (await import('../../scripts/build.js')) as { build: typeof build });
+  } catch {
+    fail(`dist/ is ${builtFor ? `built for ${builtFor}` : 'missing'}; run ADDIN_BASE_URL=${config.publicUrl} npm run build`);
+  }
+  process.stdout.write(`Building the add-in for ${config.publicUrl} ...\n`);
+  await build(config.publicUrl, config.distDir);
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -42,6 +65,7 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+  await ensureAddinBuilt(config);
   const tls = await tlsOptions(config);
   const app = await buildApp(config, tls.https ? { fastify: { https: tls.https } } : {});
   try {
@@ -75,8 +99,10 @@ async function main(): Promise<void> {
       `  Manifest:      ${config.publicUrl}/manifest.xml  (file: ${manifest})`,
       '  Sideload it:   Outlook > Get Add-ins > My add-ins > Add a custom add-in > Add from file (see aka.ms/olksideload)',
     );
+  } else if (!config.publicUrl.startsWith('https://')) {
+    lines.push('  Manifest:      not built: Outlook needs an https TLSGATE_PUBLIC_URL (e.g. your TLS proxy)');
   } else {
-    lines.push('  Manifest:      not built yet (the add-in build creates dist/manifest.xml)');
+    lines.push('  Manifest:      not built yet (npm run build creates dist/manifest.xml)');
   }
   lines.push('');
   process.stdout.write(`${lines.join('\n')}\n`);
