@@ -1,0 +1,245 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TeamsManifestV1D30 } from '@microsoft/app-manifest';
+
+/**
+ * Manifest generation for the build: the add-in-only XML manifest (from the repo-root template) and the
+ * unified JSON manifest, both pointing at ADDIN_BASE_URL. `npm run validate` checks what this writes.
+ */
+
+export const DEFAULT_BASE_URL = 'https://localhost:3000';
+/** The base the repo-root manifest.xml template is written against. */
+export const TEMPLATE_BASE_URL = 'https://localhost:3000';
+export const TEMPLATE_PATH = join(__dirname, '..', 'manifest.xml');
+
+export const ADDIN_ID = 'a469f3e5-3869-4c6e-8a9a-31aeb8ff3ae9';
+export const XML_VERSION = '1.0.0.0';
+/** The unified manifest wants semver; same release as XML_VERSION. */
+export const UNIFIED_VERSION = '1.0.0';
+export const GROUP_ID = 'TLSGate.Group';
+/** The Smart Alert's `commandId` refers to this control, in both manifests. */
+export const TASKPANE_BUTTON_ID = 'TLSGate.TaskpaneButton';
+export const ON_MESSAGE_SEND = 'onMessageSendHandler';
+export const ON_RECIPIENTS_CHANGED = 'onMessageRecipientsChangedHandler';
+/** The same minimum as the XML manifest's inner VersionOverrides; newer sets are feature-detected. */
+export const MAILBOX_MIN_VERSION = '1.12';
+export const UNIFIED_SCHEMA_VERSION = '1.30';
+export const UNIFIED_SCHEMA_URL = `https://developer.microsoft.com/json-schemas/teams/v${UNIFIED_SCHEMA_VERSION}/MicrosoftTeams.schema.json`;
+export const LOCALIZATION_SCHEMA_URL = `https://developer.microsoft.com/json-schemas/teams/v${UNIFIED_SCHEMA_VERSION}/MicrosoftTeams.Localization.schema.json`;
+/** Written next to manifest.json and named by its localizationInfo. */
+export const NL_LOCALIZATION_FILE = 'nl-NL.json';
+/** The padlock's blue (scripts/make-icons.ts). */
+export const ACCENT_COLOR = '#2B6CB0';
+
+/**
+ * The user-visible strings of the unified manifest. The XML manifest carries the same texts in its
+ * resources; the validator's consistency rule compares the two, so a change must be made in both.
+ */
+export const STRINGS = {
+  en: {
+    name: 'TLS Gate',
+    // description.short is at most 80 characters in the unified schema; the full text is the XML Description.
+    shortDescription: "Shows whether recipients' mail servers enforce TLS before you send.",
+    description:
+      "Shows whether each recipient's mail server enforces TLS, and stops sensitive mail from travelling unencrypted.",
+    groupLabel: 'TLS Gate',
+    buttonLabel: 'TLS status',
+    buttonTitle: 'TLS status of the recipients',
+    buttonTooltip: "Shows whether each recipient's mail server enforces TLS, so you know before you send.",
+  },
+  nl: {
+    name: 'TLS Gate',
+    shortDescription: 'Laat zien of de mailservers van ontvangers TLS afdwingen, vóór u verzendt.',
+    description:
+      'Laat zien of de mailserver van elke ontvanger TLS afdwingt, en houdt gevoelige mail tegen die onversleuteld zou reizen.',
+    groupLabel: 'TLS Gate',
+    buttonLabel: 'TLS-status',
+    buttonTitle: 'TLS-status van de ontvangers',
+    buttonTooltip:
+      'Laat zien of de mailserver van elke ontvanger TLS afdwingt, zodat u het weet voordat u verzendt.',
+  },
+} as const;
+
+/**
+ * Normalises ADDIN_BASE_URL: https only, an optional path, no trailing slash, no query, fragment or
+ * credentials. Unset or empty gives the default. Throws an Error with a one-line message otherwise.
+ */
+export function parseBaseUrl(value: string | undefined): string {
+  const raw = value?.trim() ?? '';
+  if (raw === '') return DEFAULT_BASE_URL;
+  const shown = JSON.stringify(raw);
+  // The URL parser silently drops tabs and newlines; refuse them instead of guessing.
+  if (/[\s\p{Cc}]/u.test(raw))
+    throw new Error(`ADDIN_BASE_URL contains whitespace or control characters: ${shown}`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`ADDIN_BASE_URL is not an absolute URL: ${shown} (expected e.g. https://host/path)`);
+  }
+  if (url.protocol !== 'https:') {
+    throw new Error(
+      `ADDIN_BASE_URL must be an https:// URL (Outlook loads add-ins only over HTTPS): ${shown}`,
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new Error(`ADDIN_BASE_URL must not contain credentials: ${shown}`);
+  }
+  if (raw.includes('?') || raw.includes('#')) {
+    throw new Error(`ADDIN_BASE_URL must not have a query or fragment: ${shown}`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function escapeXml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/**
+ * Rewrites the template's URLs to `baseUrl`: every `https://localhost:3000/…` URL keeps its path under the
+ * new base, and the AppDomain becomes the base's origin (AppDomains are origins, not paths).
+ */
+export function renderManifestXml(template: string, baseUrl: string): string {
+  const base = parseBaseUrl(baseUrl);
+  const appDomain = `<AppDomain>${TEMPLATE_BASE_URL}</AppDomain>`;
+  const urlPrefix = new RegExp(`${TEMPLATE_BASE_URL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/)`, 'g');
+  // Any other mention of the template host (another port, a bare base URL) would be left behind.
+  const leftover = template.split(appDomain).join('').replace(urlPrefix, '');
+  const templateHost = new URL(TEMPLATE_BASE_URL).hostname;
+  if (leftover.toLowerCase().includes(templateHost)) {
+    throw new Error(`manifest template mentions ${templateHost} in a form the build cannot rewrite`);
+  }
+  return template
+    .split(appDomain)
+    .join(`<AppDomain>${escapeXml(new URL(base).origin)}</AppDomain>`)
+    .replace(urlPrefix, () => escapeXml(base));
+}
+
+const GROUP_PATH = 'extensions[0].ribbons[0].tabs[0].groups[0]';
+const BUTTON_PATH = `${GROUP_PATH}.controls[0]`;
+const TASKPANE_ACTION_ID = 'TLSGate.ShowTaskpane';
+
+/** The unified (JSON) manifest: the same add-in, ids, events and strings as the XML manifest. */
+export function buildUnifiedManifest(baseUrl: string): TeamsManifestV1D30.TeamsManifestV1D30 {
+  const base = parseBaseUrl(baseUrl);
+  const en = STRINGS.en;
+  const mailbox = [{ name: 'Mailbox', minVersion: MAILBOX_MIN_VERSION }];
+  // Ribbon icons are absolute URLs; the package icons (icons.color/outline) are relative to manifest.json.
+  const buttonIcons = [16, 32, 80].map((size) => ({ size, url: `${base}/assets/icon-${size}.png` }));
+  return {
+    $schema: UNIFIED_SCHEMA_URL,
+    manifestVersion: UNIFIED_SCHEMA_VERSION,
+    version: UNIFIED_VERSION,
+    id: ADDIN_ID,
+    localizationInfo: {
+      defaultLanguageTag: 'en-US',
+      additionalLanguages: [{ languageTag: 'nl-NL', file: NL_LOCALIZATION_FILE }],
+    },
+    developer: {
+      name: 'TLS Gate',
+      websiteUrl: `${base}/support.html`,
+      privacyUrl: `${base}/support.html#privacy`,
+      termsOfUseUrl: `${base}/support.html`,
+    },
+    name: { short: en.name },
+    description: { short: en.shortDescription, full: en.description },
+    icons: { color: 'assets/icon-192.png', outline: 'assets/outline-32.png' },
+    accentColor: ACCENT_COLOR,
+    // Domains, not origins (host[:port], as in Teams' validDomains); the XML AppDomain is the origin.
+    validDomains: [new URL(base).host],
+    authorization: {
+      permissions: { resourceSpecific: [{ name: 'MailboxItem.ReadWrite.User', type: 'Delegated' }] },
+    },
+    extensions: [
+      {
+        requirements: { scopes: ['mail'], capabilities: mailbox },
+        runtimes: [
+          {
+            id: 'TaskpaneRuntime',
+            type: 'general',
+            code: { page: `${base}/taskpane.html` },
+            lifetime: 'short',
+            actions: [{ id: TASKPANE_ACTION_ID, type: 'openPage' }],
+          },
+          {
+            // page for web, new Outlook and Mac; script for classic Outlook on Windows.
+            id: 'WebViewRuntime',
+            type: 'general',
+            code: { page: `${base}/commands.html`, script: `${base}/launchevent.js` },
+            lifetime: 'short',
+            actions: [
+              { id: ON_MESSAGE_SEND, type: 'executeFunction' },
+              { id: ON_RECIPIENTS_CHANGED, type: 'executeFunction' },
+            ],
+          },
+        ],
+        ribbons: [
+          {
+            contexts: ['mailCompose'],
+            tabs: [
+              {
+                builtInTabId: 'TabDefault',
+                groups: [
+                  {
+                    id: GROUP_ID,
+                    label: en.groupLabel,
+                    icons: buttonIcons,
+                    controls: [
+                      {
+                        id: TASKPANE_BUTTON_ID,
+                        type: 'button',
+                        label: en.buttonLabel,
+                        icons: buttonIcons,
+                        supertip: { title: en.buttonTitle, description: en.buttonTooltip },
+                        actionId: TASKPANE_ACTION_ID,
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+        autoRunEvents: [
+          {
+            requirements: { scopes: ['mail'], capabilities: mailbox },
+            events: [
+              { type: 'messageSending', actionId: ON_MESSAGE_SEND, options: { sendMode: 'softBlock' } },
+              { type: 'messageRecipientsChanged', actionId: ON_RECIPIENTS_CHANGED },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** The nl-NL localization file named by the unified manifest's localizationInfo. */
+export function buildNlLocalization(): Record<string, string> {
+  const nl = STRINGS.nl;
+  return {
+    $schema: LOCALIZATION_SCHEMA_URL,
+    'name.short': nl.name,
+    'description.short': nl.shortDescription,
+    'description.full': nl.description,
+    [`${GROUP_PATH}.label`]: nl.groupLabel,
+    [`${BUTTON_PATH}.label`]: nl.buttonLabel,
+    [`${BUTTON_PATH}.supertip.title`]: nl.buttonTitle,
+    [`${BUTTON_PATH}.supertip.description`]: nl.buttonTooltip,
+  };
+}
+
+/** Writes dist/manifest.xml, dist/manifest.json and its localization file dist/nl-NL.json. */
+export async function writeManifests(baseUrl: string, distDir: string): Promise<void> {
+  const base = parseBaseUrl(baseUrl);
+  const template = await readFile(TEMPLATE_PATH, 'utf8');
+  await mkdir(distDir, { recursive: true });
+  await writeFile(join(distDir, 'manifest.xml'), renderManifestXml(template, base));
+  await writeFile(join(distDir, 'manifest.json'), `${JSON.stringify(buildUnifiedManifest(base), null, 2)}\n`);
+  await writeFile(join(distDir, NL_LOCALIZATION_FILE), `${JSON.stringify(buildNlLocalization(), null, 2)}\n`);
+}
