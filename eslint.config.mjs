@@ -28,7 +28,13 @@ export default tseslint.config(
   },
   {
     // Office.js is reached only through the typed adapters in addin/office (DEVELOPERS.md).
-    files: ['src/**/*.ts', 'addin/launchevent/**/*.ts', 'addin/taskpane/**/*.ts', 'addin/taskpane/**/*.tsx', 'addin/shared/**/*.ts'],
+    files: [
+      'src/**/*.ts',
+      'addin/launchevent/**/*.ts',
+      'addin/taskpane/**/*.ts',
+      'addin/taskpane/**/*.tsx',
+      'addin/shared/**/*.ts',
+    ],
     ignores: ['addin/launchevent/index.ts', 'addin/taskpane/index.tsx'],
     rules: {
       'no-restricted-globals': [
@@ -50,6 +56,11 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['**/*.mjs', '**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    // Plain-JS config files (jest.config.js) are CommonJS.
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   prettier,
 );

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     // Rounds interleave the scenarios, and medians are taken, so a passing disturbance on the machine
     // does not land on one scenario alone.
     const runs = new Map<string, Figures[]>();
-    for (const [name, options] of scenarios)
+    for (const [, options] of scenarios)
       await autocannon({ ...options, connections: CONNECTIONS, duration: 1 });
     for (let round = 0; round < ROUNDS; round++)
       for (const [name, options] of scenarios)
