@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TeamsManifestV1D30 } from '@microsoft/app-manifest';
+import type { TeamsManifestV1D22 } from '@microsoft/app-manifest';
 
 /**
  * Manifest generation for the build: the add-in-only XML manifest (from the repo-root template) and the
@@ -23,7 +23,8 @@ export const ON_MESSAGE_SEND = 'onMessageSendHandler';
 export const ON_RECIPIENTS_CHANGED = 'onMessageRecipientsChangedHandler';
 /** The same minimum as the XML manifest's inner VersionOverrides; newer sets are feature-detected. */
 export const MAILBOX_MIN_VERSION = '1.12';
-export const UNIFIED_SCHEMA_VERSION = '1.30';
+// The version Microsoft's own Outlook Smart Alerts sample ships with; newer ones may not be accepted yet.
+export const UNIFIED_SCHEMA_VERSION = '1.22';
 export const UNIFIED_SCHEMA_URL = `https://developer.microsoft.com/json-schemas/teams/v${UNIFIED_SCHEMA_VERSION}/MicrosoftTeams.schema.json`;
 export const LOCALIZATION_SCHEMA_URL = `https://developer.microsoft.com/json-schemas/teams/v${UNIFIED_SCHEMA_VERSION}/MicrosoftTeams.Localization.schema.json`;
 /** Written next to manifest.json and named by its localizationInfo. */
@@ -125,7 +126,7 @@ const BUTTON_PATH = `${GROUP_PATH}.controls[0]`;
 const TASKPANE_ACTION_ID = 'TLSGate.ShowTaskpane';
 
 /** The unified (JSON) manifest: the same add-in, ids, events and strings as the XML manifest. */
-export function buildUnifiedManifest(baseUrl: string): TeamsManifestV1D30.TeamsManifestV1D30 {
+export function buildUnifiedManifest(baseUrl: string): TeamsManifestV1D22.TeamsManifestV1D22 {
   const base = parseBaseUrl(baseUrl);
   const en = STRINGS.en;
   const mailbox = [{ name: 'Mailbox', minVersion: MAILBOX_MIN_VERSION }];
