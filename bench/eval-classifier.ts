@@ -128,6 +128,16 @@ function main(): number {
         meetsTargets(s) ? '' : '  MISSED'
       }`,
     );
+  // holdout.json was written after the detectors were tuned on the other files.
+  const files = count(emails.map((e) => e.id.replace(/-\d+$/, '')));
+  console.log(
+    `\nby file: ${[...files.entries()]
+      .map(
+        ([file, n]) =>
+          `${file} ${n} (${new Set(mistakes.filter((m) => m.id.startsWith(`${file}-`)).map((m) => m.id)).size} wrong)`,
+      )
+      .join(', ')}`,
+  );
   if (mistakes.length > 0) {
     console.log('\nmistakes:');
     for (const m of mistakes)

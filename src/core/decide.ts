@@ -10,6 +10,7 @@ import {
   forcedTlsCovers,
   stricter,
   type Action,
+  type DetectorType,
   type FindingType,
   type OrgPolicy,
   type Sensitivity,
@@ -144,14 +145,17 @@ export function decide(
   const sensitiveAction: Action = sensitivity ? policy.actions[sensitivity] : 'allow';
   const senderDomain = domainOfAddress(context.senderAddress);
 
-  const seen = new Set<string>();
-  const perRecipient: RecipientDecision[] = [];
+  // One entry per address; of spellings that differ only in case, the first in sort order, so the
+  // decision does not depend on the order recipients come in.
+  const byAddress = new Map<string, RecipientInput>();
   for (const recipient of recipients) {
     const key = recipient.address.trim().toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    perRecipient.push(judge(recipient.address, recipient.report, sensitiveAction, policy, senderDomain));
+    const known = byAddress.get(key);
+    if (!known || compare(recipient.address, known.address) < 0) byAddress.set(key, recipient);
   }
+  const perRecipient = [...byAddress.values()].map((r) =>
+    judge(r.address, r.report, sensitiveAction, policy, senderDomain),
+  );
   perRecipient.sort((a, b) => compare(a.domain, b.domain) || compare(a.address, b.address));
 
   let action: Action = 'allow';
@@ -215,121 +219,122 @@ const DETAIL_LEVELS: readonly Detail[] = [
   { examples: 0, maxDomains: 1, domainWidth: 30, maxKinds: 2 },
 ];
 
-interface Words {
-  kind: (type: FindingType, count: number, ruleName: string) => string;
+/**
+ * The message texts. "{x}" is filled in; "one|many" pairs are chosen by count. Kept as data so both
+ * languages stay side by side and the on-send bundle stays small.
+ */
+interface Texts {
+  kinds: Record<DetectorType, string>;
+  custom: string;
+  matches: string;
+  label: string;
   and: string;
-  more: (n: number) => string;
-  moreKinds: (n: number) => string;
+  or: string;
+  more: string;
+  moreKinds: string;
   checkFailedLabel: string;
-  blockedPrefix: string;
-  contains: (what: string) => string;
-  unencrypted: (domains: string) => string;
-  checkFailed: (domains: string) => string;
-  undeliverable: (domains: string, many: boolean) => string;
-  options: (many: boolean, portal: boolean, anyway: boolean) => string;
+  blocked: string;
+  contains: string;
+  unencrypted: string;
+  checkFailed: string;
+  undeliverable: string;
+  remove: string;
+  portal: string;
+  anyway: string;
+  youCan: string;
   fixAddress: string;
   nothingFound: string;
-  allSafe: (what: string) => string;
-  allowedByPolicy: (what: string) => string;
+  allSafe: string;
+  allowed: string;
 }
 
-const plural = (count: number, one: string, many: string): string =>
-  count === 1 ? `1 ${one}` : `${count} ${many}`;
-
-const WORDS: Readonly<Record<Language, Words>> = {
+const TEXTS: Readonly<Record<Language, Texts>> = {
   en: {
-    kind: (type, n, rule) => {
-      switch (type) {
-        case 'nl-bsn':
-          return plural(n, 'BSN (Dutch citizen service number)', 'BSNs (Dutch citizen service numbers)');
-        case 'iban':
-          return plural(n, 'IBAN', 'IBANs');
-        case 'payment-card':
-          return plural(n, 'payment card number', 'payment card numbers');
-        case 'us-ssn':
-          return plural(n, 'US Social Security number', 'US Social Security numbers');
-        case 'health':
-          return plural(n, 'diagnosis code (ICD-10)', 'diagnosis codes (ICD-10)');
-        case 'nl-passport':
-          return plural(n, 'passport or ID card number', 'passport or ID card numbers');
-        case 'custom':
-          return `"${rule}" (${plural(n, 'match', 'matches')})`;
-        case 'label':
-          return `the label "${rule}"`;
-      }
+    kinds: {
+      'nl-bsn': 'BSN (Dutch citizen service number)|BSNs (Dutch citizen service numbers)',
+      iban: 'IBAN|IBANs',
+      'payment-card': 'payment card number|payment card numbers',
+      'us-ssn': 'US Social Security number|US Social Security numbers',
+      health: 'diagnosis code (ICD-10)|diagnosis codes (ICD-10)',
+      'nl-passport': 'passport or ID card number|passport or ID card numbers',
     },
+    custom: '"{name}" ({n} {matches})',
+    matches: 'match|matches',
+    label: 'the label "{name}"',
     and: 'and',
-    more: (n) => `${n} more`,
-    moreKinds: (n) => plural(n, 'other kind', 'other kinds'),
+    or: 'or',
+    more: '{n} more',
+    moreKinds: 'other kind|other kinds',
     checkFailedLabel: 'check failed',
-    blockedPrefix: 'Blocked: ',
-    contains: (what) => `This message contains ${what}.`,
-    unencrypted: (domains) => `Mail to ${domains} can travel unencrypted.`,
-    checkFailed: (domains) => `The TLS check could not run for ${domains}.`,
-    undeliverable: (domains, many) =>
-      `Mail to ${domains} cannot be delivered; check ${many ? 'these addresses' : 'the address'}.`,
-    options: (many, portal, anyway) =>
-      `You can ${list(
-        [
-          `remove ${many ? 'these recipients' : 'the recipient'}`,
-          ...(portal ? ['send it through the secure portal'] : []),
-          ...(anyway ? ['send anyway'] : []),
-        ],
-        'or',
-      )}.`,
+    blocked: 'Blocked: ',
+    contains: 'This message contains {what}.',
+    unencrypted: 'Mail to {domains} can travel unencrypted.',
+    checkFailed: 'The TLS check could not run for {domains}.',
+    undeliverable: 'Mail to {domains} cannot be delivered; check {the address|these addresses}.',
+    remove: 'remove {the recipient|these recipients}',
+    portal: 'send it through the secure portal',
+    anyway: 'send anyway',
+    youCan: 'You can {options}.',
     fixAddress: 'You can correct or remove the address, or send anyway.',
     nothingFound: 'No sensitive content found.',
-    allSafe: (what) =>
-      `This message contains ${what}; every recipient is internal, trusted or receives mail with enforced TLS.`,
-    allowedByPolicy: (what) => `This message contains ${what}; the policy allows sending it.`,
+    allSafe:
+      'This message contains {what}; every recipient is internal, trusted or receives mail with enforced TLS.',
+    allowed: 'This message contains {what}; the policy allows sending it.',
   },
   nl: {
-    kind: (type, n, rule) => {
-      switch (type) {
-        case 'nl-bsn':
-          return plural(n, 'BSN (burgerservicenummer)', "BSN's (burgerservicenummers)");
-        case 'iban':
-          return plural(n, 'IBAN', "IBAN's");
-        case 'payment-card':
-          return plural(n, 'betaalkaartnummer', 'betaalkaartnummers');
-        case 'us-ssn':
-          return plural(n, 'Amerikaans Social Security-nummer', 'Amerikaanse Social Security-nummers');
-        case 'health':
-          return plural(n, 'diagnosecode (ICD-10)', 'diagnosecodes (ICD-10)');
-        case 'nl-passport':
-          return plural(n, 'paspoort- of ID-kaartnummer', 'paspoort- of ID-kaartnummers');
-        case 'custom':
-          return `"${rule}" (${plural(n, 'treffer', 'treffers')})`;
-        case 'label':
-          return `het label "${rule}"`;
-      }
+    kinds: {
+      'nl-bsn': "BSN (burgerservicenummer)|BSN's (burgerservicenummers)",
+      iban: "IBAN|IBAN's",
+      'payment-card': 'betaalkaartnummer|betaalkaartnummers',
+      'us-ssn': 'Amerikaans Social Security-nummer|Amerikaanse Social Security-nummers',
+      health: 'diagnosecode (ICD-10)|diagnosecodes (ICD-10)',
+      'nl-passport': 'paspoort- of ID-kaartnummer|paspoort- of ID-kaartnummers',
     },
+    custom: '"{name}" ({n} {matches})',
+    matches: 'treffer|treffers',
+    label: 'het label "{name}"',
     and: 'en',
-    more: (n) => `nog ${n}`,
-    moreKinds: (n) => plural(n, 'ander soort gegeven', 'andere soorten gegevens'),
+    or: 'of',
+    more: 'nog {n}',
+    moreKinds: 'ander soort gegeven|andere soorten gegevens',
     checkFailedLabel: 'controle mislukt',
-    blockedPrefix: 'Geblokkeerd: ',
-    contains: (what) => `Dit bericht bevat ${what}.`,
-    unencrypted: (domains) => `Mail naar ${domains} kan onversleuteld verstuurd worden.`,
-    checkFailed: (domains) => `De TLS-controle kon niet worden uitgevoerd voor ${domains}.`,
-    undeliverable: (domains, many) =>
-      `Mail naar ${domains} kan niet worden afgeleverd; controleer ${many ? 'deze adressen' : 'het adres'}.`,
-    options: (many, portal, anyway) =>
-      `U kunt ${list(
-        [
-          `${many ? 'deze ontvangers' : 'de ontvanger'} verwijderen`,
-          ...(portal ? ['het bericht via het beveiligde portaal versturen'] : []),
-          ...(anyway ? ['het toch verzenden'] : []),
-        ],
-        'of',
-      )}.`,
+    blocked: 'Geblokkeerd: ',
+    contains: 'Dit bericht bevat {what}.',
+    unencrypted: 'Mail naar {domains} kan onversleuteld verstuurd worden.',
+    checkFailed: 'De TLS-controle kon niet worden uitgevoerd voor {domains}.',
+    undeliverable: 'Mail naar {domains} kan niet worden afgeleverd; controleer {het adres|deze adressen}.',
+    remove: '{de ontvanger|deze ontvangers} verwijderen',
+    portal: 'het bericht via het beveiligde portaal versturen',
+    anyway: 'het toch verzenden',
+    youCan: 'U kunt {options}.',
     fixAddress: 'U kunt het adres verbeteren of verwijderen, of het bericht toch verzenden.',
     nothingFound: 'Geen gevoelige inhoud gevonden.',
-    allSafe: (what) =>
-      `Dit bericht bevat ${what}; elke ontvanger is intern, vertrouwd of ontvangt mail met afgedwongen TLS.`,
-    allowedByPolicy: (what) => `Dit bericht bevat ${what}; het beleid staat verzenden toe.`,
+    allSafe:
+      'Dit bericht bevat {what}; elke ontvanger is intern, vertrouwd of ontvangt mail met afgedwongen TLS.',
+    allowed: 'Dit bericht bevat {what}; het beleid staat verzenden toe.',
   },
 };
+
+/** Fills "{key}" from `values` and picks from "{one|many}" (and a bare "one|many") by `count`. */
+function fill(template: string, values: Readonly<Record<string, string>>, count = 1): string {
+  return template.replace(/\{([^}]*)\}/g, (whole, key: string) => {
+    const pair = key.split('|');
+    return pair.length === 2 ? (pair[count === 1 ? 0 : 1] ?? '') : (values[key] ?? whole);
+  });
+}
+
+function pick(pair: string, count: number): string {
+  const [one = pair, many = pair] = pair.split('|');
+  return count === 1 ? one : many;
+}
+
+/** "3 IBANs", the kind of a finding with its count. */
+function kindText(texts: Texts, type: FindingType, count: number, name: string): string {
+  if (type === 'label') return fill(texts.label, { name });
+  if (type === 'custom')
+    return fill(texts.custom, { name, n: String(count), matches: pick(texts.matches, count) });
+  return `${count} ${pick(texts.kinds[type], count)}`;
+}
 
 /** "a, b or c". */
 function list(items: readonly string[], conjunction: string): string {
@@ -349,7 +354,7 @@ const TYPE_ORDER: readonly FindingType[] = [
 ];
 
 /** What was found: kinds with counts and masked examples, most confident first. */
-function describeFindings(findings: readonly ContentFinding[], words: Words, detail: Detail): string {
+function describeFindings(findings: readonly ContentFinding[], texts: Texts, detail: Detail): string {
   const groups = new Map<
     string,
     { type: FindingType; name: string; best: number; examples: string[]; count: number }
@@ -371,12 +376,13 @@ function describeFindings(findings: readonly ContentFinding[], words: Words, det
       b.best - a.best || TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || compare(a.name, b.name),
   );
   const shown = sorted.slice(0, detail.maxKinds).map((g) => {
-    const name = words.kind(g.type, g.count, clip(g.name, 40));
+    const name = kindText(texts, g.type, g.count, clip(g.name, 40));
     const examples = [...g.examples].sort(compare).slice(0, detail.examples);
     return examples.length > 0 ? `${name}: ${examples.join(', ')}` : name;
   });
-  if (sorted.length > detail.maxKinds) shown.push(words.moreKinds(sorted.length - detail.maxKinds));
-  return list(shown, words.and);
+  const hidden = sorted.length - detail.maxKinds;
+  if (hidden > 0) shown.push(`${hidden} ${pick(texts.moreKinds, hidden)}`);
+  return list(shown, texts.and);
 }
 
 /** Keeps both ends of a long name visible: "averyveryl…example.com". */
@@ -389,7 +395,7 @@ function clip(text: string, width: number): string {
 function describeDomains(
   recipients: readonly RecipientDecision[],
   language: Language,
-  words: Words,
+  texts: Texts,
   detail: Detail,
 ): string {
   const byDomain = new Map<string, RecipientDecision>();
@@ -401,11 +407,12 @@ function describeDomains(
     (a, b) => REASON_RANK[a.reason] - REASON_RANK[b.reason] || compare(a.domain, b.domain),
   );
   const named = sorted.slice(0, detail.maxDomains).map((r) => {
-    const label = r.status === 'error' ? words.checkFailedLabel : STATUS_LABELS[language][r.status];
+    const label = r.status === 'error' ? texts.checkFailedLabel : STATUS_LABELS[language][r.status];
     return `${clip(r.domain === '' ? r.address : r.domain, detail.domainWidth)} (${label})`;
   });
-  if (sorted.length > detail.maxDomains) named.push(words.more(sorted.length - detail.maxDomains));
-  return list(named, words.and);
+  if (sorted.length > detail.maxDomains)
+    named.push(fill(texts.more, { n: String(sorted.length - detail.maxDomains) }));
+  return list(named, texts.and);
 }
 
 function compose(facts: MessageFacts, language: Language): string {
@@ -418,36 +425,37 @@ function compose(facts: MessageFacts, language: Language): string {
 }
 
 function composeAt(facts: MessageFacts, language: Language, detail: Detail): string {
-  const words = WORDS[language];
+  const texts = TEXTS[language];
   const risky = facts.perRecipient.filter((r) => r.action !== 'allow');
-  const what = facts.findings.length > 0 ? describeFindings(facts.findings, words, detail) : '';
+  const what = facts.findings.length > 0 ? describeFindings(facts.findings, texts, detail) : '';
   if (facts.action === 'allow') {
-    if (facts.sensitivity === null) return words.nothingFound;
+    if (facts.sensitivity === null) return texts.nothingFound;
     const safe = facts.perRecipient.every(
       (r) => r.reason === 'internal' || r.reason === 'trusted' || r.reason === 'enforced',
     );
-    return safe && facts.sensitiveAction !== 'allow' ? words.allSafe(what) : words.allowedByPolicy(what);
+    return fill(safe && facts.sensitiveAction !== 'allow' ? texts.allSafe : texts.allowed, { what });
   }
   const tls = risky.filter(
     (r) => r.reason === 'none' || r.reason === 'opportunistic' || r.reason === 'unknown',
   );
   const failed = risky.filter((r) => r.reason === 'lookup-failed');
   const undeliverable = risky.filter((r) => r.reason === 'invalid' || r.reason === 'undeliverable');
+  const domains = (group: readonly RecipientDecision[]): string =>
+    describeDomains(group, language, texts, detail);
   const sentences: string[] = [];
-  if (tls.length > 0 || failed.length > 0) sentences.push(words.contains(what));
-  if (tls.length > 0) sentences.push(words.unencrypted(describeDomains(tls, language, words, detail)));
-  if (failed.length > 0) sentences.push(words.checkFailed(describeDomains(failed, language, words, detail)));
+  if (tls.length > 0 || failed.length > 0) sentences.push(fill(texts.contains, { what }));
+  if (tls.length > 0) sentences.push(fill(texts.unencrypted, { domains: domains(tls) }));
+  if (failed.length > 0) sentences.push(fill(texts.checkFailed, { domains: domains(failed) }));
   if (undeliverable.length > 0)
-    sentences.push(
-      words.undeliverable(describeDomains(undeliverable, language, words, detail), undeliverable.length > 1),
-    );
-  if (tls.length > 0 || failed.length > 0)
-    sentences.push(
-      words.options(tls.length + failed.length > 1, facts.secureSendOffered, facts.action === 'warn'),
-    );
-  else sentences.push(words.fixAddress);
+    sentences.push(fill(texts.undeliverable, { domains: domains(undeliverable) }, undeliverable.length));
+  if (tls.length > 0 || failed.length > 0) {
+    const options = [fill(texts.remove, {}, tls.length + failed.length)];
+    if (facts.secureSendOffered) options.push(texts.portal);
+    if (facts.action === 'warn') options.push(texts.anyway);
+    sentences.push(fill(texts.youCan, { options: list(options, texts.or) }));
+  } else sentences.push(texts.fixAddress);
   const text = sentences.join(' ');
-  return facts.action === 'block' ? words.blockedPrefix + lowerFirst(text) : text;
+  return facts.action === 'block' ? texts.blocked + lowerFirst(text) : text;
 }
 
 function lowerFirst(text: string): string {

@@ -1,6 +1,7 @@
 import { RE2JS } from 're2js';
 import { z } from 'zod';
 import { normalizeDomainInput } from '../core/domain';
+import { validateRegexPattern } from '../core/classifier/index';
 import { DETECTOR_TYPES, type OrgPolicy } from '../core/policy';
 
 /**
@@ -67,13 +68,13 @@ const ruleName = z.string().trim().min(1).max(100);
 
 export const MAX_REGEX_LENGTH = 256;
 
-/** A pattern must be valid both as a JavaScript RegExp (the add-in runs it) and in RE2 (linear time). */
-function checkRegex(pattern: string): string | null {
-  try {
-    new RegExp(pattern);
-  } catch (error) {
-    return `not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`;
-  }
+/**
+ * A pattern must pass the add-in's own safety rules (it refuses unsafe patterns at run time anyway) and
+ * compile in RE2, which proves it needs no backtracking features.
+ */
+function checkRegex(pattern: string, caseInsensitive: boolean): string | null {
+  const safe = validateRegexPattern(pattern, caseInsensitive);
+  if (!safe.ok) return safe.message;
   try {
     RE2JS.compile(pattern);
   } catch {
@@ -90,21 +91,19 @@ export const customRuleSchema = z.discriminatedUnion('kind', [
     keywords: z.array(z.string().trim().min(2).max(100)).min(1).max(1000),
     sensitivity,
   }),
-  z.object({
-    id: ruleId,
-    name: ruleName,
-    kind: z.literal('regex'),
-    pattern: z
-      .string()
-      .min(1)
-      .max(MAX_REGEX_LENGTH)
-      .superRefine((pattern, ctx) => {
-        const problem = checkRegex(pattern);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      }),
-    caseInsensitive: z.boolean().default(false),
-    sensitivity,
-  }),
+  z
+    .object({
+      id: ruleId,
+      name: ruleName,
+      kind: z.literal('regex'),
+      pattern: z.string().min(1).max(MAX_REGEX_LENGTH),
+      caseInsensitive: z.boolean().default(false),
+      sensitivity,
+    })
+    .superRefine((rule, ctx) => {
+      const problem = checkRegex(rule.pattern, rule.caseInsensitive);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
+    }),
 ]);
 
 export const policySchema = z

@@ -304,6 +304,14 @@ describe('policy', () => {
       },
     ],
     [
+      'a regex that backtracks polynomially',
+      {
+        detection: {
+          customRules: [{ id: 'r1', name: 'R', kind: 'regex', pattern: '\\d+\\d+x', sensitivity: 'high' }],
+        },
+      },
+    ],
+    [
       'a broken regex',
       {
         detection: {
@@ -390,7 +398,10 @@ describe('health, documents and headers', () => {
   });
 
   it('lists launchevent.js in microsoft-officeaddins-allowed.json for the classic Outlook runtime', async () => {
-    const response = await app.inject({ method: 'GET', url: '/.well-known/microsoft-officeaddins-allowed.json' });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/.well-known/microsoft-officeaddins-allowed.json',
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ allowed: ['https://tlsgate.example.test/launchevent.js'] });
   });

@@ -145,11 +145,30 @@ const IIN_RANGES: readonly IinRange[] = [
   range('unionpay', '62', '62', L16_19),
 ];
 
+/** The ranges as six-digit bounds ("4" covers 400000-499999), so one number is compared per range. */
+// (No padEnd: the classic Outlook runtime is ES2016.)
+const IIN_BOUNDS = IIN_RANGES.map((r) => [
+  Number((r.from + '00000').slice(0, 6)),
+  Number((r.to + '99999').slice(0, 6)),
+]);
+
 /** The brand whose IIN range and length fit, or null. Does not check Luhn. */
 export function cardBrand(digits: string): CardBrand | null {
-  for (const r of IIN_RANGES) {
-    const prefix = digits.slice(0, r.from.length);
-    if (prefix >= r.from && prefix <= r.to && r.lengths.includes(digits.length)) return r.brand;
+  const first = digits.charCodeAt(0);
+  // Only 2-6 start a card number in these ranges.
+  if (first < 50 || first > 54) return null;
+  const prefix = Number(digits.slice(0, 6));
+  for (let k = 0; k < IIN_RANGES.length; k++) {
+    const r = IIN_RANGES[k];
+    const bounds = IIN_BOUNDS[k];
+    if (
+      r &&
+      bounds &&
+      prefix >= (bounds[0] ?? 0) &&
+      prefix <= (bounds[1] ?? 0) &&
+      r.lengths.includes(digits.length)
+    )
+      return r.brand;
   }
   return null;
 }

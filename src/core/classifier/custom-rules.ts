@@ -28,67 +28,41 @@ export type PatternProblem =
 
 export type PatternValidation = { ok: true } | { ok: false; code: PatternProblem; message: string };
 
-/** A set of characters: 128 ASCII bits plus "some non-ASCII characters". Enough to tell overlap. */
-interface CharSet {
-  bits: [number, number, number, number];
-  other: boolean;
-}
+/** A set of characters: a flag per ASCII code, and at index 128 "some non-ASCII characters". Enough to tell overlap. */
+type CharSet = boolean[];
 
-function emptySet(): CharSet {
-  return { bits: [0, 0, 0, 0], other: false };
-}
-
-function addRange(set: CharSet, from: number, to: number): void {
-  for (let c = from; c <= Math.min(to, 127); c++)
-    set.bits[c >>> 5] = (set.bits[c >>> 5] ?? 0) | (1 << (c & 31));
-  if (to > 127) set.other = true;
-}
-
-function rangeSet(...ranges: [number, number][]): CharSet {
-  const set = emptySet();
-  for (const [from, to] of ranges) addRange(set, from, to);
+/** The characters in the inclusive [from, to] ranges; any code above 127 counts as index 128. */
+function charSet(...ranges: number[]): CharSet {
+  const set: CharSet = [];
+  for (let c = 0; c <= 128; c++) set.push(false);
+  for (let i = 0; i + 1 < ranges.length; i += 2)
+    for (let c = Math.min(ranges[i] ?? 0, 128); c <= Math.min(ranges[i + 1] ?? 0, 128); c++) set[c] = true;
   return set;
 }
 
-function union(a: CharSet, b: CharSet): CharSet {
-  return {
-    bits: [a.bits[0] | b.bits[0], a.bits[1] | b.bits[1], a.bits[2] | b.bits[2], a.bits[3] | b.bits[3]],
-    other: a.other || b.other,
-  };
-}
-
-function complement(a: CharSet): CharSet {
-  return { bits: [~a.bits[0], ~a.bits[1], ~a.bits[2], ~a.bits[3]], other: true };
-}
-
-function intersects(a: CharSet, b: CharSet): boolean {
-  return (
-    (a.bits[0] & b.bits[0]) !== 0 ||
-    (a.bits[1] & b.bits[1]) !== 0 ||
-    (a.bits[2] & b.bits[2]) !== 0 ||
-    (a.bits[3] & b.bits[3]) !== 0 ||
-    (a.other && b.other)
+const union = (a: CharSet, b: CharSet): CharSet => a.map((v, i) => v || b[i] === true);
+const complement = (a: CharSet): CharSet => a.map((v, i) => i === 128 || !v);
+const intersects = (a: CharSet, b: CharSet): boolean => a.some((v, i) => v && b[i] === true);
+const foldCase = (a: CharSet): CharSet =>
+  a.map(
+    (v, i) => v || (i >= 65 && i <= 90 && a[i + 32] === true) || (i >= 97 && i <= 122 && a[i - 32] === true),
   );
-}
 
-function foldCase(a: CharSet): CharSet {
-  const out = union(a, emptySet());
-  for (let c = 65; c <= 90; c++) {
-    const upper = ((a.bits[c >>> 5] ?? 0) & (1 << (c & 31))) !== 0;
-    const lower = ((a.bits[(c + 32) >>> 5] ?? 0) & (1 << ((c + 32) & 31))) !== 0;
-    if (upper || lower) {
-      addRange(out, c, c);
-      addRange(out, c + 32, c + 32);
-    }
-  }
-  return out;
-}
-
-const DIGIT = rangeSet([48, 57]);
-const WORD = rangeSet([48, 57], [65, 90], [95, 95], [97, 122]);
-const SPACE = rangeSet([9, 13], [32, 32], [128, 0x10ffff]);
-const ANY = rangeSet([0, 0x10ffff]);
-const DOT = complement(rangeSet([10, 10], [13, 13]));
+const DIGIT = charSet(48, 57);
+const WORD = charSet(48, 57, 65, 90, 95, 95, 97, 122);
+const SPACE = charSet(9, 13, 32, 32, 128, 128);
+const ANY = charSet(0, 128);
+const DOT = complement(charSet(10, 10, 13, 13));
+const CLASS_ESCAPES: Readonly<Record<string, CharSet>> = {
+  d: DIGIT,
+  D: complement(DIGIT),
+  w: WORD,
+  W: complement(WORD),
+  s: SPACE,
+  S: complement(SPACE),
+};
+/** Escapes of one character; "b" is backspace inside a class (outside, \b is handled as an assertion). */
+const CHAR_ESCAPES: Readonly<Record<string, number>> = { n: 10, r: 13, t: 9, f: 12, v: 11, '0': 0, b: 8 };
 
 interface Item {
   kind: 'set' | 'group' | 'assert';
@@ -107,236 +81,149 @@ class PatternError extends Error {
   }
 }
 
-/** A parser for the JavaScript pattern syntax (u mode), only as deep as the safety checks need. */
-class PatternParser {
-  private pos = 0;
-  quantifiers = 0;
+function fail(code: PatternProblem, message: string): never {
+  throw new PatternError(code, message);
+}
 
-  constructor(
-    private readonly src: string,
-    private readonly ignoreCase: boolean,
-  ) {}
+const asSet = (atom: CharSet | number): CharSet => (typeof atom === 'number' ? charSet(atom, atom) : atom);
 
-  parse(): Item[][] {
-    const alternatives = this.alternation();
-    if (this.pos < this.src.length) throw new PatternError('invalid', 'Unbalanced parenthesis.');
-    return alternatives;
-  }
+/**
+ * Parses a pattern that already compiled with the u flag (so it is well formed), only as deep as the
+ * safety checks need: items with their character sets and repetition counts.
+ */
+function parsePattern(src: string, ignoreCase: boolean): Item[][] {
+  let pos = 0;
+  let quantifiers = 0;
+  const peek = (offset = 0): string => src.charAt(pos + offset);
+  const setItem = (set: CharSet): Item => ({
+    kind: 'set',
+    set: ignoreCase ? foldCase(set) : set,
+    alternatives: [],
+    min: 1,
+    max: 1,
+  });
+  const assertItem = (): Item => ({ kind: 'assert', set: charSet(), alternatives: [], min: 1, max: 1 });
 
-  private peek(offset = 0): string {
-    return this.src.charAt(this.pos + offset);
-  }
-
-  private alternation(): Item[][] {
-    const alternatives: Item[][] = [this.sequence()];
-    while (this.peek() === '|') {
-      this.pos++;
-      alternatives.push(this.sequence());
+  /** The escape at pos: a class (\d), or one code point. */
+  function escape(): CharSet | number {
+    const e = peek(1);
+    pos += 2;
+    const cls = CLASS_ESCAPES[e];
+    if (cls) return cls;
+    if (e === 'p' || e === 'P') {
+      pos = src.indexOf('}', pos) + 1;
+      return ANY;
     }
-    return alternatives;
+    const simple = CHAR_ESCAPES[e];
+    if (simple !== undefined) return simple;
+    if (e === 'c') return src.charCodeAt(pos++) & 31;
+    if (e === 'x' || e === 'u') {
+      const braced = peek() === '{';
+      const end = braced ? src.indexOf('}', pos) : pos + (e === 'x' ? 2 : 4);
+      const code = parseInt(src.slice(braced ? pos + 1 : pos, end), 16);
+      pos = braced ? end + 1 : end;
+      return code;
+    }
+    return e.codePointAt(0) ?? 0;
   }
 
-  private sequence(): Item[] {
-    const items: Item[] = [];
-    while (this.pos < this.src.length && this.peek() !== '|' && this.peek() !== ')') items.push(this.item());
-    return items;
+  function literal(): CharSet | number {
+    if (peek() === '\\') return escape();
+    const code = src.codePointAt(pos) ?? 0;
+    pos += code > 0xffff ? 2 : 1;
+    return code;
   }
 
-  private item(): Item {
-    const before = this.quantifiers;
-    const item = this.atom();
-    const q = this.quantifier();
-    if (q) {
-      if (item.kind === 'assert')
-        throw new PatternError('invalid', 'A quantifier needs something to repeat.');
-      this.quantifiers++;
-      if (this.quantifiers > MAX_QUANTIFIERS)
-        throw new PatternError('too-many-quantifiers', `At most ${MAX_QUANTIFIERS} quantifiers are allowed.`);
-      if (item.kind === 'group') {
-        if (this.quantifiers - 1 > before)
-          throw new PatternError(
-            'nested-quantifier',
-            'No repetition inside a repeated group, such as (a+)+.',
-          );
-        checkRepeatedAlternatives(item.alternatives);
+  function charClass(): CharSet {
+    pos++;
+    const negated = peek() === '^';
+    if (negated) pos++;
+    let set = charSet();
+    while (pos < src.length && peek() !== ']') {
+      const from = literal();
+      if (peek() === '-' && peek(1) !== ']') {
+        pos++;
+        const to = literal();
+        set = union(set, typeof from === 'number' && typeof to === 'number' ? charSet(from, to) : asSet(to));
       }
-      item.min = q[0];
-      item.max = q[1];
+      set = union(set, asSet(from));
     }
-    return item;
+    pos++;
+    return negated ? complement(set) : set;
   }
 
-  private quantifier(): [number, number] | null {
-    const c = this.peek();
-    let q: [number, number] | null = null;
-    if (c === '*') q = [0, Infinity];
-    else if (c === '+') q = [1, Infinity];
-    else if (c === '?') q = [0, 1];
-    if (q) this.pos++;
-    else if (c === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.pos));
-      if (!m) return null;
-      this.pos += m[0].length;
-      const min = Number(m[1]);
-      q = [min, m[2] === undefined ? min : m[3] === '' || m[3] === undefined ? Infinity : Number(m[3])];
-    }
-    if (q && this.peek() === '?') this.pos++;
-    return q;
-  }
-
-  private setItem(set: CharSet): Item {
-    return { kind: 'set', set: this.ignoreCase ? foldCase(set) : set, alternatives: [], min: 1, max: 1 };
-  }
-
-  private atom(): Item {
-    const c = this.peek();
+  function atom(): Item {
+    const c = peek();
+    const next = peek(1);
     if (c === '(') {
-      const head = this.src.slice(this.pos, this.pos + 4);
-      if (
-        head.startsWith('(?=') ||
-        head.startsWith('(?!') ||
-        head.startsWith('(?<=') ||
-        head.startsWith('(?<!')
-      )
-        throw new PatternError('lookaround', 'Lookaround is not allowed.');
-      if (head.startsWith('(?:')) this.pos += 3;
-      else if (head.startsWith('(?<')) this.pos = this.src.indexOf('>', this.pos) + 1;
-      else this.pos++;
-      const alternatives = this.alternation();
-      if (this.peek() !== ')') throw new PatternError('invalid', 'Unbalanced parenthesis.');
-      this.pos++;
-      let set = emptySet();
+      if (/^\(\?<?[=!]/.test(src.slice(pos, pos + 4))) fail('lookaround', 'Lookaround is not allowed.');
+      pos = src.startsWith('(?:', pos)
+        ? pos + 3
+        : src.startsWith('(?<', pos)
+          ? src.indexOf('>', pos) + 1
+          : pos + 1;
+      const alternatives = alternation();
+      pos++;
+      let set = charSet();
       for (const alt of alternatives) for (const item of alt) set = union(set, item.set);
       return { kind: 'group', set, alternatives, min: 1, max: 1 };
     }
-    if (c === '[') return this.setItem(this.charClass());
+    if (c === '^' || c === '$' || (c === '\\' && (next === 'b' || next === 'B'))) {
+      pos += c === '\\' ? 2 : 1;
+      return assertItem();
+    }
+    if (c === '\\' && /[1-9k]/.test(next)) fail('backreference', 'Backreferences are not allowed.');
+    if (c === '[') return setItem(charClass());
     if (c === '.') {
-      this.pos++;
-      return this.setItem(DOT);
+      pos++;
+      return setItem(DOT);
     }
-    if (c === '^' || c === '$') {
-      this.pos++;
-      return { kind: 'assert', set: emptySet(), alternatives: [], min: 1, max: 1 };
-    }
-    if (c === '\\') {
-      const e = this.peek(1);
-      if (e === 'b' || e === 'B') {
-        this.pos += 2;
-        return { kind: 'assert', set: emptySet(), alternatives: [], min: 1, max: 1 };
-      }
-      if (/[1-9]/.test(e) || (e === 'k' && this.peek(2) === '<'))
-        throw new PatternError('backreference', 'Backreferences are not allowed.');
-      return this.setItem(this.escape(false));
-    }
-    const code = this.src.codePointAt(this.pos) ?? 0;
-    this.pos += code > 0xffff ? 2 : 1;
-    return this.setItem(rangeSet([code, code]));
+    return setItem(asSet(literal()));
   }
 
-  /** An escape at this.pos (a backslash), as a set; inClass allows \b as backspace. */
-  private escape(inClass: boolean): CharSet {
-    const e = this.peek(1);
-    this.pos += 2;
-    switch (e) {
-      case 'd':
-        return DIGIT;
-      case 'D':
-        return complement(DIGIT);
-      case 'w':
-        return WORD;
-      case 'W':
-        return complement(WORD);
-      case 's':
-        return SPACE;
-      case 'S':
-        return complement(SPACE);
-      case 'p':
-      case 'P': {
-        const close = this.src.indexOf('}', this.pos);
-        this.pos = close < 0 ? this.src.length : close + 1;
-        return ANY;
-      }
-      case 'n':
-        return rangeSet([10, 10]);
-      case 'r':
-        return rangeSet([13, 13]);
-      case 't':
-        return rangeSet([9, 9]);
-      case 'f':
-        return rangeSet([12, 12]);
-      case 'v':
-        return rangeSet([11, 11]);
-      case '0':
-        return rangeSet([0, 0]);
-      case 'b':
-        return inClass ? rangeSet([8, 8]) : emptySet();
-      case 'c': {
-        const code = this.src.charCodeAt(this.pos) & 31 || 0;
-        this.pos++;
-        return rangeSet([code, code]);
-      }
-      case 'x': {
-        const code = parseInt(this.src.slice(this.pos, this.pos + 2), 16);
-        this.pos += 2;
-        return rangeSet([code, code]);
-      }
-      case 'u': {
-        if (this.peek() === '{') {
-          const close = this.src.indexOf('}', this.pos);
-          const code = parseInt(this.src.slice(this.pos + 1, close), 16);
-          this.pos = close + 1;
-          return rangeSet([code, code]);
-        }
-        const code = parseInt(this.src.slice(this.pos, this.pos + 4), 16);
-        this.pos += 4;
-        return rangeSet([code, code]);
-      }
-      default: {
-        const code = e.codePointAt(0) ?? 0;
-        return rangeSet([code, code]);
-      }
-    }
+  function quantifier(): [number, number] | null {
+    const m = /^(?:([*+?])|\{(\d+)(,(\d*))?\})\??/.exec(src.slice(pos));
+    if (!m) return null;
+    pos += m[0].length;
+    if (m[1]) return m[1] === '*' ? [0, Infinity] : m[1] === '+' ? [1, Infinity] : [0, 1];
+    const min = Number(m[2]);
+    return [min, m[3] === undefined ? min : m[4] ? Number(m[4]) : Infinity];
   }
 
-  private classAtom(): { set: CharSet; code: number | null } {
-    if (this.peek() === '\\') {
-      const e = this.peek(1);
-      const set = this.escape(true);
-      const single = /[dDwWsSpP]/.test(e) ? null : firstCode(set);
-      return { set, code: single };
-    }
-    const code = this.src.codePointAt(this.pos) ?? 0;
-    this.pos += code > 0xffff ? 2 : 1;
-    return { set: rangeSet([code, code]), code };
-  }
-
-  private charClass(): CharSet {
-    this.pos++;
-    const negated = this.peek() === '^';
-    if (negated) this.pos++;
-    let set = emptySet();
-    while (this.pos < this.src.length && this.peek() !== ']') {
-      const from = this.classAtom();
-      if (this.peek() === '-' && this.peek(1) !== ']' && this.pos + 1 < this.src.length) {
-        this.pos++;
-        const to = this.classAtom();
-        if (from.code !== null && to.code !== null) {
-          addRange(set, from.code, to.code);
-          continue;
-        }
-        set = union(union(set, to.set), rangeSet([45, 45]));
+  function item(): Item {
+    const before = quantifiers;
+    const it = atom();
+    const q = quantifier();
+    if (q) {
+      if (++quantifiers > MAX_QUANTIFIERS)
+        fail('too-many-quantifiers', `At most ${MAX_QUANTIFIERS} quantifiers are allowed.`);
+      if (it.kind === 'group') {
+        if (quantifiers - 1 > before)
+          fail('nested-quantifier', 'No repetition inside a repeated group, such as (a+)+.');
+        checkRepeatedAlternatives(it.alternatives);
       }
-      set = union(set, from.set);
+      it.min = q[0];
+      it.max = q[1];
     }
-    this.pos++;
-    return negated ? complement(set) : set;
+    return it;
   }
-}
 
-function firstCode(set: CharSet): number | null {
-  if (set.other) return 0x80;
-  for (let c = 0; c < 128; c++) if (((set.bits[c >>> 5] ?? 0) & (1 << (c & 31))) !== 0) return c;
-  return null;
+  function sequence(): Item[] {
+    const items: Item[] = [];
+    while (pos < src.length && peek() !== '|' && peek() !== ')') items.push(item());
+    return items;
+  }
+
+  function alternation(): Item[][] {
+    const alternatives = [sequence()];
+    while (peek() === '|') {
+      pos++;
+      alternatives.push(sequence());
+    }
+    return alternatives;
+  }
+
+  return alternation();
 }
 
 /** Characters an alternative can begin with (no repetition inside, so a fixed walk). */
@@ -344,7 +231,7 @@ function firstSet(items: readonly Item[]): { set: CharSet; empty: boolean } {
   for (const item of items) {
     if (item.kind === 'assert') continue;
     if (item.kind === 'set') return { set: item.set, empty: false };
-    let set = emptySet();
+    let set = charSet();
     let empty = false;
     for (const alt of item.alternatives) {
       const first = firstSet(alt);
@@ -355,18 +242,18 @@ function firstSet(items: readonly Item[]): { set: CharSet; empty: boolean } {
     const rest = firstSet(items.slice(items.indexOf(item) + 1));
     return { set: union(set, rest.set), empty: rest.empty };
   }
-  return { set: emptySet(), empty: true };
+  return { set: charSet(), empty: true };
 }
 
 /** Under repetition, alternatives must start differently: (a|ab)* can take exponential time. */
 function checkRepeatedAlternatives(alternatives: readonly Item[][]): void {
   const firsts = alternatives.map(firstSet);
   for (const first of firsts)
-    if (first.empty) throw new PatternError('matches-empty', 'A repeated group must not match empty text.');
+    if (first.empty) fail('matches-empty', 'A repeated group must not match empty text.');
   for (let i = 0; i < firsts.length; i++)
     for (let j = i + 1; j < firsts.length; j++)
-      if (intersects(firsts[i]?.set ?? emptySet(), firsts[j]?.set ?? emptySet()))
-        throw new PatternError(
+      if (intersects(firsts[i]?.set ?? [], firsts[j]?.set ?? []))
+        fail(
           'ambiguous-alternation',
           'Alternatives in a repeated group must start with different characters.',
         );
@@ -409,7 +296,7 @@ function checkSequence(items: readonly Item[]): void {
       for (const alt of item.alternatives) checkSequence(alt);
     const variable = isVariable(item);
     if (variable && open.some((set) => intersects(set, item.set)))
-      throw new PatternError(
+      fail(
         'ambiguous-quantifiers',
         'Two repetitions next to each other can match the same characters (such as \\d+\\d* or .*x.*).',
       );
@@ -443,8 +330,7 @@ export function validateRegexPattern(pattern: string, caseInsensitive = false): 
     };
   }
   try {
-    const parser = new PatternParser(pattern, caseInsensitive);
-    for (const alternative of parser.parse()) checkSequence(alternative);
+    for (const alternative of parsePattern(pattern, caseInsensitive)) checkSequence(alternative);
   } catch (error) {
     if (error instanceof PatternError) return { ok: false, code: error.code, message: error.message };
     throw error;
@@ -509,7 +395,10 @@ export function runRegex(text: string, re: RegExp, options: RegexRunOptions): Ru
       const start = from + m.index;
       if (start >= acceptBefore) break;
       if (m[0].length === 0) {
-        re.lastIndex++;
+        // Step over a whole surrogate pair: with the u flag the engine moves an index inside one back to
+        // its start, and the same empty match would come back for ever.
+        const c = slice.charCodeAt(re.lastIndex);
+        re.lastIndex += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
         continue;
       }
       lastEnd = start + m[0].length;
@@ -538,6 +427,8 @@ interface KeywordMatcher {
   byTokens: Map<string, KeywordEntry[]>;
   /** How many tokens the keywords have, ascending. */
   lengths: number[];
+  /** First tokens of the keywords with more than one: other words need only a one-word lookup. */
+  leads: Set<string>;
 }
 
 const matcherCache = new WeakMap<readonly string[], KeywordMatcher>();
@@ -551,6 +442,7 @@ function keywordMatcher(keywords: readonly string[]): KeywordMatcher {
   if (cached) return cached;
   const byTokens = new Map<string, KeywordEntry[]>();
   const lengths = new Set<number>();
+  const leads = new Set<string>();
   for (const keyword of keywords) {
     const text = normaliseKeyword(keyword);
     const tokens: string[] = [];
@@ -572,8 +464,9 @@ function keywordMatcher(keywords: readonly string[]): KeywordMatcher {
       if (!list.some((other) => other.text === text)) list.push(entry);
     } else byTokens.set(key, [entry]);
     lengths.add(tokens.length);
+    if (tokens.length > 1) leads.add(tokens[0] ?? '');
   }
-  const matcher = { byTokens, lengths: [...lengths].sort((a, b) => a - b) };
+  const matcher = { byTokens, lengths: [...lengths].sort((a, b) => a - b), leads };
   matcherCache.set(keywords, matcher);
   return matcher;
 }
@@ -606,8 +499,9 @@ export function matchKeywords(text: string, rule: KeywordRule): number[] {
     let taken = 0;
     // Longest keyword first at each position.
     let best: [number, number] | null = null;
+    const lead = matcher.leads.has(tokens[i] ?? '');
     for (const length of matcher.lengths) {
-      if (i + length > tokens.length) break;
+      if (i + length > tokens.length || (length > 1 && !lead)) break;
       while (taken < length) {
         key = taken === 0 ? (tokens[i] ?? '') : `${key} ${tokens[i + taken] ?? ''}`;
         taken++;

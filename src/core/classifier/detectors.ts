@@ -51,15 +51,35 @@ function joinSeparator(c: number): string {
 }
 
 /**
+ * Where the run of space-separated digit groups ending at `start` begins, looking back at most 12
+ * characters (a country code or area code), so that long runs of groups cost nothing extra.
+ */
+function runStart(text: string, start: number): number {
+  let first = start;
+  while (
+    first >= 2 &&
+    start - first < 12 &&
+    text.charCodeAt(first - 1) === 32 &&
+    isDigit(text.charCodeAt(first - 2))
+  ) {
+    first -= 2;
+    while (first > 0 && start - first < 12 && isDigit(text.charCodeAt(first - 1))) first--;
+  }
+  return first;
+}
+
+/**
  * Whether [start, end) stands alone as a number: not glued to letters, not part of a date, time, amount,
  * URL, phone number (+31...) or longer code.
  */
+const FILE_EXTENSION = /^[A-Za-z]{2,4}(?![0-9A-Za-z])/;
+
 function standsAlone(text: string, start: number, end: number): boolean {
   const b1 = text.charCodeAt(start - 1);
   const b2 = text.charCodeAt(start - 2);
   if (isAlnum(b1)) return false;
-  // + phone, @ address, = & _ / # URLs and identifiers
-  if (b1 === 43 || b1 === 64 || b1 === 61 || b1 === 38 || b1 === 95 || b1 === 47 || b1 === 35) return false;
+  // + phone, @ address, = & / # URLs and identifiers ("_" separates words in file names, so it may stay)
+  if (b1 === 43 || b1 === 64 || b1 === 61 || b1 === 38 || b1 === 47 || b1 === 35) return false;
   // "A-123", "1.123", "1,123": part of a longer token
   if ((b1 === 45 || b1 === 46 || b1 === 44) && isAlnum(b2)) return false;
   if (b1 === 58 && isDigit(b2)) return false;
@@ -69,13 +89,17 @@ function standsAlone(text: string, start: number, end: number): boolean {
     if (c === 0x20ac || c === 36 || c === 0xa3) return false;
     if (c !== 32) break;
   }
+  // A space-separated run after "+" is a phone number: "+31 6 12345678".
+  if (text.charCodeAt(runStart(text, start) - 1) === 43) return false;
   const a1 = text.charCodeAt(end);
   const a2 = text.charCodeAt(end + 1);
   if (isLetter(a1)) return false;
-  // "@", "_", "/" joining more; "%" a percentage; "#" a PIN or code entry ("123 456 789#")
-  if ((a1 === 64 || a1 === 95 || a1 === 47) && isAlnum(a2)) return false;
+  // "@", "/" joining more; "%" a percentage; "#" a PIN or code entry ("123 456 789#")
+  if ((a1 === 64 || a1 === 47) && isAlnum(a2)) return false;
   if (a1 === 37 || a1 === 35) return false;
-  if ((a1 === 46 || a1 === 45 || a1 === 44 || a1 === 58) && isAlnum(a2)) return false;
+  // "123.B01", "123-01", "1,50", "12:30" continue the token; a file extension ("123456782.pdf") does not.
+  if ((a1 === 46 || a1 === 45 || a1 === 44 || a1 === 58) && isAlnum(a2))
+    return a1 === 46 && FILE_EXTENSION.test(text.slice(end + 1, end + 6));
   return true;
 }
 
@@ -129,6 +153,21 @@ function detectIbans(text: string, out: Candidate[], spans: number[]): void {
   }
 }
 
+/** Luhn over the digits of a span, skipping separators, before any string is built. */
+function luhnSpan(text: string, start: number, end: number): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = end - 1; i >= start; i--) {
+    const c = text.charCodeAt(i);
+    if (!isDigit(c)) continue;
+    let d = c - 48;
+    if (double) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
 const BSN_SHAPES = new Set(['3-3-3', '4-2-3', '3-2-4', '2-2-2-3']);
 
 /** 4-4-4-4 and longer runs of fours (the last group may be shorter), Amex 4-6-5, Diners 4-6-4. */
@@ -177,11 +216,7 @@ function previousWord(text: string, position: number): Word | null {
  */
 function labelFor(text: string, keywords: KeywordIndex, number: number): KeywordCategory | null {
   // A label names the whole space-separated number ("telefoonnummer 06 12345678").
-  let start = number;
-  while (start >= 2 && text.charCodeAt(start - 1) === 32 && isDigit(text.charCodeAt(start - 2))) {
-    start -= 2;
-    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--;
-  }
+  const start = runStart(text, number);
   let hit = keywords.labelBefore(start, LABEL_WINDOW);
   if (hit) {
     // The label must be in the same sentence, or alone on the line above: no other number in between.
@@ -203,17 +238,24 @@ function labelFor(text: string, keywords: KeywordIndex, number: number): Keyword
 
 const EXPIRY = /(?:^|[^0-9/.-])((?:0[1-9]|1[0-2]) ?\/ ?(?:20)?[0-9]{2})(?![0-9/-]|\.[0-9])/g;
 
-const DIGITS = /[0-9]+/g;
-
 class NumberDetector {
   private expiries: number[] | null = null;
+
+  private readonly bsn: boolean;
+  private readonly ssn: boolean;
+  private readonly card: boolean;
 
   constructor(
     private readonly text: string,
     private readonly keywords: KeywordIndex,
-    private readonly enabled: (type: DetectorType) => boolean,
+    enabled: (type: DetectorType) => boolean,
     private readonly out: Candidate[],
-  ) {}
+    private readonly ibanSpans: readonly number[],
+  ) {
+    this.bsn = enabled('nl-bsn') && keywords.has('bsn');
+    this.ssn = enabled('us-ssn');
+    this.card = enabled('payment-card');
+  }
 
   private vetoed(start: number): boolean {
     return labelFor(this.text, this.keywords, start) === 'lookalike';
@@ -248,17 +290,29 @@ class NumberDetector {
     return false;
   }
 
-  evaluate(start: number, end: number, groups: readonly number[], sep: string): void {
+  /** A candidate of `length` digits in `groups` joined by `sep` ('' for one group). */
+  evaluate(start: number, end: number, length: number, groups: readonly number[], sep: string): void {
+    // Only BSN (8-9 digits), SSN (9) and cards (13-19) exist, each in a few groupings; most digit runs are
+    // none of them and cost nothing more.
+    const shape = sep !== '' && length === 9 ? groups.join('-') : '';
+    const bsn = this.bsn && (sep === '' ? length === 9 || length === 8 : BSN_SHAPES.has(shape));
+    // Unformatted, an SSN needs its keyword somewhere in the text.
+    const ssn = this.ssn && length === 9 && (shape === '3-2-4' || (sep === '' && this.keywords.has('ssn')));
+    const first = this.text.charCodeAt(start);
+    const card =
+      this.card &&
+      length >= 13 &&
+      length <= 19 &&
+      first >= 50 && // card numbers in the known ranges start with 2-6
+      first <= 54 &&
+      (sep === '' || ((sep === ' ' || sep === '-') && cardShape(groups))) &&
+      luhnSpan(this.text, start, end);
+    if (!bsn && !ssn && !card) return;
     const text = this.text;
+    if (!standsAlone(text, start, end) || overlaps(this.ibanSpans, start, end)) return;
     const digits = sep === '' ? text.slice(start, end) : text.slice(start, end).split(sep).join('');
-    const length = digits.length;
-    const shape = sep === '' ? '' : groups.join('-');
 
-    if (
-      this.enabled('nl-bsn') &&
-      this.keywords.has('bsn') &&
-      (sep === '' ? length === 9 || length === 8 : BSN_SHAPES.has(shape))
-    ) {
+    if (bsn) {
       const nine = length === 8 ? `0${digits}` : digits;
       if (bsnElfproef(nine)) {
         const distance = this.near('bsn', start, end);
@@ -274,12 +328,9 @@ class NumberDetector {
       }
     }
 
-    if (this.enabled('us-ssn') && length === 9) {
-      const formatted = sep !== '' && shape === '3-2-4';
-      if (
-        (formatted || sep === '') &&
-        ssnPartsValid(digits.slice(0, 3), digits.slice(3, 5), digits.slice(5))
-      ) {
+    if (ssn) {
+      const formatted = shape === '3-2-4';
+      if (ssnPartsValid(digits.slice(0, 3), digits.slice(3, 5), digits.slice(5))) {
         const distance = this.keywords.has('ssn') ? this.near('ssn', start, end) : Infinity;
         // Formatted with a keyword: high. Dash-formatted alone, or unformatted with a keyword: low.
         const confidence: Confidence | null =
@@ -297,9 +348,7 @@ class NumberDetector {
     }
 
     if (
-      this.enabled('payment-card') &&
-      length >= 13 &&
-      (sep === '' || ((sep === ' ' || sep === '-') && cardShape(groups))) &&
+      card &&
       isValidCard(digits) &&
       !this.vetoed(start) &&
       this.keywords.distance('notcard', start, end, NOT_CARD_WINDOW) === Infinity
@@ -323,15 +372,16 @@ class NumberDetector {
    * must be whole (a date or phone number is not cut into a BSN); a run of at most 5 groups and 19 digits
    * keeps the work per group constant, however many separators the text holds.
    */
-  run(ibanSpans: readonly number[]): void {
+  run(): void {
     const text = this.text;
     const starts: number[] = [];
     const ends: number[] = [];
-    DIGITS.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = DIGITS.exec(text)) !== null) {
-      starts.push(m.index);
-      ends.push(m.index + m[0].length);
+    // A plain loop: no allocation per group, which matters for "1 1 1 ..." (half a million groups a MB).
+    for (let i = 0; i < text.length; i++) {
+      if (!isDigit(text.charCodeAt(i))) continue;
+      starts.push(i);
+      while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+      ends.push(i);
     }
     const count = starts.length;
     const joins: string[] = new Array<string>(count);
@@ -345,17 +395,8 @@ class NumberDetector {
       const len = e - s;
       const before = g > 0 ? (joins[g - 1] ?? '') : '';
       const after = joins[g] ?? '';
-      if (
-        len >= 8 &&
-        len <= 19 &&
-        before !== '.' &&
-        before !== '-' &&
-        after !== '.' &&
-        after !== '-' &&
-        standsAlone(text, s, e) &&
-        !overlaps(ibanSpans, s, e)
-      )
-        this.evaluate(s, e, [len], '');
+      if (len >= 8 && len <= 19 && before !== '.' && before !== '-' && after !== '.' && after !== '-')
+        this.evaluate(s, e, len, [len], '');
       if (after === '' || len < 2 || len > 4 || (after !== ' ' && before === after)) continue;
       const groups = [len];
       let total = len;
@@ -366,8 +407,7 @@ class NumberDetector {
         groups.push(glen);
         const whole = joins[h] !== after;
         if (total >= 9 && (after === ' ' || whole)) {
-          const end = ends[h] ?? 0;
-          if (standsAlone(text, s, end) && !overlaps(ibanSpans, s, end)) this.evaluate(s, end, groups, after);
+          this.evaluate(s, ends[h] ?? 0, total, groups, after);
         }
         if (joins[h] !== after || glen < 2) break;
       }
@@ -521,7 +561,7 @@ export function detectBuiltIn(text: string, enabled: (type: DetectorType) => boo
   const ibanSpans: number[] = [];
   if (enabled('iban')) detectIbans(text, candidates, ibanSpans);
   if (enabled('nl-bsn') || enabled('us-ssn') || enabled('payment-card'))
-    new NumberDetector(text, keywords, enabled, candidates).run(ibanSpans);
+    new NumberDetector(text, keywords, enabled, candidates, ibanSpans).run();
   if (enabled('nl-passport') && keywords.has('passport')) detectPassports(text, keywords, candidates);
   if (enabled('health') && (keywords.has('medical') || keywords.has('diagnostic')))
     detectIcd10(text, keywords, candidates);

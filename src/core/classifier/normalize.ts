@@ -4,20 +4,42 @@
  * (zero-width, soft hyphen, bidi controls) removed. Finding offsets refer to the normalised text.
  */
 
-// Zero-width and formatting characters that render as nothing: ZWSP/ZWNJ/ZWJ, LRM/RLM, bidi embeddings and
+// Zero-width and formatting characters that render as nothing (ZWSP/ZWNJ/ZWJ, LRM/RLM, bidi embeddings and
 // isolates, word joiner and invisible operators, BOM, soft hyphen, CGJ, Arabic letter mark, Mongolian vowel
-// separator, variation selectors.
-const INVISIBLE =
+// separator, variation selectors), spaces that are not U+0020, and dashes that are not "-". One pass finds
+// them all; the replacement depends on which.
+const SPECIAL =
   // eslint-disable-next-line no-misleading-character-class -- the combining marks in it are what must go
-  /[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff]/g;
-const SPACES = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g;
-const DASHES = /[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g;
-const NON_ASCII = /[\u0080-\uffff]/;
+  /[\u00a0\u00ad\u034f\u061c\u1680\u180e\u2000-\u200f\u2010-\u2015\u202a-\u202f\u205f\u2060-\u2064\u2066-\u2069\u2212\u3000\ufe00-\ufe0f\ufe58\ufe63\ufeff\uff0d]/g;
+/** Anything beyond printable ASCII and the Latin-1 letters (which NFKC leaves alone) needs the full treatment. */
+const NEEDS_WORK = /[^\t-~\u00c0-\u00ff]/;
 
-/** Normalises plain text. ASCII input is returned as is (the common case costs one scan). */
+function replacement(c: string): string {
+  const code = c.charCodeAt(0);
+  if (
+    (code >= 0x2010 && code <= 0x2015) ||
+    code === 0x2212 ||
+    code === 0xfe58 ||
+    code === 0xfe63 ||
+    code === 0xff0d
+  )
+    return '-';
+  if (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  )
+    return ' ';
+  return '';
+}
+
+/** Normalises plain text. ASCII and Latin-1 letters are returned as is (the common case costs one scan). */
 export function normalizeText(text: string): string {
-  if (!NON_ASCII.test(text)) return text;
-  let out = text.replace(INVISIBLE, '');
+  if (!NEEDS_WORK.test(text)) return text;
+  let out = text;
   // String.prototype.normalize is ES2015, but some embedded engines ship without ICU data.
   if (typeof out.normalize === 'function') {
     try {
@@ -26,7 +48,7 @@ export function normalizeText(text: string): string {
       // keep the un-normalised text: detection still works on ASCII digits and letters
     }
   }
-  return out.replace(SPACES, ' ').replace(DASHES, '-');
+  return out.replace(SPECIAL, replacement);
 }
 
 const BLOCK_TAGS = new Set([
@@ -139,7 +161,9 @@ function rawEnd(name: string): RegExp {
  * `<b>4111</b>1111` stays one number), block elements become line breaks and table cells tabs, script and
  * style content and comments vanish, white space collapses as a browser does, entities are decoded.
  */
-export function htmlToText(html: string): string {
+export function htmlToText(input: string): string {
+  // eslint-disable-next-line no-control-regex -- these two are the markers used below
+  const html = input.replace(/[\u0001\u0002]/g, '');
   const out: string[] = [];
   const n = html.length;
   let i = 0;
@@ -148,8 +172,11 @@ export function htmlToText(html: string): string {
   let noMoreDouble = false;
   let noMoreSingle = false;
 
+  // Text is collected raw and cleaned in one pass at the end; the line breaks and tabs that elements stand
+  // for are marked with \u0001 and \u0002 meanwhile (removed from the input), so that collapsing the
+  // source's white space keeps them.
   const flushText = (end: number): void => {
-    if (end > textStart) out.push(decodeEntities(html.slice(textStart, end).replace(/[ \t\n\r\f]+/g, ' ')));
+    if (end > textStart) out.push(html.slice(textStart, end));
   };
 
   while (i < n) {
@@ -207,10 +234,18 @@ export function htmlToText(html: string): string {
         const close = html.indexOf('>', found.index);
         i = close < 0 ? n : close + 1;
       } else i = n;
-    } else if (BLOCK_TAGS.has(name)) out.push('\n');
-    else if (CELL_TAGS.has(name) && !closing) out.push('\t');
+    } else if (BLOCK_TAGS.has(name)) out.push('\u0001');
+    else if (CELL_TAGS.has(name) && !closing) out.push('\u0002');
     textStart = i;
   }
   flushText(n);
-  return out.join('');
+  return decodeEntities(
+    out
+      .join('')
+      .replace(/[ \t\n\r\f]+/g, ' ')
+      .split('\u0001')
+      .join('\n')
+      .split('\u0002')
+      .join('\t'),
+  );
 }
