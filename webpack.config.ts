@@ -82,6 +82,77 @@ export function launchEventConfig(options: BuildOptions): webpack.Configuration 
   };
 }
 
+/**
+ * The task pane and the /try page run in browsers (Outlook's WebView2/WebKit task panes, or a desktop
+ * browser), so they get modern syntax, not the ES2016 treatment of the event runtime.
+ */
+function swcModern() {
+  return {
+    loader: 'swc-loader',
+    options: {
+      jsc: {
+        parser: { syntax: 'typescript', tsx: true },
+        target: 'es2020',
+        transform: { react: { runtime: 'automatic' } },
+      },
+      module: { type: 'es6' },
+    },
+  };
+}
+
+function browserConfig(
+  name: string,
+  entry: webpack.EntryObject,
+  options: BuildOptions,
+): webpack.Configuration {
+  return {
+    name,
+    mode: options.mode,
+    target: ['web', 'es2020'],
+    devtool: false,
+    context: ROOT,
+    entry,
+    output: {
+      path: options.outDir,
+      filename: '[name].js',
+      chunkFilename: `${name}.[name].[contenthash:8].js`,
+      // Chunks load from beside the page's script, wherever ADDIN_BASE_URL puts it.
+      publicPath: 'auto',
+    },
+    resolve: {
+      extensions: ['.tsx', '.ts', '.js'],
+      alias: { tr46: resolve(ROOT, 'addin/shared/no-tr46.ts') },
+    },
+    module: {
+      rules: [
+        { test: /\.tsx?$/, exclude: /node_modules/, use: swcModern() },
+        // Some ES-module packages import without file extensions.
+        { test: /\.m?js$/, resolve: { fullySpecified: false } },
+      ],
+    },
+    optimization: { minimize: options.mode === 'production' },
+    performance: { hints: false },
+    plugins: [new webpack.DefinePlugin({ __ADDIN_BASE_URL__: JSON.stringify(options.baseUrl) })],
+  };
+}
+
+/** dist/taskpane.js: the task pane (React, Fluent UI v9), loaded by taskpane.html. */
+export function taskpaneConfig(options: BuildOptions): webpack.Configuration {
+  return browserConfig('taskpane', { taskpane: './addin/taskpane/index.tsx' }, options);
+}
+
+/**
+ * dist/try.js (the /try page: a compose window that runs launchevent.js and hosts the task pane) and
+ * dist/office-shim.js (the same in-page Office implementation as a plain script, for tests and demos).
+ */
+export function tryConfig(options: BuildOptions): webpack.Configuration {
+  return browserConfig(
+    'try',
+    { try: './addin/try/index.ts', 'office-shim': './addin/try/standalone.ts' },
+    options,
+  );
+}
+
 export default function configs(options: BuildOptions): webpack.Configuration[] {
-  return [launchEventConfig(options)];
+  return [launchEventConfig(options), taskpaneConfig(options), tryConfig(options)];
 }

@@ -2,7 +2,7 @@
  * `npm run build`: ADDIN_BASE_URL=https://host/path writes the add-in into dist/ — the bundles, the pages,
  * the icons and both manifests, every URL pointing under that base (default https://localhost:3000).
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import webpack from 'webpack';
 import configs from '../webpack.config';
@@ -29,12 +29,16 @@ export async function build(baseUrl: string, outDir = DIST): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   await run(webpack(configs({ baseUrl, outDir, mode: 'production' })));
   cpSync(join(ROOT, 'addin/launchevent/commands.html'), join(outDir, 'commands.html'));
-  if (!existsSync(join(outDir, 'taskpane.html')))
-    cpSync(join(ROOT, 'addin/taskpane/placeholder.html'), join(outDir, 'taskpane.html'));
+  // The task pane's page, and /try (a compose window that runs the add-in without Outlook).
+  cpSync(join(ROOT, 'addin/taskpane/taskpane.html'), join(outDir, 'taskpane.html'));
+  for (const file of ['try.html', 'try.css']) cpSync(join(ROOT, 'addin/try', file), join(outDir, file));
   cpSync(join(ROOT, 'addin/static'), outDir, { recursive: true });
   cpSync(join(ROOT, 'assets'), join(outDir, 'assets'), { recursive: true });
   await writeManifests(baseUrl, outDir);
-  writeFileSync(join(outDir, BUILD_INFO), `${JSON.stringify({ baseUrl, builtAt: new Date().toISOString() })}\n`);
+  writeFileSync(
+    join(outDir, BUILD_INFO),
+    `${JSON.stringify({ baseUrl, builtAt: new Date().toISOString() })}\n`,
+  );
 }
 
 /** Records which base URL dist/ was built for, so `npm start` can tell whether it must rebuild. */

@@ -23,6 +23,8 @@ import type { Config } from './config';
 import { ApiError, errorBody, type ErrorCode } from './errors';
 import { createLookupService, probeWith, type LookupService, type ProbeFn } from './lookup';
 import { createPolicyService, type PolicyService } from './policy-service';
+import { maskPortalToken, registerPortal, type PortalDeps } from './portal';
+import type { PortalService } from './portal/service';
 import { domainRoutes } from './routes/domains';
 import { healthRoutes } from './routes/health';
 import { policyRoutes } from './routes/policy';
@@ -47,6 +49,8 @@ export interface AppDeps {
   logStream?: { write(line: string): unknown };
   /** Options passed to Fastify itself (https). */
   fastify?: Partial<FastifyServerOptions> & { https?: { cert: string | Buffer; key: string | Buffer } };
+  /** The secure portal's mailer, SMS provider, clock and limits (tests, benchmarks). */
+  portal?: PortalDeps;
 }
 
 export interface Services {
@@ -54,6 +58,8 @@ export interface Services {
   lookup: LookupService;
   policy: PolicyService;
   config: Config;
+  /** The secure portal, once registered (null without portal tables). */
+  portal?: PortalService | null;
 }
 
 declare module 'fastify' {
@@ -110,7 +116,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       serializers: {
         req: (request: { method: string; url: string; ip?: string }) => ({
           method: request.method,
-          url: maskAddresses(request.url),
+          url: maskPortalToken(maskAddresses(request.url)),
         }),
       },
     },
@@ -252,13 +258,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(healthRoutes);
   await app.register(domainRoutes, { prefix: '/api/v1' });
   await app.register(policyRoutes, { prefix: '/api/v1' });
+  app.services.portal = await registerPortal(app, deps.portal);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
   // Classic Outlook's JavaScript runtime makes cross-origin calls only for scripts listed here.
   app.get('/.well-known/microsoft-officeaddins-allowed.json', { schema: { hide: true } }, () => ({
     allowed: [`${config.publicUrl}/launchevent.js`],
   }));
 
-  if (existsSync(config.distDir)) await app.register(fastifyStatic, { root: config.distDir, index: false });
+  if (existsSync(config.distDir)) {
+    await app.register(fastifyStatic, { root: config.distDir, index: false });
+    // A compose window that runs the built add-in without Outlook (addin/try), for trying TLS Gate out.
+    app.get('/try', { schema: { hide: true } }, (_request, reply) => reply.sendFile('try.html'));
+  }
 
   app.addHook('onClose', async () => {
     await lookup.idle();

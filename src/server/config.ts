@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDnsServer } from '../probe/dns';
@@ -39,8 +41,34 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where the built add-in lives (served at /). */
   distDir: string;
-  /** Folder for generated files (development certificate). */
+  /** Folder for generated files (development certificate, the portal's key file). */
   dataDir: string;
+  /** The secure portal (README "Secure portal"). */
+  portal: PortalConfig;
+}
+
+export interface PortalConfig {
+  /** TLSGATE_MASTER_KEY (32 bytes); null: a key file in dataDir, created on first start. */
+  masterKey: Buffer | null;
+  /** TLSGATE_MASTER_KEY_PREVIOUS: retired master keys that still unwrap older messages. */
+  previousKeys: Buffer[];
+  /** The relay for code and notification mails; null: email codes cannot be offered. */
+  smtp: SmtpConfig | null;
+  /** How SMS codes are sent; null: SMS codes cannot be offered. `log` is for development. */
+  smsProvider: 'log' | null;
+}
+
+export interface SmtpConfig {
+  /** smtp: uses STARTTLS (required), smtps: implicit TLS. */
+  secure: boolean;
+  host: string;
+  port: number;
+  user: string | null;
+  pass: string | null;
+  /** The From header, `addr` or `Name <addr>`. */
+  from: string;
+  /** PEM trust anchors for the relay's certificate, beside the system's. */
+  caFile: string | null;
 }
 
 export class ConfigError extends Error {
@@ -77,7 +105,86 @@ const envSchema = z.object({
   TLSGATE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
   TLSGATE_RATE_LIMIT_FRESH: z.coerce.number().int().min(1).max(10_000).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TLSGATE_MASTER_KEY: z.string().optional(),
+  TLSGATE_MASTER_KEY_PREVIOUS: z.string().optional(),
+  TLSGATE_SMTP_URL: z.string().min(1).optional(),
+  TLSGATE_SMTP_FROM: z.string().min(1).optional(),
+  TLSGATE_SMTP_CA_FILE: z.string().min(1).optional(),
+  TLSGATE_SMS_PROVIDER: z
+    .enum(['log'], { error: 'the only provider so far is "log" (development)' })
+    .optional(),
 });
+
+const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
+const KEY_HINT = 'must be 32 random bytes in base64 (44 characters), e.g. from `openssl rand -base64 32`';
+
+/** A master key, or null with a problem recorded. */
+function masterKey(name: string, value: string, problems: string[]): Buffer | null {
+  const trimmed = value.trim();
+  if (!BASE64_32_BYTES.test(trimmed)) {
+    problems.push(`${name}: ${KEY_HINT}.`);
+    return null;
+  }
+  return Buffer.from(trimmed, 'base64');
+}
+
+const ADDRESS = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+
+function smtpConfig(
+  url: string,
+  from: string | undefined,
+  caFile: string | undefined,
+  cwd: string,
+  problems: string[],
+): SmtpConfig | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    problems.push(
+      'TLSGATE_SMTP_URL: not a URL; use smtp://user:pass@host:587 (STARTTLS) or smtps://host:465.',
+    );
+    return null;
+  }
+  const before = problems.length;
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:')
+    problems.push('TLSGATE_SMTP_URL: use smtp:// (STARTTLS, required) or smtps:// (implicit TLS).');
+  if (!parsed.hostname) problems.push('TLSGATE_SMTP_URL: names no host.');
+  // nodemailer reads options from the query (tls.rejectUnauthorized=false, ignoreTLS): none may weaken TLS.
+  if (parsed.search || parsed.hash)
+    problems.push(
+      'TLSGATE_SMTP_URL: options in the URL are not accepted; TLS is always required and verified.',
+    );
+  if (from === undefined) problems.push('TLSGATE_SMTP_FROM is required with TLSGATE_SMTP_URL.');
+  else {
+    const address = /<([^<>]*)>\s*$/.exec(from)?.[1] ?? from.trim();
+    if (!ADDRESS.test(address) || /[\r\n]/.test(from))
+      problems.push('TLSGATE_SMTP_FROM: give an address, or "Name <address>".');
+  }
+  let ca: string | null = null;
+  if (caFile !== undefined) {
+    ca = absolute(caFile, cwd);
+    try {
+      if (!readFileSync(ca, 'utf8').includes('-----BEGIN CERTIFICATE-----'))
+        problems.push(`TLSGATE_SMTP_CA_FILE: ${ca} holds no PEM certificate.`);
+    } catch (error) {
+      problems.push(
+        `TLSGATE_SMTP_CA_FILE: cannot read ${ca}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  if (problems.length > before) return null;
+  const secure = parsed.protocol === 'smtps:';
+  return {
+    secure,
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
+    user: parsed.username ? decodeURIComponent(parsed.username) : null,
+    pass: parsed.password ? decodeURIComponent(parsed.password) : null,
+    from: from ?? '',
+    caFile: ca,
+  };
+}
 
 /** Reads the configuration; throws ConfigError listing every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
@@ -133,6 +240,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
   const scheme = e.TLSGATE_HTTP ? 'http' : 'https';
   const publicUrl = e.TLSGATE_PUBLIC_URL ?? `${scheme}://localhost:${e.PORT}`;
 
+  const portalMasterKey =
+    e.TLSGATE_MASTER_KEY === undefined
+      ? null
+      : masterKey('TLSGATE_MASTER_KEY', e.TLSGATE_MASTER_KEY, problems);
+  const previousKeys = (e.TLSGATE_MASTER_KEY_PREVIOUS ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((value) => masterKey('TLSGATE_MASTER_KEY_PREVIOUS', value, problems))
+    .filter((key) => key !== null);
+  let smtp: SmtpConfig | null = null;
+  if (e.TLSGATE_SMTP_URL !== undefined)
+    smtp = smtpConfig(e.TLSGATE_SMTP_URL, e.TLSGATE_SMTP_FROM, e.TLSGATE_SMTP_CA_FILE, cwd, problems);
+  else if (e.TLSGATE_SMTP_FROM !== undefined || e.TLSGATE_SMTP_CA_FILE !== undefined)
+    problems.push('TLSGATE_SMTP_FROM and TLSGATE_SMTP_CA_FILE need TLSGATE_SMTP_URL.');
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: e.PORT,
@@ -151,6 +273,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     logLevel: e.LOG_LEVEL,
     distDir: resolve(cwd, 'dist'),
     dataDir: resolve(cwd, 'data'),
+    portal: {
+      masterKey: portalMasterKey,
+      previousKeys,
+      smtp,
+      smsProvider: e.TLSGATE_SMS_PROVIDER ?? null,
+    },
   };
 }
 
@@ -158,10 +286,18 @@ function absolute(path: string, cwd: string): string {
   return isAbsolute(path) ? path : resolve(cwd, path);
 }
 
-/** A configuration for tests and tools, with defaults that touch nothing outside memory. */
+/**
+ * A configuration for tests and tools, with defaults that touch nothing outside memory (a fresh portal
+ * master key, so no key file is written).
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ TLSGATE_HTTP: '1', TLSGATE_DB: ':memory:', LOG_LEVEL: 'silent' }),
+    ...loadConfig({
+      TLSGATE_HTTP: '1',
+      TLSGATE_DB: ':memory:',
+      LOG_LEVEL: 'silent',
+      TLSGATE_MASTER_KEY: randomBytes(32).toString('base64'),
+    }),
     ...overrides,
   };
 }

@@ -10,10 +10,17 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'RATE_LIMITED'
+  | 'POLICY_LOCKOUT'
   | 'PRECONDITION_REQUIRED'
   | 'VERSION_CONFLICT'
   | 'NOT_READY'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  /** The org policy has the secure portal switched off. */
+  | 'PORTAL_DISABLED'
+  /** The chosen verification needs a mail relay or SMS provider the server does not have. */
+  | 'PORTAL_NOT_CONFIGURED'
+  /** The portal message was revoked or has expired; it can no longer change. */
+  | 'MESSAGE_CLOSED';
 
 export class ApiError extends Error {
   constructor(

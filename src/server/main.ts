@@ -51,7 +51,9 @@ async function ensureAddinBuilt(config: Config): Promise<void> {
     // Build tooling is a development dependency; a production image ships dist/ prebuilt.
     ({ build } = (await import('../../scripts/build.js')) as { build: typeof build });
   } catch {
-    fail(`dist/ is ${builtFor ? `built for ${builtFor}` : 'missing'}; run ADDIN_BASE_URL=${config.publicUrl} npm run build`);
+    fail(
+      `dist/ is ${builtFor ? `built for ${builtFor}` : 'missing'}; run ADDIN_BASE_URL=${config.publicUrl} npm run build`,
+    );
   }
   process.stdout.write(`Building the add-in for ${config.publicUrl} ...\n`);
   await build(config.publicUrl, config.distDir);
@@ -104,6 +106,10 @@ async function main(): Promise<void> {
   } else {
     lines.push('  Manifest:      not built yet (npm run build creates dist/manifest.xml)');
   }
+  if (existsSync(join(config.distDir, 'try.html')))
+    lines.push(
+      `  Try it:        ${config.publicUrl}/try  (the add-in in a compose window; no Outlook needed)`,
+    );
   lines.push('');
   process.stdout.write(`${lines.join('\n')}\n`);
 

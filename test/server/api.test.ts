@@ -345,6 +345,58 @@ describe('policy', () => {
     expect(response.json<{ error: { code: string } }>().error.code).toBe('VALIDATION_FAILED');
   });
 
+  it('refuses a policy that would block ordinary mail for everyone', async () => {
+    const everyday = {
+      actions: { low: 'block' },
+      detection: {
+        customRules: [
+          {
+            id: 'common',
+            name: 'Common words',
+            kind: 'keywords',
+            keywords: ['the', 'de', 'het'],
+            sensitivity: 'low',
+          },
+        ],
+      },
+    };
+    const refused = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/policy',
+      headers: { 'if-match': '"policy-v0"' },
+      payload: everyday,
+    });
+    expect(refused.statusCode).toBe(400);
+    const error = refused.json<{ error: { code: string; message: string } }>().error;
+    expect(error.code).toBe('POLICY_LOCKOUT');
+    expect(error.message).toMatch(/would block \d+ of 10 ordinary test emails/);
+
+    // A strict rule for a rare word is the organisation's choice, and is accepted.
+    const strict = {
+      ...everyday,
+      detection: {
+        customRules: [
+          {
+            id: 'proj',
+            name: 'Project Nightjar',
+            kind: 'keywords',
+            keywords: ['nightjar'],
+            sensitivity: 'low',
+          },
+        ],
+      },
+    };
+    const local = await startTestApp(net);
+    const accepted = await local.app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/policy',
+      headers: { 'if-match': '"policy-v0"' },
+      payload: strict,
+    });
+    expect(accepted.statusCode).toBe(200);
+    await local.app.close();
+  });
+
   it('reports forced-TLS domains as enforced (policy), on top of the probe result', async () => {
     const local = await startTestApp(net);
     const put = await local.app.inject({

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Identity } from '../auth';
 import { POLICY_BODY_LIMIT } from '../app';
+import { checkLockout } from '../admin/lockout';
 import { ApiError } from '../errors';
 import { canonicalPolicy, policySchema } from '../policy-schema';
 import type { StoredPolicy } from '../store/store';
@@ -90,11 +91,10 @@ export function policyRoutes(app: FastifyInstance): void {
         );
       const match = /^"policy-v(\d+)"$/.exec(ifMatch.replace(/^W\//, ''));
       const expected = match?.[1] !== undefined ? Number(match[1]) : -1;
-      const result = await app.services.policy.replace(
-        canonicalPolicy(request.body),
-        expected,
-        identity.subject,
-      );
+      const policy = canonicalPolicy(request.body);
+      const lockout = checkLockout(policy);
+      if (!lockout.ok) throw new ApiError(400, 'POLICY_LOCKOUT', lockout.message);
+      const result = await app.services.policy.replace(policy, expected, identity.subject);
       if (!result.ok)
         throw new ApiError(
           412,

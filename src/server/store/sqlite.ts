@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { OrgPolicy } from '../../core/policy';
+import { createSqlitePortalStore, PORTAL_SCHEMA } from './portal-sqlite';
 import type {
   PolicyAuditEntry,
   PolicyChange,
@@ -35,6 +36,8 @@ const MIGRATIONS: readonly string[] = [
      changes TEXT NOT NULL,
      body    TEXT NOT NULL
    );`,
+  // 2: the secure portal (portal-sqlite.ts).
+  PORTAL_SCHEMA,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -68,6 +71,8 @@ export function openSqliteStore(path: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // Deleted rows are overwritten, not just unlinked: a closed portal message's wrapped key must not linger.
+  db.pragma('secure_delete = ON');
   migrate(db);
 
   const selectReport = db.prepare<[string], ReportRow>('SELECT * FROM domain_reports WHERE domain = ?');
@@ -119,6 +124,7 @@ export function openSqliteStore(path: string): Store {
 
   let writes = 0;
   return {
+    portal: createSqlitePortalStore(db),
     getReport(domain) {
       const row = selectReport.get(domain);
       return Promise.resolve(

@@ -1,5 +1,6 @@
 import type { DomainReport } from '../../core/report';
 import type { OrgPolicy } from '../../core/policy';
+import type { PortalStore } from './portal-store';
 
 /**
  * Everything the server keeps. Routes and services see only this interface, so a PostgreSQL
@@ -38,6 +39,8 @@ export interface PolicyAuditEntry {
 export type PolicyWriteResult = { ok: true; stored: StoredPolicy } | { ok: false; currentVersion: number };
 
 export interface Store {
+  /** The secure portal's tables; a store without them cannot serve the portal. */
+  readonly portal?: PortalStore;
   getReport(domain: string): Promise<StoredReport | null>;
   putReport(report: StoredReport): Promise<void>;
   /** The current policy, or null before anyone has set one. */

@@ -1,0 +1,485 @@
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiError } from '../errors';
+import { errorSchema } from '../routes/schemas';
+import {
+  DEFAULT_EXPIRY_DAYS,
+  MAX_EXPIRY_DAYS,
+  PORTAL_LIMITS,
+  PortalError,
+  type NewMessage,
+  type PortalService,
+} from './service';
+
+/**
+ * The sender's side, under /api/v1/portal (the task pane calls it; the auth hook has set request.identity).
+ * A message is uploaded as multipart/form-data: first a `message` field holding JSON, then one file part
+ * per attachment. Only this route accepts more than the API's 64 KiB, and only as multipart.
+ */
+
+/** Everything a create request may carry: attachments, the message field, and multipart framing. */
+export const MAX_UPLOAD_BYTES = PORTAL_LIMITS.attachmentBytes + 4 * 1024 * 1024 + 256 * 1024;
+const MESSAGE_FIELD_BYTES = 4 * 1024 * 1024;
+
+const address = z.email().max(254);
+const phone = z
+  .string()
+  .regex(/^\+[1-9][0-9]{6,14}$/, 'give the phone number in international form, e.g. +31612345678');
+
+export const newMessageSchema = z
+  .object({
+    senderEmail: address.describe('Where the sender is told of replies and lockouts.'),
+    subject: z.string().max(PORTAL_LIMITS.subject),
+    body: z.string().refine((body) => Buffer.byteLength(body, 'utf8') <= PORTAL_LIMITS.bodyBytes, {
+      error: `the body may be at most ${PORTAL_LIMITS.bodyBytes / 1048576} MiB`,
+    }),
+    format: z.enum(['html', 'text']).default('html'),
+    recipients: z
+      .array(z.union([address, z.object({ email: address, phone: phone.optional() }).strict()]))
+      .min(1)
+      .max(PORTAL_LIMITS.recipients),
+    expiresInDays: z.number().int().min(1).max(MAX_EXPIRY_DAYS).default(DEFAULT_EXPIRY_DAYS),
+    verification: z
+      .discriminatedUnion('method', [
+        z.object({ method: z.literal('email-code') }).strict(),
+        z.object({ method: z.literal('sms-code') }).strict(),
+        z
+          .object({
+            method: z.literal('access-code'),
+            accessCode: z
+              .string()
+              .min(6, 'an access code has at least 6 characters')
+              .max(64)
+              .refine((code) => code.trim() === code, 'an access code cannot start or end with a space'),
+          })
+          .strict(),
+      ])
+      .default({ method: 'email-code' }),
+    language: z
+      .enum(['en', 'nl'])
+      .default('en')
+      .describe("The sender's language, for notices to the sender."),
+  })
+  .strict()
+  .superRefine((message, ctx) => {
+    if (message.verification.method !== 'sms-code') return;
+    message.recipients.forEach((recipient, index) => {
+      if (typeof recipient === 'string' || !recipient.phone)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['recipients', index, 'phone'],
+          message: 'sms-code needs a phone number for every recipient',
+        });
+    });
+  });
+
+const recipientSummary = z.object({
+  address: z.string().nullable(),
+  firstOpenedAt: z.string().nullable(),
+  lastOpenedAt: z.string().nullable(),
+});
+
+export const summarySchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['delivered', 'opened', 'revoked', 'expired']),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    maxExpiresAt: z.string(),
+    closedAt: z.string().nullable(),
+    subject: z.string().nullable(),
+    verification: z.enum(['email-code', 'sms-code', 'access-code']),
+    attachments: z.number(),
+    replies: z.number(),
+    lockedUntil: z.string().nullable(),
+    recipients: z.array(recipientSummary),
+  })
+  .meta({ id: 'PortalMessage' });
+
+const idParams = z.object({ id: z.uuid() });
+
+function issues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `message${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`)
+    .join('; ');
+}
+
+function senderOf(request: FastifyRequest): string {
+  const identity = request.identity;
+  if (!identity) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in first.');
+  return identity.subject;
+}
+
+/** Service errors as API errors. */
+function apiError(error: unknown): unknown {
+  if (!(error instanceof PortalError)) return error;
+  switch (error.kind) {
+    case 'not-found':
+      return new ApiError(404, 'NOT_FOUND', error.message);
+    case 'closed':
+      return new ApiError(409, 'MESSAGE_CLOSED', error.message);
+    case 'invalid':
+      return new ApiError(400, 'VALIDATION_FAILED', error.message);
+    case 'not-configured':
+      return new ApiError(503, 'PORTAL_NOT_CONFIGURED', error.message);
+    case 'unavailable':
+      return new ApiError(503, 'NOT_READY', error.message);
+  }
+}
+
+async function mapped<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw apiError(error);
+  }
+}
+
+/** A file name as given, without any path, control characters or surrounding space. */
+function cleanName(raw: string): string {
+  const base = raw.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const name = base.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
+  return name === '' || name === '.' || name === '..' ? 'attachment' : name.normalize('NFC');
+}
+
+function cleanType(raw: string): string {
+  const type = raw.toLowerCase().split(';')[0]?.trim() ?? '';
+  return /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(type) && type.length <= 100
+    ? type
+    : 'application/octet-stream';
+}
+
+const MULTIPART_ERRORS: Record<
+  string,
+  [number, 'BODY_TOO_LARGE' | 'VALIDATION_FAILED' | 'UNSUPPORTED_MEDIA_TYPE', string]
+> = {
+  FST_REQ_FILE_TOO_LARGE: [
+    413,
+    'BODY_TOO_LARGE',
+    `Attachments may total at most ${PORTAL_LIMITS.attachmentBytes / 1048576} MiB.`,
+  ],
+  FST_FILES_LIMIT: [
+    413,
+    'BODY_TOO_LARGE',
+    `A message may have at most ${PORTAL_LIMITS.attachments} attachments.`,
+  ],
+  FST_FIELDS_LIMIT: [
+    400,
+    'VALIDATION_FAILED',
+    'Send one field, "message", and then the attachments as files.',
+  ],
+  FST_PARTS_LIMIT: [400, 'VALIDATION_FAILED', 'Too many parts in the form.'],
+  FST_PROTO_VIOLATION: [400, 'VALIDATION_FAILED', 'A field name is not allowed.'],
+  FST_MP_PREMATURE_CLOSE: [400, 'VALIDATION_FAILED', 'The upload ended early.'],
+  FST_INVALID_MULTIPART_CONTENT_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data.'],
+};
+
+function multipartError(error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  const known = typeof code === 'string' ? MULTIPART_ERRORS[code] : undefined;
+  return known ? new ApiError(known[0], known[1], known[2]) : error;
+}
+
+export async function portalApiRoutes(
+  app: FastifyInstance,
+  options: { service: PortalService },
+): Promise<void> {
+  const { service } = options;
+  // Only in this plugin's scope: elsewhere multipart stays a 415.
+  await app.register(fastifyMultipart, {
+    limits: {
+      fieldNameSize: 100,
+      fieldSize: MESSAGE_FIELD_BYTES,
+      fields: 1,
+      files: PORTAL_LIMITS.attachments,
+      fileSize: PORTAL_LIMITS.attachmentBytes,
+      parts: PORTAL_LIMITS.attachments + 2,
+      headerPairs: 50,
+    },
+    throwFileSizeLimit: true,
+  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.post(
+    '/messages',
+    {
+      bodyLimit: MAX_UPLOAD_BYTES,
+      // Refused before a byte of the body is read: a declared size over the limit, or anything but multipart
+      // (the JSON parser would otherwise buffer up to this route's larger limit).
+      onRequest: (request, _reply, done) => {
+        const type = request.headers['content-type'] ?? '';
+        if (!/^multipart\/form-data\s*;/i.test(type)) {
+          done(
+            new ApiError(
+              415,
+              'UNSUPPORTED_MEDIA_TYPE',
+              'Send multipart/form-data: a "message" field, then the attachments.',
+            ),
+          );
+          return;
+        }
+        const length = Number(request.headers['content-length'] ?? 0);
+        if (length > MAX_UPLOAD_BYTES) {
+          done(
+            new ApiError(
+              413,
+              'BODY_TOO_LARGE',
+              `The upload is too large: attachments may total at most ${PORTAL_LIMITS.attachmentBytes / 1048576} MiB.`,
+            ),
+          );
+          return;
+        }
+        done();
+      },
+      schema: {
+        summary: 'Send a message through the secure portal',
+        description: `multipart/form-data. First a field "message" with JSON (senderEmail, subject, body, format html|text, recipients, expiresInDays 1-${MAX_EXPIRY_DAYS} (default ${DEFAULT_EXPIRY_DAYS}), verification {method: email-code|sms-code|access-code, accessCode}, language), then up to ${PORTAL_LIMITS.attachments} file parts, at most ${PORTAL_LIMITS.attachmentBytes / 1048576} MiB together. Returns the link to give the recipients.`,
+        consumes: ['multipart/form-data'],
+        response: {
+          201: z.object({
+            id: z.string(),
+            link: z.string(),
+            expiresAt: z.string(),
+            verification: z.enum(['email-code', 'sms-code', 'access-code']),
+          }),
+          400: errorSchema,
+          401: errorSchema,
+          403: errorSchema,
+          413: errorSchema,
+          415: errorSchema,
+          503: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const sender = senderOf(request);
+      if (!(await app.services.policy.current()).policy.portal)
+        throw new ApiError(
+          403,
+          'PORTAL_DISABLED',
+          "The organisation's policy has the secure portal switched off.",
+        );
+
+      const draft = service.draft();
+      let input: z.output<typeof newMessageSchema> | null = null;
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'field') {
+            if (part.fieldname !== 'message' || input !== null)
+              throw new ApiError(
+                400,
+                'VALIDATION_FAILED',
+                'Send one field, "message", and then the attachments as files.',
+              );
+            if (part.valueTruncated)
+              throw new ApiError(413, 'BODY_TOO_LARGE', 'The message field is too large.');
+            let json: unknown;
+            try {
+              json = JSON.parse(String(part.value));
+            } catch {
+              throw new ApiError(400, 'VALIDATION_FAILED', 'The "message" field is not valid JSON.');
+            }
+            const parsed = newMessageSchema.safeParse(json);
+            if (!parsed.success) throw new ApiError(400, 'VALIDATION_FAILED', issues(parsed.error));
+            input = parsed.data;
+            if (!service.canVerifyWith(input.verification.method))
+              throw new ApiError(
+                503,
+                'PORTAL_NOT_CONFIGURED',
+                input.verification.method === 'email-code'
+                  ? 'Email codes need a mail relay (TLSGATE_SMTP_URL); choose access-code, or ask the administrator.'
+                  : 'SMS codes need an SMS provider (TLSGATE_SMS_PROVIDER); choose another method, or ask the administrator.',
+              );
+            continue;
+          }
+          // Checked before any attachment is read, so nothing is uploaded in vain.
+          if (input === null)
+            throw new ApiError(
+              400,
+              'VALIDATION_FAILED',
+              'Send the "message" field first, then the attachments.',
+            );
+          const name = cleanName(part.filename);
+          if (name.length > PORTAL_LIMITS.attachmentName)
+            throw new ApiError(
+              400,
+              'VALIDATION_FAILED',
+              `Attachment names may be at most ${PORTAL_LIMITS.attachmentName} characters.`,
+            );
+          const sealer = draft.addAttachment(name, cleanType(part.mimetype));
+          if (!sealer)
+            throw new ApiError(
+              413,
+              'BODY_TOO_LARGE',
+              `A message may have at most ${PORTAL_LIMITS.attachments} attachments.`,
+            );
+          let total = draft.bytes;
+          for await (const chunk of part.file as AsyncIterable<Buffer>) {
+            total += chunk.length;
+            if (total > PORTAL_LIMITS.attachmentBytes)
+              throw new ApiError(
+                413,
+                'BODY_TOO_LARGE',
+                `Attachments may total at most ${PORTAL_LIMITS.attachmentBytes / 1048576} MiB.`,
+              );
+            sealer.push(chunk);
+          }
+        }
+      } catch (error) {
+        throw multipartError(error);
+      }
+      if (input === null) throw new ApiError(400, 'VALIDATION_FAILED', 'The "message" field is missing.');
+
+      const message: NewMessage = {
+        sender,
+        senderEmail: input.senderEmail,
+        subject: input.subject,
+        format: input.format,
+        body: input.body,
+        recipients: input.recipients.map((r) => (typeof r === 'string' ? { email: r } : r)),
+        expiresInDays: input.expiresInDays,
+        verification: input.verification,
+        language: input.language,
+      };
+      const created = await service.commit(draft, message);
+      request.log.info(
+        { portalMessage: created.id, attachments: draft.attachments.length, bytes: draft.bytes },
+        'portal message created',
+      );
+      return reply
+        .status(201)
+        .header('location', `/api/v1/portal/messages/${created.id}`)
+        .send({
+          id: created.id,
+          link: created.link,
+          expiresAt: new Date(created.expiresAt).toISOString(),
+          verification: input.verification.method,
+        });
+    },
+  );
+
+  api.get(
+    '/messages',
+    {
+      schema: {
+        summary: 'Your portal messages',
+        description:
+          'Newest first, with status (delivered, opened, revoked, expired) and per recipient when it was first and last opened.',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        response: { 200: z.object({ messages: z.array(summarySchema) }), 401: errorSchema },
+      },
+    },
+    async (request) => ({ messages: await service.list(senderOf(request), request.query.limit) }),
+  );
+
+  api.get(
+    '/messages/:id',
+    {
+      schema: {
+        summary: 'One of your portal messages',
+        params: idParams,
+        response: { 200: summarySchema, 401: errorSchema, 404: errorSchema },
+      },
+    },
+    (request) => mapped(() => service.get(senderOf(request), request.params.id)),
+  );
+
+  api.get(
+    '/messages/:id/audit',
+    {
+      schema: {
+        summary: "A portal message's audit log",
+        description:
+          'Created, code sent, code failures, lockouts, opens, downloads, replies, extension, revocation, expiry. Metadata only.',
+        params: idParams,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+        response: {
+          200: z.object({
+            events: z.array(
+              z.object({
+                at: z.string(),
+                kind: z.string(),
+                participant: z.number().nullable(),
+                address: z.string().nullable(),
+                detail: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
+              }),
+            ),
+          }),
+          401: errorSchema,
+          404: errorSchema,
+        },
+      },
+    },
+    async (request) => ({
+      events: await mapped(() => service.audit(senderOf(request), request.params.id, request.query.limit)),
+    }),
+  );
+
+  api.get(
+    '/messages/:id/replies',
+    {
+      schema: {
+        summary: "Recipients' replies to a portal message",
+        params: idParams,
+        response: {
+          200: z.object({
+            replies: z.array(
+              z.object({
+                from: z.string().nullable(),
+                participant: z.number(),
+                at: z.string(),
+                text: z.string(),
+              }),
+            ),
+          }),
+          401: errorSchema,
+          404: errorSchema,
+          409: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const replies = await mapped(() => service.replies(senderOf(request), request.params.id));
+      return reply.header('cache-control', 'no-store').send({ replies });
+    },
+  );
+
+  api.post(
+    '/messages/:id/revoke',
+    {
+      schema: {
+        summary: 'Revoke a portal message',
+        description:
+          'Destroys its key and contents at once; the link and any open sessions stop working. Idempotent.',
+        params: idParams,
+        response: { 200: summarySchema, 401: errorSchema, 404: errorSchema },
+      },
+    },
+    (request) => mapped(() => service.revoke(senderOf(request), request.params.id)),
+  );
+
+  api.post(
+    '/messages/:id/extend',
+    {
+      schema: {
+        summary: "Change a portal message's expiry",
+        description: `A new expiry in the future, at most ${MAX_EXPIRY_DAYS} days after the message was created.`,
+        params: idParams,
+        body: z.object({ expiresAt: z.iso.datetime({ offset: true }) }).strict(),
+        response: {
+          200: summarySchema,
+          400: errorSchema,
+          401: errorSchema,
+          404: errorSchema,
+          409: errorSchema,
+        },
+      },
+    },
+    (request) =>
+      mapped(() => service.extend(senderOf(request), request.params.id, Date.parse(request.body.expiresAt))),
+  );
+}

@@ -1,0 +1,442 @@
+import type Database from 'better-sqlite3';
+import type {
+  PortalChallenge,
+  PortalEvent,
+  PortalEventKind,
+  PortalMessage,
+  PortalMethod,
+  PortalParticipant,
+  PortalRole,
+  PortalSession,
+  PortalState,
+  PortalStore,
+} from './portal-store';
+
+/** The portal's tables (migration 2 in sqlite.ts). */
+export const PORTAL_SCHEMA = `
+  CREATE TABLE portal_messages (
+    id               TEXT PRIMARY KEY,
+    sender           TEXT NOT NULL,
+    created_at       INTEGER NOT NULL,
+    expires_at       INTEGER NOT NULL,
+    state            TEXT NOT NULL CHECK (state IN ('active', 'revoked', 'expired')),
+    key_id           TEXT,
+    wrapped_key      BLOB,
+    method           TEXT NOT NULL CHECK (method IN ('email-code', 'sms-code', 'access-code')),
+    access_code_hash BLOB,
+    recipients       INTEGER NOT NULL,
+    attachments      INTEGER NOT NULL,
+    replies          INTEGER NOT NULL DEFAULT 0,
+    locked_until     INTEGER,
+    closed_at        INTEGER
+  );
+  CREATE INDEX portal_messages_sender ON portal_messages (sender, created_at);
+  CREATE INDEX portal_messages_due ON portal_messages (expires_at) WHERE state = 'active';
+  CREATE TABLE portal_links (
+    token_hash BLOB PRIMARY KEY,
+    message_id TEXT NOT NULL REFERENCES portal_messages (id),
+    role       TEXT NOT NULL CHECK (role IN ('recipient', 'sender')),
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX portal_links_message ON portal_links (message_id);
+  CREATE TABLE portal_participants (
+    message_id   TEXT NOT NULL REFERENCES portal_messages (id),
+    idx          INTEGER NOT NULL,
+    role         TEXT NOT NULL CHECK (role IN ('recipient', 'sender')),
+    address_hash BLOB NOT NULL,
+    PRIMARY KEY (message_id, idx)
+  ) WITHOUT ROWID;
+  CREATE TABLE portal_chunks (
+    message_id TEXT NOT NULL REFERENCES portal_messages (id),
+    part       TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    data       BLOB NOT NULL
+  );
+  CREATE UNIQUE INDEX portal_chunks_part ON portal_chunks (message_id, part, seq);
+  CREATE TABLE portal_challenges (
+    id_hash     BLOB PRIMARY KEY,
+    message_id  TEXT NOT NULL REFERENCES portal_messages (id),
+    participant INTEGER,
+    code_hash   BLOB,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    spent       INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE INDEX portal_challenges_message ON portal_challenges (message_id);
+  CREATE INDEX portal_challenges_expires ON portal_challenges (expires_at);
+  CREATE TABLE portal_sessions (
+    id_hash     BLOB PRIMARY KEY,
+    message_id  TEXT NOT NULL REFERENCES portal_messages (id),
+    participant INTEGER NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('recipient', 'sender')),
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    opened_at   INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX portal_sessions_message ON portal_sessions (message_id);
+  CREATE INDEX portal_sessions_expires ON portal_sessions (expires_at);
+  CREATE TABLE portal_events (
+    id          INTEGER PRIMARY KEY,
+    message_id  TEXT NOT NULL REFERENCES portal_messages (id),
+    at          INTEGER NOT NULL,
+    kind        TEXT NOT NULL,
+    participant INTEGER,
+    detail      TEXT
+  );
+  CREATE INDEX portal_events_message ON portal_events (message_id, kind, at);
+`;
+
+interface MessageRow {
+  id: string;
+  sender: string;
+  created_at: number;
+  expires_at: number;
+  state: PortalState;
+  key_id: string | null;
+  wrapped_key: Buffer | null;
+  method: PortalMethod;
+  access_code_hash: Buffer | null;
+  recipients: number;
+  attachments: number;
+  replies: number;
+  locked_until: number | null;
+  closed_at: number | null;
+}
+
+interface ChallengeRow {
+  id_hash: Buffer;
+  message_id: string;
+  participant: number | null;
+  code_hash: Buffer | null;
+  created_at: number;
+  expires_at: number;
+  attempts: number;
+  spent: number;
+}
+
+interface SessionRow {
+  id_hash: Buffer;
+  message_id: string;
+  participant: number;
+  role: PortalRole;
+  created_at: number;
+  expires_at: number;
+  opened_at: number | null;
+}
+
+interface EventRow {
+  at: number;
+  kind: PortalEventKind;
+  participant: number | null;
+  detail: string | null;
+}
+
+const toMessage = (row: MessageRow): PortalMessage => ({
+  id: row.id,
+  sender: row.sender,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  state: row.state,
+  keyId: row.key_id,
+  wrappedKey: row.wrapped_key,
+  method: row.method,
+  accessCodeHash: row.access_code_hash,
+  recipients: row.recipients,
+  attachments: row.attachments,
+  replies: row.replies,
+  lockedUntil: row.locked_until,
+  closedAt: row.closed_at,
+});
+
+export function createSqlitePortalStore(db: Database.Database): PortalStore {
+  const insertMessage = db.prepare(
+    `INSERT INTO portal_messages (id, sender, created_at, expires_at, state, key_id, wrapped_key, method,
+       access_code_hash, recipients, attachments)
+     VALUES (@id, @sender, @createdAt, @expiresAt, 'active', @keyId, @wrappedKey, @method, @accessCodeHash,
+       @recipients, @attachments)`,
+  );
+  const insertParticipant = db.prepare(
+    'INSERT INTO portal_participants (message_id, idx, role, address_hash) VALUES (?, ?, ?, ?)',
+  );
+  const insertLink = db.prepare(
+    'INSERT INTO portal_links (token_hash, message_id, role, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const insertChunk = db.prepare(
+    'INSERT INTO portal_chunks (message_id, part, seq, data) VALUES (?, ?, ?, ?)',
+  );
+  const insertEvent = db.prepare(
+    'INSERT INTO portal_events (message_id, at, kind, participant, detail) VALUES (?, ?, ?, ?, ?)',
+  );
+  const selectMessage = db.prepare<[string], MessageRow>('SELECT * FROM portal_messages WHERE id = ?');
+  const selectMessages = db.prepare<[string, number], MessageRow>(
+    'SELECT * FROM portal_messages WHERE sender = ? ORDER BY created_at DESC, id LIMIT ?',
+  );
+  const selectLink = db.prepare<[Buffer], { message_id: string; role: PortalRole }>(
+    'SELECT message_id, role FROM portal_links WHERE token_hash = ?',
+  );
+  const selectParticipants = db.prepare<[string], { idx: number; role: PortalRole; address_hash: Buffer }>(
+    'SELECT idx, role, address_hash FROM portal_participants WHERE message_id = ? ORDER BY idx',
+  );
+  const countChunks = db.prepare<[string, string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM portal_chunks WHERE message_id = ? AND part = ?',
+  );
+  const selectChunk = db.prepare<[string, string, number], { data: Buffer }>(
+    'SELECT data FROM portal_chunks WHERE message_id = ? AND part = ? AND seq = ?',
+  );
+  const selectPart = db.prepare<[string, string], { data: Buffer }>(
+    'SELECT data FROM portal_chunks WHERE message_id = ? AND part = ? ORDER BY seq',
+  );
+  const selectPartNames = db.prepare<[string, number, string], { part: string }>(
+    `SELECT part FROM portal_chunks WHERE message_id = ? AND substr(part, 1, ?) = ?
+     GROUP BY part ORDER BY MIN(rowid)`,
+  );
+  const countReply = db.prepare(
+    "UPDATE portal_messages SET replies = replies + 1 WHERE id = ? AND state = 'active'",
+  );
+  const upsertChallenge = db.prepare(
+    `INSERT OR REPLACE INTO portal_challenges
+       (id_hash, message_id, participant, code_hash, created_at, expires_at, attempts, spent)
+     VALUES (@idHash, @messageId, @participant, @codeHash, @createdAt, @expiresAt, @attempts, @spent)`,
+  );
+  const selectChallenge = db.prepare<[Buffer], ChallengeRow>(
+    'SELECT * FROM portal_challenges WHERE id_hash = ?',
+  );
+  const bumpAttempts = db.prepare<[Buffer], { attempts: number }>(
+    'UPDATE portal_challenges SET attempts = attempts + 1 WHERE id_hash = ? RETURNING attempts',
+  );
+  const countKind = db.prepare<[string, string, number], { n: number }>(
+    'SELECT COUNT(*) AS n FROM portal_events WHERE message_id = ? AND kind = ? AND at >= ?',
+  );
+  const spend = db.prepare('UPDATE portal_challenges SET spent = 1 WHERE id_hash = ? AND spent = 0');
+  const lockMessage = db.prepare(
+    `UPDATE portal_messages SET locked_until = ?
+     WHERE id = ? AND state = 'active' AND (locked_until IS NULL OR locked_until <= ?)`,
+  );
+  const insertSession = db.prepare(
+    `INSERT INTO portal_sessions (id_hash, message_id, participant, role, created_at, expires_at, opened_at)
+     VALUES (@idHash, @messageId, @participant, @role, @createdAt, @expiresAt, NULL)`,
+  );
+  const selectSession = db.prepare<[Buffer], SessionRow>('SELECT * FROM portal_sessions WHERE id_hash = ?');
+  const markSessionOpened = db.prepare(
+    'UPDATE portal_sessions SET opened_at = ? WHERE id_hash = ? AND opened_at IS NULL',
+  );
+  const removeSession = db.prepare('DELETE FROM portal_sessions WHERE id_hash = ?');
+  const selectEvents = db.prepare<[string, number], EventRow>(
+    'SELECT at, kind, participant, detail FROM portal_events WHERE message_id = ? ORDER BY at DESC, id DESC LIMIT ?',
+  );
+  const selectOpens = db.prepare<[string], { participant: number; first: number; last: number }>(
+    `SELECT participant, MIN(at) AS first, MAX(at) AS last FROM portal_events
+     WHERE message_id = ? AND kind = 'opened' AND participant IS NOT NULL GROUP BY participant ORDER BY participant`,
+  );
+  const updateExpiry = db.prepare(
+    "UPDATE portal_messages SET expires_at = ? WHERE id = ? AND state = 'active' AND expires_at > ?",
+  );
+  const closeMessage = db.prepare(
+    `UPDATE portal_messages SET state = ?, closed_at = ?, key_id = NULL, wrapped_key = NULL,
+       access_code_hash = NULL, locked_until = NULL
+     WHERE id = ? AND state = 'active'`,
+  );
+  const dropPerMessage = [
+    'portal_chunks',
+    'portal_participants',
+    'portal_links',
+    'portal_challenges',
+    'portal_sessions',
+  ].map((table) => db.prepare(`DELETE FROM ${table} WHERE message_id = ?`));
+  const selectDue = db.prepare<[number, number], { id: string }>(
+    "SELECT id FROM portal_messages WHERE state = 'active' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+  );
+  const pruneChallenges = db.prepare('DELETE FROM portal_challenges WHERE expires_at < ?');
+  const pruneSessions = db.prepare('DELETE FROM portal_sessions WHERE expires_at < ?');
+
+  const event = (messageId: string, e: PortalEvent): void => {
+    insertEvent.run(messageId, e.at, e.kind, e.participant, e.detail ? JSON.stringify(e.detail) : null);
+  };
+
+  const create = db.transaction((input: Parameters<PortalStore['createMessage']>[0]) => {
+    const m = input.message;
+    insertMessage.run({
+      id: m.id,
+      sender: m.sender,
+      createdAt: m.createdAt,
+      expiresAt: m.expiresAt,
+      keyId: m.keyId,
+      wrappedKey: m.wrappedKey,
+      method: m.method,
+      accessCodeHash: m.accessCodeHash,
+      recipients: m.recipients,
+      attachments: m.attachments,
+    });
+    for (const p of input.participants) insertParticipant.run(m.id, p.index, p.role, p.addressHash);
+    insertLink.run(input.tokenHash, m.id, 'recipient', m.createdAt);
+    for (const chunk of input.chunks) insertChunk.run(m.id, chunk.part, chunk.seq, chunk.data);
+    event(m.id, { at: m.createdAt, kind: 'created', participant: 0, detail: null });
+  });
+
+  const reply = db.transaction(
+    (messageId: string, chunks: Parameters<PortalStore['addReply']>[1], participant: number, at: number) => {
+      if (countReply.run(messageId).changes !== 1) return false;
+      for (const chunk of chunks) insertChunk.run(messageId, chunk.part, chunk.seq, chunk.data);
+      event(messageId, { at, kind: 'replied', participant, detail: null });
+      return true;
+    },
+  );
+
+  const failure = db.transaction(
+    (idHash: Buffer, messageId: string, participant: number | null, at: number, windowStart: number) => {
+      const attempts = bumpAttempts.get(idHash)?.attempts ?? 0;
+      event(messageId, { at, kind: 'code-failed', participant, detail: null });
+      return { attempts, recent: countKind.get(messageId, 'code-failed', windowStart)?.n ?? 0 };
+    },
+  );
+
+  const closeTx = db.transaction(
+    (messageId: string, state: 'revoked' | 'expired', at: number, participant: number | null) => {
+      if (closeMessage.run(state, at, messageId).changes !== 1) return false;
+      for (const drop of dropPerMessage) drop.run(messageId);
+      event(messageId, { at, kind: state, participant, detail: null });
+      return true;
+    },
+  );
+
+  return {
+    createMessage(input) {
+      create(input);
+      return Promise.resolve();
+    },
+    getMessage(id) {
+      const row = selectMessage.get(id);
+      return Promise.resolve(row ? toMessage(row) : null);
+    },
+    listMessages(sender, limit) {
+      return Promise.resolve(selectMessages.all(sender, limit).map(toMessage));
+    },
+    findLink(tokenHash) {
+      const row = selectLink.get(tokenHash);
+      return Promise.resolve(row ? { messageId: row.message_id, role: row.role } : null);
+    },
+    addLink(tokenHash, messageId, role, at) {
+      insertLink.run(tokenHash, messageId, role, at);
+      return Promise.resolve();
+    },
+    participants(messageId) {
+      return Promise.resolve(
+        selectParticipants.all(messageId).map((row): PortalParticipant => ({
+          index: row.idx,
+          role: row.role,
+          addressHash: row.address_hash,
+        })),
+      );
+    },
+    chunkCount(messageId, part) {
+      return Promise.resolve(countChunks.get(messageId, part)?.n ?? 0);
+    },
+    getChunk(messageId, part, seq) {
+      return Promise.resolve(selectChunk.get(messageId, part, seq)?.data ?? null);
+    },
+    readPart(messageId, part) {
+      return Promise.resolve(selectPart.all(messageId, part).map((row) => row.data));
+    },
+    partNames(messageId, prefix) {
+      return Promise.resolve(selectPartNames.all(messageId, prefix.length, prefix).map((row) => row.part));
+    },
+    addReply(messageId, chunks, participant, at) {
+      return Promise.resolve(reply(messageId, chunks, participant, at));
+    },
+    putChallenge(c: PortalChallenge) {
+      upsertChallenge.run({ ...c, spent: c.spent ? 1 : 0 });
+      return Promise.resolve();
+    },
+    getChallenge(idHash) {
+      const row = selectChallenge.get(idHash);
+      return Promise.resolve(
+        row
+          ? {
+              idHash: row.id_hash,
+              messageId: row.message_id,
+              participant: row.participant,
+              codeHash: row.code_hash,
+              createdAt: row.created_at,
+              expiresAt: row.expires_at,
+              attempts: row.attempts,
+              spent: row.spent === 1,
+            }
+          : null,
+      );
+    },
+    recordFailure(idHash, messageId, participant, at, windowStart) {
+      return Promise.resolve(failure(idHash, messageId, participant, at, windowStart));
+    },
+    spendChallenge(idHash) {
+      return Promise.resolve(spend.run(idHash).changes === 1);
+    },
+    lock(messageId, at, until) {
+      return Promise.resolve(lockMessage.run(until, messageId, at).changes === 1);
+    },
+    createSession(s: PortalSession) {
+      insertSession.run({ ...s });
+      return Promise.resolve();
+    },
+    getSession(idHash) {
+      const row = selectSession.get(idHash);
+      return Promise.resolve(
+        row
+          ? {
+              idHash: row.id_hash,
+              messageId: row.message_id,
+              participant: row.participant,
+              role: row.role,
+              createdAt: row.created_at,
+              expiresAt: row.expires_at,
+              openedAt: row.opened_at,
+            }
+          : null,
+      );
+    },
+    markOpened(idHash, at) {
+      return Promise.resolve(markSessionOpened.run(at, idHash).changes === 1);
+    },
+    deleteSession(idHash) {
+      removeSession.run(idHash);
+      return Promise.resolve();
+    },
+    addEvent(messageId, e) {
+      event(messageId, e);
+      return Promise.resolve();
+    },
+    events(messageId, limit) {
+      return Promise.resolve(
+        selectEvents.all(messageId, limit).map((row): PortalEvent => ({
+          at: row.at,
+          kind: row.kind,
+          participant: row.participant,
+          detail: row.detail ? (JSON.parse(row.detail) as PortalEvent['detail']) : null,
+        })),
+      );
+    },
+    countEvents(messageId, kind, since) {
+      return Promise.resolve(countKind.get(messageId, kind, since)?.n ?? 0);
+    },
+    opens(messageId) {
+      return Promise.resolve(selectOpens.all(messageId));
+    },
+    setExpiry(messageId, expiresAt, at) {
+      return Promise.resolve(updateExpiry.run(expiresAt, messageId, at).changes === 1);
+    },
+    close(messageId, state, at, participant) {
+      const closed = closeTx(messageId, state, at, participant);
+      // secure_delete zeroes the freed pages; truncating the WAL drops its older copies of them too.
+      if (closed) db.pragma('wal_checkpoint(TRUNCATE)');
+      return Promise.resolve(closed);
+    },
+    dueForExpiry(now, limit) {
+      return Promise.resolve(selectDue.all(now, limit).map((row) => row.id));
+    },
+    prune(now) {
+      pruneChallenges.run(now);
+      pruneSessions.run(now);
+      return Promise.resolve();
+    },
+  };
+}

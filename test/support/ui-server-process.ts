@@ -1,0 +1,66 @@
+/**
+ * The backend for browser tests and the task pane benchmark, in its own process (tsx, not jest's module
+ * sandbox; and its CPU is not the browser driver's): the real app over HTTPS on loopback, serving the
+ * add-in freshly built into a temp dir, with a probe that answers from the statuses it is given.
+ * Started by ui-server.ts; argv[2] is a JSON UiServerOptions; it reports {url, distDir} over IPC.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from '../../scripts/build';
+import type { DomainStatus } from '../../src/core/status';
+import { buildApp } from '../../src/server/app';
+import { testConfig } from '../../src/server/config';
+import { createTestCa } from './pki';
+import { reportFor } from './reports';
+
+export interface UiServerOptions {
+  /** Status per domain; other domains are `unknown`. */
+  statuses: Record<string, DomainStatus>;
+  /** How long each probe takes, in ms. */
+  probeDelayMs?: number;
+}
+
+export type UiServerMessage = { url: string; distDir: string } | { error: string };
+
+async function main(): Promise<void> {
+  const options = JSON.parse(process.argv[2] ?? '{"statuses":{}}') as UiServerOptions;
+  const distDir = mkdtempSync(join(tmpdir(), 'tlsgate-ui-'));
+  const ca = await createTestCa('TLS Gate UI test CA');
+  const leaf = await ca.issue({ commonName: '127.0.0.1', sans: ['localhost'] });
+  const app = await buildApp(
+    testConfig({
+      distDir,
+      logLevel: 'silent',
+      rateLimit: { perMinute: 1_000_000, freshPerMinute: 1_000_000 },
+    }),
+    {
+      probe: async (domain) => {
+        if (options.probeDelayMs) await new Promise((resolve) => setTimeout(resolve, options.probeDelayMs));
+        return reportFor(domain, options.statuses[domain] ?? 'unknown');
+      },
+      fastify: { https: { cert: leaf.fullChainPem, key: leaf.keyPem } },
+    },
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const url = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // Built after listening, for the URL the browser uses: launchevent.js calls the backend there.
+  await build(url, distDir);
+  const stop = (): void => {
+    void app.close().finally(() => {
+      rmSync(distDir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  };
+  process.on('message', (message) => {
+    if (message === 'close') stop();
+  });
+  process.on('disconnect', stop);
+  process.send?.({ url, distDir } satisfies UiServerMessage);
+}
+
+main().catch((error: unknown) => {
+  process.send?.({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import type { UiServerMessage, UiServerOptions } from './ui-server-process';
+
+/**
+ * The real backend on loopback over HTTPS, serving a freshly built add-in (scripts/build.ts into a temp
+ * dir), with a probe that answers from statuses the test defines: browser tests are about the UI. It runs
+ * in its own process (ui-server-process.ts).
+ */
+
+export interface UiServer {
+  /** e.g. https://127.0.0.1:41234 */
+  url: string;
+  distDir: string;
+  close(): Promise<void>;
+}
+
+export function startUiServer(options: UiServerOptions): Promise<UiServer> {
+  const child = fork(join(__dirname, 'ui-server-process.ts'), [JSON.stringify(options)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      reject(new Error(`the UI test server exited (${code ?? 'signal'}) before it was ready`));
+    });
+    child.once('message', (message: UiServerMessage) => {
+      if ('error' in message) {
+        reject(new Error(message.error));
+        return;
+      }
+      resolve({
+        ...message,
+        async close() {
+          if (child.connected) child.send('close');
+          await exited;
+        },
+      });
+    });
+  });
+}
+
+/** Debian's Chromium, headless, with a fresh profile and no background traffic (CI has no internet). */
+export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'tlsgate-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    // The test server's certificate comes from a CA made for the run.
+    ignoreHTTPSErrors: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
