@@ -3,6 +3,7 @@ import { decide, type Decision, type RecipientInput } from '../../src/core/decid
 import { DEFAULT_POLICY, type Action, type OrgPolicy } from '../../src/core/policy';
 import { promptUserSendMode, type ComposeItem, type MailboxInfo, type Recipients } from '../office/compose';
 import type { ApiClient } from '../shared/api';
+import { hasPortalNotice, withoutPortalNotice } from '../shared/portal-notice';
 import { compact, expand, readPolicy, readStatuses, type CompactReport } from '../shared/session-cache';
 import { FAILURE_REASONS, TEXTS } from './messages';
 
@@ -141,16 +142,34 @@ export async function runSendCheck(
   deadline: number,
   onPolicy?: (policy: OrgPolicy) => void,
 ): Promise<CompletedOptions> {
-  const [recipients, subject, body, attachmentNames, labelId, policyResult] = await Promise.all([
+  const [recipients, subject, body, bodyHtml, attachmentNames, labelId, policyResult] = await Promise.all([
     env.item.recipients(),
     env.item.subject(),
     env.item.bodyText(),
+    env.item.bodyHtml().catch(() => ''),
     env.item.attachmentNames().catch(() => [] as string[]),
     env.item.sensitivityLabelId().catch(() => null),
     policyFor(env, deadline),
   ]);
   const { policy } = policyResult;
   onPolicy?.(policy);
+
+  // The pane already sent the content through the secure portal: the draft holds only its notice. Allowed,
+  // unless something sensitive was added around the notice (then the usual check runs on all of it). The
+  // sensitivity label described the content that is now on the portal, so it does not count here.
+  if (hasPortalNotice(bodyHtml)) {
+    const outside = classifyMessage(
+      {
+        subject,
+        body: withoutPortalNotice(bodyHtml),
+        bodyType: 'html',
+        attachmentNames,
+        sensitivityLabelId: null,
+      },
+      policy,
+    );
+    if (outside.findings.length === 0) return { allowEvent: true };
+  }
 
   const addresses = allRecipients(recipients);
   const { findings } = classifyMessage(

@@ -59,6 +59,8 @@ export interface ComposeItem {
   recipients(): Promise<Recipients>;
   subject(): Promise<string>;
   bodyText(): Promise<string>;
+  /** The body as HTML (the on-send check looks for a portal notice in it). */
+  bodyHtml(): Promise<string>;
   attachmentNames(): Promise<string[]>;
   /** The sensitivity label's id, or null where the client has no labels (Mailbox 1.13). */
   sensitivityLabelId(): Promise<string | null>;
@@ -103,6 +105,11 @@ export function officeComposeItem(): ComposeItem {
     bodyText() {
       return call<string>('body.getAsync', (cb) => {
         composeItem().body.getAsync(Office.CoercionType.Text, cb);
+      });
+    },
+    bodyHtml() {
+      return call<string>('body.getAsync', (cb) => {
+        composeItem().body.getAsync(Office.CoercionType.Html, cb);
       });
     },
     async attachmentNames() {
@@ -154,4 +161,240 @@ export function officeMailbox(): MailboxInfo {
 /** Smart Alerts' Send Anyway override (Mailbox 1.14), for callers that must not touch Office.js. */
 export function promptUserSendMode(): Office.MailboxEnums.SendModeOverride {
   return Office.MailboxEnums.SendModeOverride.PromptUser;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Task pane adapters. The pane reads like the send check, plus: live recipient changes, the Smart Alert's
+// contextData, the Office theme, and its single write (removing recipients, only after the user confirms).
+
+export type RecipientField = 'to' | 'cc' | 'bcc';
+
+export interface OfficeThemeInfo {
+  /** Outlook does not report isDarkTheme; dark is read from the body colours (Microsoft's advice). */
+  dark: boolean;
+  bodyBackground: string;
+  bodyForeground: string;
+}
+
+export interface TaskpaneOffice {
+  /** Calls `listener` when To, Cc or Bcc change (Mailbox 1.7); resolves to a function that stops it. */
+  onRecipientsChanged(listener: () => void): Promise<() => Promise<void>>;
+  /**
+   * Removes these addresses (case-insensitively) from To, Cc and Bcc and returns the fields it changed. Only
+   * resolved recipients are visible to add-ins, so the rewritten fields keep only those.
+   */
+  removeRecipients(addresses: readonly string[]): Promise<RecipientField[]>;
+  /** The contextData of the Smart Alert that opened the pane (Mailbox 1.14), or null. */
+  initializationContext(): Promise<string | null>;
+  /** The Office theme, or null where the host reports none. */
+  theme(): OfficeThemeInfo | null;
+  /** Calls `listener` when the Office theme changes, where the host supports it; else does nothing. */
+  onThemeChanged(listener: (theme: OfficeThemeInfo) => void): Promise<() => Promise<void>>;
+}
+
+const FIELDS: readonly RecipientField[] = ['to', 'cc', 'bcc'];
+
+/** Relative luminance of a #rrggbb colour (WCAG); NaN when it cannot be read. */
+function luminance(colour: string): number {
+  const match = /^#?([0-9a-f]{6})$/i.exec(colour.trim());
+  if (!match?.[1]) return NaN;
+  const value = Number.parseInt(match[1], 16);
+  const channel = (shift: number): number => {
+    const c = ((value >> shift) & 255) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0);
+}
+
+function readTheme(theme: Partial<Office.OfficeTheme> | null | undefined): OfficeThemeInfo | null {
+  if (!theme || typeof theme.bodyBackgroundColor !== 'string') return null;
+  const light = luminance(theme.bodyBackgroundColor);
+  return {
+    dark: !Number.isNaN(light) && light < 0.2,
+    bodyBackground: theme.bodyBackgroundColor,
+    bodyForeground: theme.bodyForegroundColor ?? '',
+  };
+}
+
+export function officeTaskpane(): TaskpaneOffice {
+  return {
+    async onRecipientsChanged(listener) {
+      const item = composeItem();
+      await call<unknown>('addHandlerAsync', (cb) => {
+        item.addHandlerAsync(
+          Office.EventType.RecipientsChanged,
+          () => {
+            listener();
+          },
+          cb,
+        );
+      });
+      return async () => {
+        await call<unknown>('removeHandlerAsync', (cb) => {
+          item.removeHandlerAsync(Office.EventType.RecipientsChanged, cb);
+        });
+      };
+    },
+    async removeRecipients(addresses) {
+      const remove = new Set(addresses.map((address) => address.trim().toLowerCase()));
+      const item = composeItem();
+      const changed: RecipientField[] = [];
+      // One field at a time: Outlook on the web allows only three calls in flight.
+      for (const field of FIELDS) {
+        const current = await call<Office.EmailAddressDetails[]>(`${field}.getAsync`, (cb) => {
+          item[field].getAsync(cb);
+        });
+        const keep = toRecipients(current).filter(
+          (recipient) => !remove.has(recipient.emailAddress.trim().toLowerCase()),
+        );
+        if (keep.length === current.length) continue;
+        await call<unknown>(`${field}.setAsync`, (cb) => {
+          item[field].setAsync(
+            keep.map((recipient) => ({
+              displayName: recipient.displayName,
+              emailAddress: recipient.emailAddress,
+            })),
+            cb,
+          );
+        });
+        changed.push(field);
+      }
+      return changed;
+    },
+    async initializationContext() {
+      const item = composeItem() as Office.MessageCompose & { getInitializationContextAsync?: unknown };
+      if (typeof item.getInitializationContextAsync !== 'function') return null;
+      try {
+        const value = await call<unknown>('getInitializationContextAsync', (cb) => {
+          composeItem().getInitializationContextAsync(cb as Callback<string>);
+        });
+        // A string everywhere; Windows from build 2402 may hand over the object itself.
+        if (typeof value === 'string') return value || null;
+        return value === null || value === undefined ? null : JSON.stringify(value);
+      } catch {
+        // Opened from the ribbon: there is no context, which some clients report as an error.
+        return null;
+      }
+    },
+    theme() {
+      // readTheme copes with hosts that have no theme, whatever the typings say.
+      return readTheme(Office.context.officeTheme);
+    },
+    async onThemeChanged(listener) {
+      const mailbox = Office.context.mailbox as Office.Mailbox & { addHandlerAsync?: unknown };
+      const eventType = (Office.EventType as Partial<typeof Office.EventType>).OfficeThemeChanged;
+      if (typeof mailbox.addHandlerAsync !== 'function' || eventType === undefined)
+        return () => Promise.resolve();
+      try {
+        await call<unknown>('mailbox.addHandlerAsync', (cb) => {
+          Office.context.mailbox.addHandlerAsync(
+            eventType,
+            (args: { officeTheme?: Partial<Office.OfficeTheme> }) => {
+              const theme = readTheme(args.officeTheme ?? Office.context.officeTheme);
+              if (theme) listener(theme);
+            },
+            cb,
+          );
+        });
+      } catch {
+        return () => Promise.resolve();
+      }
+      return async () => {
+        await call<unknown>('mailbox.removeHandlerAsync', (cb) => {
+          Office.context.mailbox.removeHandlerAsync(eventType, cb);
+        });
+      };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Secure send (the portal): the pane's writes to the draft, each only after the user confirmed and the
+// upload succeeded. Attachments need Mailbox 1.8, sendAsync 1.15.
+
+export interface DraftAttachment {
+  id: string;
+  name: string;
+  size: number;
+  /** `file`, `item` (an attached message) or `cloud` (a link to OneDrive/SharePoint). */
+  kind: 'file' | 'item' | 'cloud';
+  isInline: boolean;
+}
+
+export interface SecureDraftOffice {
+  /** The body as HTML. */
+  bodyHtml(): Promise<string>;
+  setBodyHtml(html: string): Promise<void>;
+  attachments(): Promise<DraftAttachment[]>;
+  /** A file attachment's bytes as base64 (Mailbox 1.8). */
+  attachmentBase64(id: string): Promise<string>;
+  removeAttachment(id: string): Promise<void>;
+  /** Adds a file attachment from base64 (Mailbox 1.8); resolves to its new id. */
+  addAttachmentFromBase64(base64: string, name: string, isInline: boolean): Promise<string>;
+  setRecipients(field: RecipientField, recipients: readonly Recipient[]): Promise<void>;
+  /** Sends the draft (Mailbox 1.15). */
+  send(): Promise<void>;
+}
+
+function attachmentKind(type: unknown): DraftAttachment['kind'] {
+  const text = typeof type === 'string' ? type.toLowerCase() : '';
+  return text === 'cloud' ? 'cloud' : text === 'item' ? 'item' : 'file';
+}
+
+export function officeSecureDraft(): SecureDraftOffice {
+  return {
+    bodyHtml() {
+      return call<string>('body.getAsync', (cb) => {
+        composeItem().body.getAsync(Office.CoercionType.Html, cb);
+      });
+    },
+    async setBodyHtml(html) {
+      await call<unknown>('body.setAsync', (cb) => {
+        composeItem().body.setAsync(html, { coercionType: Office.CoercionType.Html }, cb);
+      });
+    },
+    async attachments() {
+      const list = await call<Office.AttachmentDetailsCompose[]>('getAttachmentsAsync', (cb) => {
+        composeItem().getAttachmentsAsync(cb);
+      });
+      return list.map((attachment) => ({
+        id: attachment.id,
+        name: attachment.name,
+        size: attachment.size,
+        kind: attachmentKind(attachment.attachmentType),
+        isInline: attachment.isInline,
+      }));
+    },
+    async attachmentBase64(id) {
+      const content = await call<Office.AttachmentContent>('getAttachmentContentAsync', (cb) => {
+        composeItem().getAttachmentContentAsync(id, cb);
+      });
+      if (String(content.format).toLowerCase() !== 'base64')
+        throw new OfficeCallError('getAttachmentContentAsync', null, `unexpected format ${content.format}`);
+      return content.content;
+    },
+    async removeAttachment(id) {
+      await call<unknown>('removeAttachmentAsync', (cb) => {
+        composeItem().removeAttachmentAsync(id, cb);
+      });
+    },
+    addAttachmentFromBase64(base64, name, isInline) {
+      return call<string>('addFileAttachmentFromBase64Async', (cb) => {
+        composeItem().addFileAttachmentFromBase64Async(base64, name, { isInline }, cb);
+      });
+    },
+    async setRecipients(field, recipients) {
+      await call<unknown>(`${field}.setAsync`, (cb) => {
+        composeItem()[field].setAsync(
+          recipients.map((r) => ({ displayName: r.displayName, emailAddress: r.emailAddress })),
+          cb,
+        );
+      });
+    },
+    async send() {
+      await call<unknown>('sendAsync', (cb) => {
+        composeItem().sendAsync(cb);
+      });
+    },
+  };
 }

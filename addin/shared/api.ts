@@ -21,6 +21,8 @@ export class ApiCallError extends Error {
     readonly kind: ApiErrorKind,
     message: string,
     readonly status: number | null = null,
+    /** The backend's stable error code (e.g. `PORTAL_DISABLED`), when it sent one. */
+    readonly code: string | null = null,
   ) {
     super(message);
     this.name = 'ApiCallError';
@@ -28,9 +30,64 @@ export class ApiCallError extends Error {
 }
 
 export interface ApiClient {
-  /** Reports in the order of `inputs` (addresses or domains), at most 100 per call. */
-  lookup(inputs: readonly string[], timeoutMs: number): Promise<LookupReport[]>;
+  /**
+   * Reports in the order of `inputs` (addresses or domains), at most 100 per call. `fresh` asks the
+   * backend to probe again instead of answering from its cache (`?fresh=1`, rate limited far more strictly).
+   */
+  lookup(inputs: readonly string[], timeoutMs: number, options?: LookupOptions): Promise<LookupReport[]>;
   policy(timeoutMs: number): Promise<PolicyDocument>;
+  /** Uploads a message to the secure portal (multipart: the `message` JSON field, then the files). */
+  createPortalMessage(
+    message: NewPortalMessage,
+    files: readonly PortalFile[],
+    timeoutMs: number,
+  ): Promise<PortalMessageCreated>;
+}
+
+export interface NewPortalMessage {
+  senderEmail: string;
+  subject: string;
+  body: string;
+  format: 'html' | 'text';
+  recipients: string[];
+  expiresInDays?: number;
+  language?: 'en' | 'nl';
+}
+
+export interface PortalFile {
+  name: string;
+  /** The file's bytes, base64 (as Office hands them over). */
+  base64: string;
+  contentType?: string;
+}
+
+export interface PortalMessageCreated {
+  id: string;
+  link: string;
+  expiresAt: string;
+  verification: string;
+}
+
+function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(base64.replace(/\s+/g, ''));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The `error.code` of an error answer, if it has one. */
+async function errorCode(response: Response): Promise<string | null> {
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown } } | null;
+    const code = body?.error?.code;
+    return typeof code === 'string' ? code : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface LookupOptions {
+  fresh?: boolean;
 }
 
 export interface ApiClientOptions {
@@ -47,11 +104,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   async function request<T>(
     path: string,
-    init: { method: string; body?: string },
+    init: { method: string; body?: string | FormData },
     timeoutMs: number,
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    // FormData sets its own multipart content type, with the boundary.
+    if (typeof init.body === 'string') headers['content-type'] = 'application/json';
     const token = options.token ? await options.token() : null;
     if (token) headers.authorization = `Bearer ${token}`;
 
@@ -76,10 +134,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       } catch {
         throw new ApiCallError('unreachable', 'TLS Gate could not be reached.');
       }
-      if (response.status === 401 || response.status === 403)
-        throw new ApiCallError('unauthorized', 'TLS Gate did not accept the sign-in.', response.status);
-      if (!response.ok)
-        throw new ApiCallError('rejected', `TLS Gate answered ${response.status}.`, response.status);
+      if (!response.ok) {
+        const code = await errorCode(response);
+        // A 403 with a reason (the portal is off) is a refusal, not a sign-in problem.
+        if (response.status === 401 || (response.status === 403 && (code === null || code === 'FORBIDDEN')))
+          throw new ApiCallError('unauthorized', 'TLS Gate did not accept the sign-in.', response.status, code);
+        throw new ApiCallError('rejected', `TLS Gate answered ${response.status}.`, response.status, code);
+      }
       try {
         return (await response.json()) as T;
       } catch {
@@ -96,7 +157,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   return {
-    async lookup(inputs, timeoutMs) {
+    async lookup(inputs, timeoutMs, lookupOptions = {}) {
       if (inputs.length === 0) return [];
       const batches: string[][] = [];
       for (let i = 0; i < inputs.length; i += MAX_LOOKUP_BATCH)
@@ -104,7 +165,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const answers = await Promise.all(
         batches.map((domains) =>
           request<{ reports?: LookupReport[] }>(
-            '/api/v1/domains/lookup',
+            `/api/v1/domains/lookup${lookupOptions.fresh ? '?fresh=1' : ''}`,
             { method: 'POST', body: JSON.stringify({ domains }) },
             timeoutMs,
           ),
@@ -120,6 +181,25 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (typeof document.version !== 'number' || typeof document.policy !== 'object')
         throw new ApiCallError('bad-response', 'TLS Gate sent a policy in an unexpected shape.');
       return document;
+    },
+    async createPortalMessage(message, files, timeoutMs) {
+      const form = new FormData();
+      // The server reads the message field first, then the files.
+      form.append('message', JSON.stringify(message));
+      for (const file of files)
+        form.append(
+          'file',
+          new Blob([base64Bytes(file.base64)], { type: file.contentType ?? 'application/octet-stream' }),
+          file.name,
+        );
+      const created = await request<PortalMessageCreated>(
+        '/api/v1/portal/messages',
+        { method: 'POST', body: form },
+        timeoutMs,
+      );
+      if (typeof created.link !== 'string' || typeof created.id !== 'string')
+        throw new ApiCallError('bad-response', 'TLS Gate sent a portal answer in an unexpected shape.');
+      return created;
     },
   };
 }

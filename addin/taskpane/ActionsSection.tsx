@@ -1,0 +1,187 @@
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { useState, type ReactElement } from 'react';
+import type { SecureSendResult } from './secure-send';
+import type { Strings } from './strings';
+
+const useStyles = makeStyles({
+  stack: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-start',
+    rowGap: tokens.spacingVerticalS,
+  },
+  text: { margin: 0, fontSize: tokens.fontSizeBase200 },
+  note: { margin: 0, fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground3 },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalL, overflowWrap: 'anywhere' },
+});
+
+export interface ActionsProps {
+  s: Strings;
+  /** Recipients the on-send check would warn or block about. */
+  risky: string[];
+  /** The decision is in (every status and the scan); until then nothing is offered for removal. */
+  decided: boolean;
+  onRemove: (addresses: string[]) => Promise<void>;
+  /** The org policy offers the secure portal. */
+  portal: boolean;
+  /** The pane was opened by the Smart Alert: "Send securely" is the way forward, so it leads. */
+  forward: boolean;
+  /** Outlook can send for the pane (Mailbox 1.15). */
+  canSend: boolean;
+  onSendSecurely: () => Promise<SecureSendResult>;
+}
+
+/** Remove the risky recipients, or send through the secure portal; both after a confirmation. */
+export function ActionsSection({
+  s,
+  risky,
+  decided,
+  onRemove,
+  portal,
+  forward,
+  canSend,
+  onSendSecurely,
+}: ActionsProps): ReactElement {
+  const styles = useStyles();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<string>('');
+  // What the dialog confirms, fixed when it opens: the list must not change under the user's eyes.
+  const [confirming, setConfirming] = useState<string[]>([]);
+  const [secureOpen, setSecureOpen] = useState(false);
+  const [secureBusy, setSecureBusy] = useState(false);
+  const leadSecure = portal && forward;
+
+  const sendSecure = async (): Promise<void> => {
+    setSecureBusy(true);
+    setOutcome(s.secureBusy);
+    try {
+      setOutcome(s.secureOutcome(await onSendSecurely()));
+    } catch {
+      // sendSecurely reports its failures as results; this is a bug, and the draft may be half changed.
+      setOutcome(s.secureOutcome({ outcome: 'step-failed', step: 'send', restored: false }));
+    } finally {
+      setSecureBusy(false);
+      setSecureOpen(false);
+    }
+  };
+
+  const remove = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      await onRemove(confirming);
+      setOutcome(s.removed(confirming.length));
+    } catch {
+      setOutcome(s.removeFailed);
+    } finally {
+      setBusy(false);
+      setOpen(false);
+    }
+  };
+
+  const removal =
+    risky.length > 0 ? (
+      <Dialog
+        modalType="alert"
+        open={open}
+        onOpenChange={(_event, data) => {
+          if (data.open) setConfirming(risky);
+          setOpen(data.open);
+        }}
+      >
+        <DialogTrigger disableButtonEnhancement>
+          <Button appearance={leadSecure ? 'secondary' : 'primary'}>{s.removeRisky(risky.length)}</Button>
+        </DialogTrigger>
+        <DialogSurface>
+          <DialogBody>
+            <DialogTitle>{s.confirmTitle}</DialogTitle>
+            <DialogContent>
+              <ul className={styles.list}>
+                {confirming.map((address) => (
+                  <li key={address}>{address}</li>
+                ))}
+              </ul>
+              <p className={styles.text}>{s.confirmBody}</p>
+            </DialogContent>
+            <DialogActions>
+              <Button appearance="primary" disabled={busy} onClick={() => void remove()}>
+                {s.confirm}
+              </Button>
+              <DialogTrigger disableButtonEnhancement>
+                <Button appearance="secondary">{s.cancel}</Button>
+              </DialogTrigger>
+            </DialogActions>
+          </DialogBody>
+        </DialogSurface>
+      </Dialog>
+    ) : (
+      <p className={styles.text}>{decided ? s.noRisky : s.verdictPending}</p>
+    );
+
+  const secure = (
+    <>
+      {portal ? (
+        <Dialog modalType="alert" open={secureOpen} onOpenChange={(_event, data) => setSecureOpen(data.open)}>
+          <DialogTrigger disableButtonEnhancement>
+            <Button
+              appearance={leadSecure ? 'primary' : 'secondary'}
+              disabledFocusable={secureBusy}
+              aria-describedby="tlsgate-secure-note"
+            >
+              {s.sendSecurely}
+            </Button>
+          </DialogTrigger>
+          <DialogSurface>
+            <DialogBody>
+              <DialogTitle>{s.secureConfirmTitle}</DialogTitle>
+              <DialogContent>
+                <p className={styles.text}>{s.secureConfirmBody(canSend)}</p>
+              </DialogContent>
+              <DialogActions>
+                <Button appearance="primary" disabled={secureBusy} onClick={() => void sendSecure()}>
+                  {s.secureConfirm}
+                </Button>
+                <DialogTrigger disableButtonEnhancement>
+                  <Button appearance="secondary" disabled={secureBusy}>
+                    {s.cancel}
+                  </Button>
+                </DialogTrigger>
+              </DialogActions>
+            </DialogBody>
+          </DialogSurface>
+        </Dialog>
+      ) : (
+        // disabledFocusable: keyboard and screen-reader users still find it and hear why it is off.
+        <Button disabledFocusable aria-describedby="tlsgate-secure-note">
+          {s.sendSecurely}
+        </Button>
+      )}
+      <p id="tlsgate-secure-note" className={styles.note}>
+        {portal ? s.sendSecurelyHint : s.sendSecurelyNote}
+      </p>
+    </>
+  );
+
+  return (
+    <section aria-labelledby="tlsgate-actions-heading" className={styles.stack}>
+      <h2 id="tlsgate-actions-heading">{s.actionsHeading}</h2>
+      {/* Opened by the Smart Alert with the portal on: sending securely is the way forward, so it comes first. */}
+      {leadSecure ? secure : removal}
+      {leadSecure ? removal : secure}
+      <p role="status" className={styles.text}>
+        {outcome}
+      </p>
+    </section>
+  );
+}

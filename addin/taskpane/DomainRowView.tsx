@@ -1,0 +1,169 @@
+import { Badge, Button, makeStyles, mergeClasses, tokens, type BadgeProps } from '@fluentui/react-components';
+import { memo, useId, type ReactElement } from 'react';
+import type { DomainStatus, Language } from '../../src/core/status';
+import { STATUS_LABELS } from '../../src/core/status';
+import { summarizeReport } from '../../src/core/summary';
+import type { DomainRow } from './controller';
+import { DomainDetails } from './DomainDetails';
+import type { Strings } from './strings';
+
+const useStyles = makeStyles({
+  row: {
+    display: 'flex',
+    flexDirection: 'column',
+    rowGap: '2px',
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderLeft: `${tokens.strokeWidthThicker} solid transparent`,
+  },
+  risky: {
+    borderLeftColor: tokens.colorPaletteRedBorder2,
+    backgroundColor: tokens.colorNeutralBackground2,
+  },
+  head: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    columnGap: tokens.spacingHorizontalS,
+    rowGap: '2px',
+  },
+  domain: {
+    margin: 0,
+    fontSize: tokens.fontSizeBase300,
+    fontWeight: tokens.fontWeightSemibold,
+    overflowWrap: 'anywhere',
+    minWidth: 0,
+  },
+  reason: {
+    margin: 0,
+    fontSize: tokens.fontSizeBase200,
+    color: tokens.colorNeutralForeground2,
+    overflowWrap: 'anywhere',
+  },
+  stopped: {
+    margin: 0,
+    fontSize: tokens.fontSizeBase200,
+    fontWeight: tokens.fontWeightSemibold,
+    color: tokens.colorPaletteRedForeground1,
+  },
+  recipients: {
+    margin: 0,
+    paddingLeft: 0,
+    listStyleType: 'none',
+    fontSize: tokens.fontSizeBase200,
+    overflowWrap: 'anywhere',
+  },
+  field: { color: tokens.colorNeutralForeground3 },
+  toggle: { alignSelf: 'flex-start', minWidth: 0, paddingLeft: 0, paddingRight: 0 },
+  chevron: { display: 'inline-block', width: '1em' },
+});
+
+const BADGE_COLOURS: Readonly<Record<DomainStatus, NonNullable<BadgeProps['color']>>> = {
+  enforced: 'success',
+  opportunistic: 'warning',
+  none: 'danger',
+  'no-mail': 'severe',
+  unknown: 'informative',
+  invalid: 'subtle',
+};
+
+/** The status as a badge with its words (never colour alone). */
+export function StatusBadge({
+  row,
+  language,
+  s,
+}: {
+  row: DomainRow;
+  language: Language;
+  s: Strings;
+}): ReactElement {
+  const labels = STATUS_LABELS[language];
+  if (row.state === 'checking')
+    return (
+      <Badge appearance="outline" color="informative">
+        {labels.checking}
+      </Badge>
+    );
+  if (row.state === 'failed' || !row.report)
+    return (
+      <Badge appearance="outline" color="important">
+        {s.checkFailed}
+      </Badge>
+    );
+  return (
+    <Badge appearance="tint" color={BADGE_COLOURS[row.report.status]}>
+      {labels[row.report.status]}
+    </Badge>
+  );
+}
+
+export interface DomainRowProps {
+  row: DomainRow;
+  language: Language;
+  s: Strings;
+  expanded: boolean;
+  risky: boolean;
+  onToggle: (domain: string) => void;
+}
+
+/** One recipient domain: its status, the reason, its recipients, and the details on request. */
+export const DomainRowView = memo(function DomainRowView({
+  row,
+  language,
+  s,
+  expanded,
+  risky,
+  onToggle,
+}: DomainRowProps) {
+  const styles = useStyles();
+  const name = row.domain || s.noDomain;
+  const panelId = useId();
+  const reason =
+    row.report !== null
+      ? summarizeReport(row.report, language)
+      : row.state === 'failed'
+        ? s.checkFailedReason
+        : '';
+  return (
+    <li
+      className={mergeClasses(styles.row, risky && styles.risky)}
+      aria-busy={row.state === 'checking'}
+      data-domain={row.domain}
+      data-status={row.state === 'ready' && row.report ? row.report.status : row.state}
+    >
+      <div className={styles.head}>
+        <h3 className={styles.domain}>{name}</h3>
+        <StatusBadge row={row} language={language} s={s} />
+      </div>
+      {reason && <p className={styles.reason}>{reason}</p>}
+      {risky && <p className={styles.stopped}>{s.stoppedSend}</p>}
+      <ul className={styles.recipients} aria-label={`${s.recipientsHeading}: ${name}`}>
+        {row.recipients.map((recipient) => (
+          <li key={`${recipient.field}:${recipient.address}`}>
+            {recipient.displayName && recipient.displayName !== recipient.address
+              ? `${recipient.displayName} <${recipient.address}>`
+              : recipient.address}{' '}
+            <span className={styles.field}>({s.fields[recipient.field]})</span>
+          </li>
+        ))}
+      </ul>
+      <Button
+        className={styles.toggle}
+        appearance="transparent"
+        size="small"
+        aria-expanded={expanded}
+        aria-controls={expanded ? panelId : undefined}
+        aria-label={s.detailsFor(name)}
+        onClick={() => {
+          onToggle(row.domain);
+        }}
+      >
+        <span className={styles.chevron} aria-hidden="true">
+          {expanded ? '▾' : '▸'}
+        </span>
+        {s.details}
+      </Button>
+      {expanded && <DomainDetails row={row} s={s} id={panelId} label={s.detailsFor(name)} />}
+    </li>
+  );
+});

@@ -1,0 +1,385 @@
+import type { FindingType } from '../../src/core/policy';
+import type { DaneState } from '../../src/core/report';
+import type { Language } from '../../src/core/status';
+import type { ApiErrorKind } from '../shared/api';
+import type { SecureSendResult } from './secure-send';
+
+/** The pane's texts. Status labels come from src/core/status.ts, decision messages from decide(). */
+export interface Strings {
+  locale: string;
+  title: string;
+  loading: string;
+  noOffice: string;
+  notInOutlook: string;
+  crashed: string;
+  reload: string;
+  recipientsHeading: string;
+  domainList: string;
+  refresh: string;
+  readingRecipients: string;
+  noRecipients: string;
+  fields: Record<'to' | 'cc' | 'bcc', string>;
+  noDomain: string;
+  checkFailed: string;
+  checkFailedReason: string;
+  stoppedSend: string;
+  details: string;
+  detailsFor: (domain: string) => string;
+  loadingDetails: string;
+  detailsUnavailable: string;
+  lastChecked: string;
+  mxHeading: string;
+  noMx: string;
+  preference: string;
+  tlsVersion: string;
+  cipher: string;
+  issuer: string;
+  expires: string;
+  certificate: string;
+  trusted: string;
+  notTrusted: (reason: string | null) => string;
+  nameMismatch: string;
+  noStarttls: string;
+  noAnswer: string;
+  notProbed: string;
+  mtaSts: string;
+  mode: string;
+  mxPatterns: string;
+  maxAge: string;
+  days: (n: number) => string;
+  notPublished: string;
+  dane: string;
+  daneStates: Record<DaneState, string>;
+  tlsRpt: string;
+  published: string;
+  contentHeading: string;
+  scanAgain: string;
+  scanning: string;
+  scanFailed: string;
+  nothingFound: string;
+  kinds: Record<FindingType, string>;
+  foundIn: Record<'subject' | 'body' | 'attachment-name' | 'label', string>;
+  verdictHeading: string;
+  verdictTitles: Record<'allow' | 'warn' | 'block', string>;
+  verdictPending: string;
+  actionsHeading: string;
+  removeRisky: (n: number) => string;
+  noRisky: string;
+  confirmTitle: string;
+  confirmBody: string;
+  confirm: string;
+  cancel: string;
+  removed: (n: number) => string;
+  removeFailed: string;
+  sendSecurely: string;
+  sendSecurelyNote: string;
+  sendSecurelyHint: string;
+  secureConfirmTitle: string;
+  secureConfirmBody: (canSend: boolean) => string;
+  secureConfirm: string;
+  secureBusy: string;
+  secureOutcome: (result: SecureSendResult) => string;
+  problems: Record<ApiErrorKind, string>;
+  officeFailed: string;
+  retry: string;
+  stoppedTitles: Record<'blocked' | 'warned', string>;
+  checking: (n: number) => string;
+  checked: (n: number, risky: number) => string;
+}
+
+const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
+
+export const STRINGS: Readonly<Record<Language, Strings>> = {
+  en: {
+    locale: 'en-GB',
+    title: 'TLS Gate',
+    loading: 'Loading TLS Gate…',
+    noOffice: 'Office.js could not be loaded. Check the connection, then reload.',
+    notInOutlook: 'TLS Gate runs in Outlook: open it from a message you are writing.',
+    crashed: 'TLS Gate ran into a problem and cannot show this pane.',
+    reload: 'Reload',
+    recipientsHeading: 'Recipients',
+    domainList: 'Recipient domains',
+    refresh: 'Check again',
+    readingRecipients: 'Reading the recipients…',
+    noRecipients: 'Add recipients to see whether their mail servers enforce TLS.',
+    fields: { to: 'To', cc: 'Cc', bcc: 'Bcc' },
+    noDomain: '(no domain)',
+    checkFailed: 'Check failed',
+    checkFailedReason: 'The TLS check could not run.',
+    stoppedSend: 'Stopped the send',
+    details: 'Details',
+    detailsFor: (domain) => `Details for ${domain}`,
+    loadingDetails: 'Loading details…',
+    detailsUnavailable: 'Details could not be loaded.',
+    lastChecked: 'Last checked',
+    mxHeading: 'Mail servers (MX)',
+    noMx: 'No mail servers.',
+    preference: 'preference',
+    tlsVersion: 'TLS version',
+    cipher: 'Cipher',
+    issuer: 'Certificate issuer',
+    expires: 'Certificate expires',
+    certificate: 'Certificate',
+    trusted: 'trusted',
+    notTrusted: (reason) => `not trusted${reason ? ` (${reason})` : ''}`,
+    nameMismatch: 'does not name the server',
+    noStarttls: 'No STARTTLS',
+    noAnswer: 'Did not answer',
+    notProbed: 'Not contacted',
+    mtaSts: 'MTA-STS',
+    mode: 'Mode',
+    mxPatterns: 'MX patterns',
+    maxAge: 'Max age',
+    days: (n) => `${n} ${plural(n, 'day', 'days')}`,
+    notPublished: 'Not published',
+    dane: 'DANE',
+    daneStates: {
+      none: 'No TLSA records',
+      unauthenticated: 'TLSA records without DNSSEC',
+      unusable: 'TLSA records not usable',
+      valid: 'Valid',
+      mismatch: 'Certificate does not match',
+      untested: 'Not tested',
+      error: 'Lookup failed',
+    },
+    tlsRpt: 'TLS-RPT',
+    published: 'Published',
+    contentHeading: 'Sensitive content',
+    scanAgain: 'Scan again',
+    scanning: 'Scanning the message…',
+    scanFailed: 'The message could not be read.',
+    nothingFound: 'No sensitive content found.',
+    kinds: {
+      'nl-bsn': 'BSN (citizen service number)',
+      iban: 'IBAN',
+      'payment-card': 'Payment card number',
+      'us-ssn': 'US Social Security number',
+      health: 'Diagnosis code (ICD-10)',
+      'nl-passport': 'Passport or ID card number',
+      custom: 'Organisation rule',
+      label: 'Sensitivity label',
+    },
+    foundIn: {
+      subject: 'in the subject',
+      body: 'in the body',
+      'attachment-name': 'in an attachment name',
+      label: 'on the message',
+    },
+    verdictHeading: 'When you press Send',
+    verdictTitles: {
+      allow: 'The message will be sent',
+      warn: 'TLS Gate will warn',
+      block: 'TLS Gate will stop the message',
+    },
+    verdictPending: 'Waiting for the checks…',
+    actionsHeading: 'Actions',
+    removeRisky: (n) => `Remove ${n} risky ${plural(n, 'recipient', 'recipients')}…`,
+    noRisky: 'No recipient needs to be removed.',
+    confirmTitle: 'Remove these recipients?',
+    confirmBody: 'They are removed from To, Cc and Bcc. The rest of the message stays as it is.',
+    confirm: 'Remove',
+    cancel: 'Cancel',
+    removed: (n) => `Removed ${n} ${plural(n, 'recipient', 'recipients')}.`,
+    removeFailed: 'The recipients could not be removed.',
+    sendSecurely: 'Send securely',
+    sendSecurelyNote: 'Your organisation has not switched on the secure portal.',
+    sendSecurelyHint: 'The recipients get a link to read the message on the secure portal.',
+    secureConfirmTitle: 'Send through the secure portal?',
+    secureConfirmBody: (canSend) =>
+      'TLS Gate uploads the message and its attachments to the secure portal. Then the text is replaced by a ' +
+      'short notice with the link, and the attachments are removed' +
+      (canSend ? ', and the message is sent.' : '; you press Send.') +
+      ' Recipients confirm who they are before they can read it. If a step fails, your draft is put back.',
+    secureConfirm: 'Send securely',
+    secureBusy: 'Sending securely…',
+    secureOutcome: (r) => {
+      const inline = (n: number) =>
+        n > 0 ? ` ${n} inline ${plural(n, 'image was', 'images were')} not included.` : '';
+      const unchanged = 'Nothing was changed.';
+      switch (r.outcome) {
+        case 'sent':
+          return `Sent through the secure portal.${inline(r.skippedInline)}`;
+        case 'ready':
+          return `The message is on the secure portal and the draft now holds the link: press Send.${inline(r.skippedInline)}`;
+        case 'unsupported-attachments':
+          return `The secure portal cannot take ${r.names.join(', ')} (attach files, not links or messages). ${unchanged}`;
+        case 'no-recipients':
+          return `Add recipients first. ${unchanged}`;
+        case 'read-failed':
+          return `Outlook did not let TLS Gate read the message. ${unchanged}`;
+        case 'upload-failed':
+          if (r.code === 'PORTAL_DISABLED') return `The secure portal is switched off. ${unchanged}`;
+          if (r.code === 'BODY_TOO_LARGE')
+            return `The message is too large for the secure portal. ${unchanged}`;
+          return `The upload failed: ${STRINGS.en.problems[r.kind]} ${unchanged}`;
+        case 'step-failed':
+          return r.restored
+            ? `The message could not be sent securely; your draft is back as it was.`
+            : 'The message could not be sent securely, and TLS Gate could not put all of your draft back. Check the text and attachments before sending.';
+      }
+    },
+    problems: {
+      unreachable: 'TLS Gate could not be reached.',
+      timeout: 'TLS Gate did not answer in time.',
+      unauthorized: 'TLS Gate did not accept your sign-in.',
+      rejected: 'TLS Gate turned the request down; wait a moment.',
+      'bad-response': 'TLS Gate sent an answer it should not have.',
+    },
+    officeFailed: 'Outlook did not let TLS Gate read this message.',
+    retry: 'Try again',
+    stoppedTitles: {
+      blocked: 'TLS Gate stopped this message',
+      warned: 'TLS Gate warned about this message',
+    },
+    checking: (n) => `Checking ${n} ${plural(n, 'domain', 'domains')}…`,
+    checked: (n, risky) => `Checked ${n} ${plural(n, 'domain', 'domains')}; ${risky} without enforced TLS.`,
+  },
+  nl: {
+    locale: 'nl-NL',
+    title: 'TLS Gate',
+    loading: 'TLS Gate laden…',
+    noOffice: 'Office.js kon niet worden geladen. Controleer de verbinding en laad opnieuw.',
+    notInOutlook: 'TLS Gate werkt in Outlook: open het vanuit een bericht dat u schrijft.',
+    crashed: 'TLS Gate liep tegen een probleem aan en kan dit venster niet tonen.',
+    reload: 'Opnieuw laden',
+    recipientsHeading: 'Ontvangers',
+    domainList: 'Domeinen van ontvangers',
+    refresh: 'Opnieuw controleren',
+    readingRecipients: 'Ontvangers lezen…',
+    noRecipients: 'Voeg ontvangers toe om te zien of hun mailservers TLS afdwingen.',
+    fields: { to: 'Aan', cc: 'Cc', bcc: 'Bcc' },
+    noDomain: '(geen domein)',
+    checkFailed: 'Controle mislukt',
+    checkFailedReason: 'De TLS-controle kon niet worden uitgevoerd.',
+    stoppedSend: 'Hield het verzenden tegen',
+    details: 'Details',
+    detailsFor: (domain) => `Details van ${domain}`,
+    loadingDetails: 'Details laden…',
+    detailsUnavailable: 'De details konden niet worden geladen.',
+    lastChecked: 'Laatst gecontroleerd',
+    mxHeading: 'Mailservers (MX)',
+    noMx: 'Geen mailservers.',
+    preference: 'voorkeur',
+    tlsVersion: 'TLS-versie',
+    cipher: 'Cipher',
+    issuer: 'Uitgever certificaat',
+    expires: 'Certificaat verloopt',
+    certificate: 'Certificaat',
+    trusted: 'vertrouwd',
+    notTrusted: (reason) => `niet vertrouwd${reason ? ` (${reason})` : ''}`,
+    nameMismatch: 'noemt de server niet',
+    noStarttls: 'Geen STARTTLS',
+    noAnswer: 'Gaf geen antwoord',
+    notProbed: 'Niet benaderd',
+    mtaSts: 'MTA-STS',
+    mode: 'Modus',
+    mxPatterns: 'MX-patronen',
+    maxAge: 'Maximale geldigheid',
+    days: (n) => `${n} ${plural(n, 'dag', 'dagen')}`,
+    notPublished: 'Niet gepubliceerd',
+    dane: 'DANE',
+    daneStates: {
+      none: 'Geen TLSA-records',
+      unauthenticated: 'TLSA-records zonder DNSSEC',
+      unusable: 'TLSA-records niet bruikbaar',
+      valid: 'Geldig',
+      mismatch: 'Certificaat komt niet overeen',
+      untested: 'Niet getest',
+      error: 'Opvragen mislukt',
+    },
+    tlsRpt: 'TLS-RPT',
+    published: 'Gepubliceerd',
+    contentHeading: 'Gevoelige inhoud',
+    scanAgain: 'Opnieuw scannen',
+    scanning: 'Het bericht wordt gescand…',
+    scanFailed: 'Het bericht kon niet worden gelezen.',
+    nothingFound: 'Geen gevoelige inhoud gevonden.',
+    kinds: {
+      'nl-bsn': 'BSN (burgerservicenummer)',
+      iban: 'IBAN',
+      'payment-card': 'Betaalkaartnummer',
+      'us-ssn': 'Amerikaans Social Security-nummer',
+      health: 'Diagnosecode (ICD-10)',
+      'nl-passport': 'Paspoort- of ID-kaartnummer',
+      custom: 'Regel van de organisatie',
+      label: 'Gevoeligheidslabel',
+    },
+    foundIn: {
+      subject: 'in het onderwerp',
+      body: 'in de tekst',
+      'attachment-name': 'in de naam van een bijlage',
+      label: 'op het bericht',
+    },
+    verdictHeading: 'Als u op Verzenden drukt',
+    verdictTitles: {
+      allow: 'Het bericht wordt verzonden',
+      warn: 'TLS Gate waarschuwt',
+      block: 'TLS Gate houdt het bericht tegen',
+    },
+    verdictPending: 'Wachten op de controles…',
+    actionsHeading: 'Acties',
+    removeRisky: (n) => `${n} risicovolle ${plural(n, 'ontvanger', 'ontvangers')} verwijderen…`,
+    noRisky: 'Geen ontvanger hoeft te worden verwijderd.',
+    confirmTitle: 'Deze ontvangers verwijderen?',
+    confirmBody: 'Ze worden uit Aan, Cc en Bcc verwijderd. De rest van het bericht blijft zoals het is.',
+    confirm: 'Verwijderen',
+    cancel: 'Annuleren',
+    removed: (n) => `${n} ${plural(n, 'ontvanger', 'ontvangers')} verwijderd.`,
+    removeFailed: 'De ontvangers konden niet worden verwijderd.',
+    sendSecurely: 'Veilig verzenden',
+    sendSecurelyNote: 'Uw organisatie heeft het beveiligde portaal niet aangezet.',
+    sendSecurelyHint: 'De ontvangers krijgen een link om het bericht in het beveiligde portaal te lezen.',
+    secureConfirmTitle: 'Via het beveiligde portaal verzenden?',
+    secureConfirmBody: (canSend) =>
+      'TLS Gate zet het bericht en de bijlagen in het beveiligde portaal. Daarna wordt de tekst vervangen door ' +
+      'een korte melding met de link en worden de bijlagen verwijderd' +
+      (canSend ? ', en wordt het bericht verzonden.' : '; u drukt op Verzenden.') +
+      ' Ontvangers bevestigen wie ze zijn voor ze het kunnen lezen. Mislukt een stap, dan wordt uw concept teruggezet.',
+    secureConfirm: 'Veilig verzenden',
+    secureBusy: 'Veilig verzenden…',
+    secureOutcome: (r) => {
+      const inline = (n: number) =>
+        n > 0
+          ? ` ${n} ${plural(n, 'ingevoegde afbeelding is', 'ingevoegde afbeeldingen zijn')} niet meegestuurd.`
+          : '';
+      const unchanged = 'Er is niets gewijzigd.';
+      switch (r.outcome) {
+        case 'sent':
+          return `Verzonden via het beveiligde portaal.${inline(r.skippedInline)}`;
+        case 'ready':
+          return `Het bericht staat in het beveiligde portaal en het concept bevat nu de link: druk op Verzenden.${inline(r.skippedInline)}`;
+        case 'unsupported-attachments':
+          return `Het beveiligde portaal kan ${r.names.join(', ')} niet aannemen (voeg bestanden toe, geen links of berichten). ${unchanged}`;
+        case 'no-recipients':
+          return `Voeg eerst ontvangers toe. ${unchanged}`;
+        case 'read-failed':
+          return `Outlook liet TLS Gate het bericht niet lezen. ${unchanged}`;
+        case 'upload-failed':
+          if (r.code === 'PORTAL_DISABLED') return `Het beveiligde portaal staat uit. ${unchanged}`;
+          if (r.code === 'BODY_TOO_LARGE') return `Het bericht is te groot voor het beveiligde portaal. ${unchanged}`;
+          return `Het uploaden is mislukt: ${STRINGS.nl.problems[r.kind]} ${unchanged}`;
+        case 'step-failed':
+          return r.restored
+            ? 'Het bericht kon niet veilig worden verzonden; uw concept is teruggezet zoals het was.'
+            : 'Het bericht kon niet veilig worden verzonden, en TLS Gate kon niet alles van uw concept terugzetten. Controleer de tekst en bijlagen voor u verzendt.';
+      }
+    },
+    problems: {
+      unreachable: 'TLS Gate is niet bereikbaar.',
+      timeout: 'TLS Gate antwoordde niet op tijd.',
+      unauthorized: 'TLS Gate accepteerde uw aanmelding niet.',
+      rejected: 'TLS Gate wees het verzoek af; wacht even.',
+      'bad-response': 'TLS Gate gaf een onverwacht antwoord.',
+    },
+    officeFailed: 'Outlook liet TLS Gate dit bericht niet lezen.',
+    retry: 'Opnieuw proberen',
+    stoppedTitles: {
+      blocked: 'TLS Gate hield dit bericht tegen',
+      warned: 'TLS Gate waarschuwde voor dit bericht',
+    },
+    checking: (n) => `${n} ${plural(n, 'domein', 'domeinen')} controleren…`,
+    checked: (n, risky) =>
+      `${n} ${plural(n, 'domein', 'domeinen')} gecontroleerd; ${risky} zonder afgedwongen TLS.`,
+  },
+};
