@@ -121,6 +121,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       },
     },
     logController: new RequestLogController(),
+    // X-Forwarded-* only from the configured proxies: a forged header must not change who a client is.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     bodyLimit: API_BODY_LIMIT,
     ...deps.fastify,
   });

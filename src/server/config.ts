@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -12,6 +13,10 @@ import { parseDnsServer } from '../probe/dns';
 export type AuthMode = 'open' | 'entra';
 
 export interface Config {
+  /** NODE_ENV=production: stricter checks at start. */
+  production: boolean;
+  /** Addresses or CIDR ranges whose X-Forwarded-* headers are believed; empty: none. */
+  trustedProxies: string[];
   port: number;
   host: string;
   publicUrl: string;
@@ -105,6 +110,9 @@ const envSchema = z.object({
   TLSGATE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
   TLSGATE_RATE_LIMIT_FRESH: z.coerce.number().int().min(1).max(10_000).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
+  TLSGATE_AUTH_OPEN_IN_PRODUCTION: flag.default(false),
+  TLSGATE_TRUSTED_PROXIES: z.string().optional(),
   TLSGATE_MASTER_KEY: z.string().optional(),
   TLSGATE_MASTER_KEY_PREVIOUS: z.string().optional(),
   TLSGATE_SMTP_URL: z.string().min(1).optional(),
@@ -255,8 +263,30 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
   else if (e.TLSGATE_SMTP_FROM !== undefined || e.TLSGATE_SMTP_CA_FILE !== undefined)
     problems.push('TLSGATE_SMTP_FROM and TLSGATE_SMTP_CA_FILE need TLSGATE_SMTP_URL.');
 
+  const production = e.NODE_ENV === 'production';
+  if (production && e.TLSGATE_AUTH === 'open' && !e.TLSGATE_AUTH_OPEN_IN_PRODUCTION)
+    problems.push(
+      'TLSGATE_AUTH=open lets anyone who can reach the server change the policy; in production use entra, or set TLSGATE_AUTH_OPEN_IN_PRODUCTION=1 if that is really meant.',
+    );
+  if (production && e.TLSGATE_MASTER_KEY === undefined)
+    problems.push(
+      'TLSGATE_MASTER_KEY is required in production: a key file next to the database would be backed up, and lost, with it.',
+    );
+  const trustedProxies = (e.TLSGATE_TRUSTED_PROXIES ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const proxy of trustedProxies) {
+    const [address = '', prefix] = proxy.split('/');
+    const family = isIP(address);
+    if (
+      family === 0 ||
+      (prefix !== undefined && !(Number(prefix) >= 0 && Number(prefix) <= (family === 4 ? 32 : 128)))
+    )
+      problems.push(`TLSGATE_TRUSTED_PROXIES: "${proxy.slice(0, 60)}" is not an IP address or CIDR range.`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    production,
+    trustedProxies,
     port: e.PORT,
     host,
     publicUrl,
@@ -300,4 +330,26 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     }),
     ...overrides,
   };
+}
+
+/** The effective configuration on one screen, secrets hidden, for the production start banner. */
+export function describeConfig(config: Config): string[] {
+  const hidden = (value: unknown): string => (value ? 'set (hidden)' : 'not set');
+  const smtp = config.portal.smtp;
+  return [
+    `  Mode:          ${config.production ? 'production' : 'development'}`,
+    `  Listen:        ${config.http ? 'http' : 'https'} on ${config.host}:${config.port}`,
+    `  Public URL:    ${config.publicUrl}`,
+    `  TLS:           ${config.http ? 'terminated by a proxy (TLSGATE_HTTP=1)' : config.tlsCertFile ? config.tlsCertFile : 'development certificate'}`,
+    `  Proxies:       ${config.trustedProxies.length ? config.trustedProxies.join(', ') : 'none trusted (X-Forwarded-* ignored)'}`,
+    `  Database:      ${config.db}`,
+    `  Auth:          ${config.auth}${config.entra ? ` (tenant ${config.entra.tenantId}, audience ${config.entra.audience}, admin role ${config.entra.adminRole}${config.entra.adminGroupId ? `, admin group ${config.entra.adminGroupId}` : ''})` : ''}`,
+    `  Admin token:   ${hidden(config.adminToken)}`,
+    `  DNS:           ${config.dnsServers?.join(', ') ?? 'system resolvers'}${config.allowPrivateNetworks ? ', private networks allowed' : ''}`,
+    `  Rate limits:   ${config.rateLimit.perMinute}/min, fresh probes ${config.rateLimit.freshPerMinute}/min per client`,
+    `  Master key:    ${config.portal.masterKey ? 'TLSGATE_MASTER_KEY, set (hidden)' : 'key file in the data folder'}${config.portal.previousKeys.length ? `, ${config.portal.previousKeys.length} previous` : ''}`,
+    `  Mail relay:    ${smtp ? `${smtp.secure ? 'smtps' : 'smtp+STARTTLS'}://${smtp.host}:${smtp.port}, user ${smtp.user ? 'set' : 'none'}, password ${hidden(smtp.pass)}` : 'none (no email codes)'}`,
+    `  SMS:           ${config.portal.smsProvider ?? 'none'}`,
+    `  Log level:     ${config.logLevel}`,
+  ];
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from './app';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, describeConfig, loadConfig, type Config } from './config';
 import { ensureDevCertificate } from './dev-cert';
 
 /** `npm start`: check the configuration, build the app, listen, and say how to use it. */
@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     lines.push(
       `  Try it:        ${config.publicUrl}/try  (the add-in in a compose window; no Outlook needed)`,
     );
+  if (config.production) lines.push('', 'Effective configuration:', ...describeConfig(config));
   lines.push('');
   process.stdout.write(`${lines.join('\n')}\n`);
 
