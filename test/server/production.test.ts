@@ -92,7 +92,7 @@ describe('trusted proxies', () => {
         headers: { 'x-forwarded-for': '203.0.113.7' },
       });
       await app.close();
-      return (response.json() as { ip: string }).ip;
+      return response.json<{ ip: string }>().ip;
     };
     expect(await seen(['10.0.0.5'], '10.0.0.5')).toBe('203.0.113.7');
     expect(await seen(['10.0.0.5'], '10.0.0.6')).toBe('10.0.0.6');
