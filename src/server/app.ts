@@ -25,6 +25,7 @@ import { createLookupService, probeWith, type LookupService, type ProbeFn } from
 import { createPolicyService, type PolicyService } from './policy-service';
 import { maskPortalToken, registerPortal, type PortalDeps } from './portal';
 import type { PortalService } from './portal/service';
+import { activityRoutes } from './routes/activity';
 import { domainRoutes } from './routes/domains';
 import { healthRoutes } from './routes/health';
 import { policyRoutes } from './routes/policy';
@@ -260,6 +261,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(healthRoutes);
   await app.register(domainRoutes, { prefix: '/api/v1' });
   await app.register(policyRoutes, { prefix: '/api/v1' });
+  await app.register(activityRoutes, { prefix: '/api/v1' });
   app.services.portal = await registerPortal(app, deps.portal);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
   // Classic Outlook's JavaScript runtime makes cross-origin calls only for scripts listed here.

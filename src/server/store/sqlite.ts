@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { OrgPolicy } from '../../core/policy';
+import { ACTIVITY_SCHEMA, createSqliteActivityStore } from './activity-sqlite';
 import { createSqlitePortalStore, PORTAL_SCHEMA } from './portal-sqlite';
 import type {
   PolicyAuditEntry,
@@ -38,6 +39,8 @@ const MIGRATIONS: readonly string[] = [
    );`,
   // 2: the secure portal (portal-sqlite.ts).
   PORTAL_SCHEMA,
+  // 3: on-send activity counts (activity-sqlite.ts).
+  ACTIVITY_SCHEMA,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -125,6 +128,7 @@ export function openSqliteStore(path: string): Store {
   let writes = 0;
   return {
     portal: createSqlitePortalStore(db),
+    activity: createSqliteActivityStore(db),
     getReport(domain) {
       const row = selectReport.get(domain);
       return Promise.resolve(

@@ -1,5 +1,6 @@
 import type { DomainReport } from '../../core/report';
 import type { OrgPolicy } from '../../core/policy';
+import type { ActivityStore } from './activity-store';
 import type { PortalStore } from './portal-store';
 
 /**
@@ -41,6 +42,8 @@ export type PolicyWriteResult = { ok: true; stored: StoredPolicy } | { ok: false
 export interface Store {
   /** The secure portal's tables; a store without them cannot serve the portal. */
   readonly portal?: PortalStore;
+  /** On-send activity counts; a store without them cannot serve the activity routes. */
+  readonly activity?: ActivityStore;
   getReport(domain: string): Promise<StoredReport | null>;
   putReport(report: StoredReport): Promise<void>;
   /** The current policy, or null before anyone has set one. */
