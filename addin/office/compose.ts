@@ -1,6 +1,8 @@
 /**
- * The only code that touches Office.js: typed promise adapters over the compose item and mailbox. Every
- * call is read-only except sessionData, so the send path cannot damage a draft.
+ * The only code that touches Office.js: typed promise adapters over the compose item and mailbox. The send
+ * path uses only the read-only adapters (and sessionData); writes to the draft (removing recipients, the
+ * secure-send body and attachments, restoring them) live in the task pane's adapters below and happen only
+ * after the user confirms.
  */
 
 export interface Recipient {
@@ -369,8 +371,9 @@ export function officeSecureDraft(): SecureDraftOffice {
       const content = await call<Office.AttachmentContent>('getAttachmentContentAsync', (cb) => {
         composeItem().getAttachmentContentAsync(id, cb);
       });
-      if (String(content.format).toLowerCase() !== 'base64')
-        throw new OfficeCallError('getAttachmentContentAsync', null, `unexpected format ${content.format}`);
+      const format: string = content.format;
+      if (format.toLowerCase() !== 'base64')
+        throw new OfficeCallError('getAttachmentContentAsync', null, `unexpected format ${format}`);
       return content.content;
     },
     async removeAttachment(id) {

@@ -138,7 +138,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         const code = await errorCode(response);
         // A 403 with a reason (the portal is off) is a refusal, not a sign-in problem.
         if (response.status === 401 || (response.status === 403 && (code === null || code === 'FORBIDDEN')))
-          throw new ApiCallError('unauthorized', 'TLS Gate did not accept the sign-in.', response.status, code);
+          throw new ApiCallError(
+            'unauthorized',
+            'TLS Gate did not accept the sign-in.',
+            response.status,
+            code,
+          );
         throw new ApiCallError('rejected', `TLS Gate answered ${response.status}.`, response.status, code);
       }
       try {

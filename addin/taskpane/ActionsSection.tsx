@@ -33,8 +33,8 @@ export interface ActionsProps {
   /** The decision is in (every status and the scan); until then nothing is offered for removal. */
   decided: boolean;
   onRemove: (addresses: string[]) => Promise<void>;
-  /** The org policy offers the secure portal. */
-  portal: boolean;
+  /** The org policy offers the secure portal; null until the policy is in. */
+  portal: boolean | null;
   /** The pane was opened by the Smart Alert: "Send securely" is the way forward, so it leads. */
   forward: boolean;
   /** Outlook can send for the pane (Mailbox 1.15). */
@@ -61,7 +61,7 @@ export function ActionsSection({
   const [confirming, setConfirming] = useState<string[]>([]);
   const [secureOpen, setSecureOpen] = useState(false);
   const [secureBusy, setSecureBusy] = useState(false);
-  const leadSecure = portal && forward;
+  const leadSecure = portal === true && forward;
 
   const sendSecure = async (): Promise<void> => {
     setSecureBusy(true);
@@ -132,7 +132,13 @@ export function ActionsSection({
   const secure = (
     <>
       {portal ? (
-        <Dialog modalType="alert" open={secureOpen} onOpenChange={(_event, data) => setSecureOpen(data.open)}>
+        <Dialog
+          modalType="alert"
+          open={secureOpen}
+          onOpenChange={(_event, data) => {
+            setSecureOpen(data.open);
+          }}
+        >
           <DialogTrigger disableButtonEnhancement>
             <Button
               appearance={leadSecure ? 'primary' : 'secondary'}
@@ -168,7 +174,7 @@ export function ActionsSection({
         </Button>
       )}
       <p id="tlsgate-secure-note" className={styles.note}>
-        {portal ? s.sendSecurelyHint : s.sendSecurelyNote}
+        {portal === null ? s.portalPending : portal ? s.sendSecurelyHint : s.sendSecurelyNote}
       </p>
     </>
   );

@@ -63,8 +63,8 @@ export interface PaneSnapshot {
   decision: Decision | null;
   /** Bumped whenever lookup answers are applied (the benchmark times the paint after it). */
   statusVersion: number;
-  /** The org policy offers the secure portal (`policy.portal`). */
-  portal: boolean;
+  /** The org policy offers the secure portal (`policy.portal`); null until the policy is in. */
+  portal: boolean | null;
   /** Outlook can send for the pane (Mailbox 1.15); else the user presses Send after "Send securely". */
   canSend: boolean;
 }
@@ -115,7 +115,7 @@ export class PaneController {
     context: null,
     decision: null,
     statusVersion: 0,
-    portal: false,
+    portal: null,
     canSend: false,
   };
   private readonly listeners = new Set<() => void>();

@@ -6,7 +6,13 @@
  * is put back: the body, the attachments (re-added from the bytes read before) and the recipients.
  */
 import type { Language } from '../../src/core/status';
-import type { DraftAttachment, Recipient, RecipientField, Recipients, SecureDraftOffice } from '../office/compose';
+import type {
+  DraftAttachment,
+  Recipient,
+  RecipientField,
+  Recipients,
+  SecureDraftOffice,
+} from '../office/compose';
 import type { ApiClient, ApiErrorKind, PortalFile } from '../shared/api';
 import { ApiCallError } from '../shared/api';
 import { portalNoticeHtml } from '../shared/portal-notice';
@@ -81,7 +87,13 @@ export async function sendSecurely(env: SecureSendEnv): Promise<SecureSendResult
     // One at a time: Outlook on the web allows only a few calls in flight.
     for (const attachment of attachments)
       files.push({ attachment, base64: await draft.attachmentBase64(attachment.id) });
-    original = { body, subject, recipients, files, inline: files.filter((f) => f.attachment.isInline).length };
+    original = {
+      body,
+      subject,
+      recipients,
+      files,
+      inline: files.filter((f) => f.attachment.isInline).length,
+    };
   } catch {
     return { outcome: 'read-failed' };
   }

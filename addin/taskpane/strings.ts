@@ -74,6 +74,7 @@ export interface Strings {
   sendSecurely: string;
   sendSecurelyNote: string;
   sendSecurelyHint: string;
+  portalPending: string;
   secureConfirmTitle: string;
   secureConfirmBody: (canSend: boolean) => string;
   secureConfirm: string;
@@ -185,6 +186,7 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
     sendSecurely: 'Send securely',
     sendSecurelyNote: 'Your organisation has not switched on the secure portal.',
     sendSecurelyHint: 'The recipients get a link to read the message on the secure portal.',
+    portalPending: 'Checking whether the secure portal is offered…',
     secureConfirmTitle: 'Send through the secure portal?',
     secureConfirmBody: (canSend) =>
       'TLS Gate uploads the message and its attachments to the secure portal. Then the text is replaced by a ' +
@@ -330,6 +332,7 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
     sendSecurely: 'Veilig verzenden',
     sendSecurelyNote: 'Uw organisatie heeft het beveiligde portaal niet aangezet.',
     sendSecurelyHint: 'De ontvangers krijgen een link om het bericht in het beveiligde portaal te lezen.',
+    portalPending: 'Nagaan of het beveiligde portaal wordt aangeboden…',
     secureConfirmTitle: 'Via het beveiligde portaal verzenden?',
     secureConfirmBody: (canSend) =>
       'TLS Gate zet het bericht en de bijlagen in het beveiligde portaal. Daarna wordt de tekst vervangen door ' +
@@ -357,7 +360,8 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
           return `Outlook liet TLS Gate het bericht niet lezen. ${unchanged}`;
         case 'upload-failed':
           if (r.code === 'PORTAL_DISABLED') return `Het beveiligde portaal staat uit. ${unchanged}`;
-          if (r.code === 'BODY_TOO_LARGE') return `Het bericht is te groot voor het beveiligde portaal. ${unchanged}`;
+          if (r.code === 'BODY_TOO_LARGE')
+            return `Het bericht is te groot voor het beveiligde portaal. ${unchanged}`;
           return `Het uploaden is mislukt: ${STRINGS.nl.problems[r.kind]} ${unchanged}`;
         case 'step-failed':
           return r.restored

@@ -97,3 +97,79 @@ describe('api client', () => {
     expect((await failure(client().policy(2000))).kind).toBe('bad-response');
   });
 });
+
+describe('api client: portal upload', () => {
+  const message = {
+    senderEmail: 'me@sender.example',
+    subject: 'Invoice',
+    body: '<p>Hi</p>',
+    format: 'html' as const,
+    recipients: ['ann@plain.example'],
+    language: 'nl' as const,
+  };
+  const created = {
+    id: '0b8f6f5e-9f55-4bd1-a7a7-0d5f3b5a2f11',
+    link: 'https://portal.example.test/m/abc',
+    expiresAt: '2026-12-24T10:00:00.000Z',
+    verification: 'email-code',
+  };
+
+  it('posts multipart/form-data: the message field first, then the files with their bytes', async () => {
+    const parts: Array<{ name: string; value: string; filename?: string; bytes?: number[] }> = [];
+    let contentType = '';
+    server.use(
+      http.post(`${BASE}/api/v1/portal/messages`, async ({ request }) => {
+        contentType = request.headers.get('content-type') ?? '';
+        const form = await request.formData();
+        for (const [name, value] of form.entries())
+          parts.push(
+            typeof value === 'string'
+              ? { name, value }
+              : {
+                  name,
+                  value: '',
+                  filename: value.name,
+                  bytes: [...new Uint8Array(await value.arrayBuffer())],
+                },
+          );
+        return HttpResponse.json(created, { status: 201 });
+      }),
+    );
+    const answer = await client().createPortalMessage(
+      message,
+      [{ name: 'a.pdf', base64: Buffer.from([0, 1, 2, 255]).toString('base64') }],
+      2000,
+    );
+    expect(answer).toEqual(created);
+    expect(contentType).toMatch(/^multipart\/form-data; boundary=/);
+    expect(parts.map((p) => p.name)).toEqual(['message', 'file']);
+    expect(JSON.parse(parts[0]?.value ?? '')).toEqual(message);
+    expect(parts[1]).toMatchObject({ filename: 'a.pdf', bytes: [0, 1, 2, 255] });
+  });
+
+  it('reports the portal switched off as rejected, with the server code', async () => {
+    server.use(
+      http.post(`${BASE}/api/v1/portal/messages`, () =>
+        HttpResponse.json({ error: { code: 'PORTAL_DISABLED', message: 'off' } }, { status: 403 }),
+      ),
+    );
+    const error = await failure(client().createPortalMessage(message, [], 2000));
+    expect(error).toMatchObject({ kind: 'rejected', status: 403, code: 'PORTAL_DISABLED' });
+  });
+
+  it('keeps a plain 403 a sign-in problem, and times out', async () => {
+    server.use(
+      http.post(`${BASE}/api/v1/portal/messages`, () =>
+        HttpResponse.json({ error: { code: 'FORBIDDEN', message: 'no' } }, { status: 403 }),
+      ),
+    );
+    expect((await failure(client().createPortalMessage(message, [], 2000))).kind).toBe('unauthorized');
+    server.use(
+      http.post(`${BASE}/api/v1/portal/messages`, async () => {
+        await delay('infinite');
+        return HttpResponse.json(created, { status: 201 });
+      }),
+    );
+    expect((await failure(client().createPortalMessage(message, [], 150))).kind).toBe('timeout');
+  });
+});

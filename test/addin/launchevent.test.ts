@@ -6,6 +6,7 @@ import * as acorn from 'acorn';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import webpack from 'webpack';
+import { portalNoticeHtml } from '../../addin/shared/portal-notice';
 import { DEFAULT_POLICY, type OrgPolicy } from '../../src/core/policy';
 import type { DomainStatus } from '../../src/core/status';
 import { launchEventConfig } from '../../webpack.config';
@@ -209,6 +210,29 @@ describe('dist/launchevent.js', () => {
       cancelLabel: 'Send securely',
       commandId: 'TLSGate.TaskpaneButton',
     });
+  });
+
+  it('allows a draft that carries only the secure-portal notice', async () => {
+    policy = { ...DEFAULT_POLICY, portal: true };
+    const notice = portalNoticeHtml('https://tlsgate.example.test/p/abc#k=1', '2026-12-24T00:00:00Z', 'en');
+    const run = fire('onMessageSendHandler', {
+      draft: {
+        to: to('erin@plain.example'),
+        subject: 'Invoice',
+        body: `<html><body>${notice}</body></html>`,
+      },
+    });
+    expect(await settle(run)).toEqual({ allowEvent: true });
+    expect(run.stub.writes).toEqual([]);
+  });
+
+  it('still blocks when something sensitive was written around the notice', async () => {
+    policy = { ...DEFAULT_POLICY, portal: true };
+    const notice = portalNoticeHtml('https://tlsgate.example.test/p/abc#k=1', '2026-12-24T00:00:00Z', 'nl');
+    const run = fire('onMessageSendHandler', {
+      draft: { to: to('erin@plain.example'), body: `<p>${IBAN_BODY}</p>${notice}` },
+    });
+    expect(await settle(run)).toMatchObject({ allowEvent: false, cancelLabel: 'Send securely' });
   });
 
   it('blocks without cancelLabel, commandId and contextData on 1.12/1.13', async () => {

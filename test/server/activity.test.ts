@@ -22,7 +22,8 @@ afterAll(async () => {
   await app.close();
 });
 
-const report = (payload: unknown) => app.inject({ method: 'POST', url: '/api/v1/events', payload });
+const report = (payload: object) =>
+  app.inject({ method: 'POST', url: '/api/v1/events', payload: payload as Record<string, unknown> });
 
 describe('POST /api/v1/events', () => {
   it('accepts decisions and counts them per day, with top domains and detection types', async () => {

@@ -36,6 +36,8 @@ export interface MockOptions {
   displayLanguage?: string;
   /** Fail this call the `nth` time it is made (default the first). */
   fail?: { call: string; nth?: number; before?: (draft: MockDraft) => void };
+  /** These calls always fail. */
+  broken?: string[];
 }
 
 export interface MockOutlook {
@@ -90,7 +92,9 @@ export function installOutlook(options: MockOptions = {}): MockOutlook {
     calls.push(name);
     const n = (counts.get(name) ?? 0) + 1;
     counts.set(name, n);
-    const failing = options.fail?.call === name && (options.fail.nth ?? 1) === n;
+    const failing =
+      (options.fail?.call === name && (options.fail.nth ?? 1) === n) ||
+      options.broken?.includes(name) === true;
     setTimeout(() => {
       if (failing) {
         options.fail?.before?.(draft);
@@ -114,7 +118,9 @@ export function installOutlook(options: MockOptions = {}): MockOutlook {
   };
   const field = (name: 'to' | 'cc' | 'bcc') => ({
     getAsync: (...args: unknown[]) => {
-      answer(`${name}.getAsync`, last(args), () => draft[name].map((r) => ({ ...r, recipientType: 'other' })));
+      answer(`${name}.getAsync`, last(args), () =>
+        draft[name].map((r) => ({ ...r, recipientType: 'other' })),
+      );
     },
     setAsync: (value: MockRecipient[], ...args: unknown[]) => {
       answer(`${name}.setAsync`, last(args), () => {
@@ -161,7 +167,13 @@ export function installOutlook(options: MockOptions = {}): MockOutlook {
           },
           getAttachmentsAsync: (...args: unknown[]) => {
             answer('getAttachmentsAsync', last(args), () =>
-              draft.attachments.map(({ base64: _bytes, ...details }) => details),
+              draft.attachments.map(({ id, name, size, attachmentType, isInline }) => ({
+                id,
+                name,
+                size,
+                attachmentType,
+                isInline,
+              })),
             );
           },
           getAttachmentContentAsync: (id: string, ...args: unknown[]) => {

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { officeComposeItem, officeMailbox, officeSecureDraft } from '../../addin/office/compose';
-import { createApiClient } from '../../addin/shared/api';
+import { createApiClient, type PortalMessageCreated } from '../../addin/shared/api';
 import { PORTAL_NOTICE_START } from '../../addin/shared/portal-notice';
 import { sendSecurely, type SecureSendResult } from '../../addin/taskpane/secure-send';
 import { contentOf, file, installOutlook, person, type MockOptions } from '../support/outlook-draft';
@@ -13,6 +13,12 @@ import { contentOf, file, installOutlook, person, type MockOptions } from '../su
 
 const BASE = 'https://tlsgate.example.test';
 const LINK = 'https://tlsgate.example.test/portal/m/5f0c';
+const CREATED: PortalMessageCreated = {
+  id: '5f0c',
+  link: LINK,
+  expiresAt: '2026-12-24T10:00:00.000Z',
+  verification: 'email-code',
+};
 
 interface Upload {
   message: Record<string, unknown>;
@@ -36,10 +42,7 @@ const server = setupServer(
     uploads.push(upload);
     if (refuse)
       return HttpResponse.json({ error: { code: refuse.code, message: 'no' } }, { status: refuse.status });
-    return HttpResponse.json(
-      { id: '5f0c', link: LINK, expiresAt: '2026-12-24T10:00:00.000Z', verification: 'email-code' },
-      { status: 201 },
-    );
+    return HttpResponse.json(CREATED, { status: 201 });
   }),
 );
 
@@ -192,19 +195,10 @@ describe('send securely', () => {
   });
 
   it('says so when the draft cannot be entirely put back', async () => {
-    const outlook = installOutlook(
-      draftOptions({
-        fail: { call: 'sendAsync' },
-      }),
-    );
     // Re-adding attachments fails too: the result must not claim the draft is back.
-    const office = (globalThis as { Office: { context: { mailbox: { item: Record<string, unknown> } } } }).Office;
-    office.context.mailbox.item.addFileAttachmentFromBase64Async = (...args: unknown[]) => {
-      const cb = args[args.length - 1] as (r: unknown) => void;
-      setTimeout(() => {
-        cb({ status: 'failed', error: { code: 9002, name: 'InternalError', message: 'no' } });
-      }, 0);
-    };
+    const outlook = installOutlook(
+      draftOptions({ fail: { call: 'sendAsync' }, broken: ['addFileAttachmentFromBase64Async'] }),
+    );
     expect(await run()).toEqual({ outcome: 'step-failed', step: 'send', restored: false });
     expect(outlook.draft.body).toBe(ORIGINAL_BODY);
   });
