@@ -43,11 +43,16 @@ function onMessageSendHandler(event: CompletableEvent): void {
   try {
     mailbox = officeMailbox();
     const now = () => Date.now();
+    const client = api();
     runSendCheck(
-      { item: officeComposeItem(), mailbox, api: api(), now },
+      { item: officeComposeItem(), mailbox, api: client, now },
       now() + SEND_BUDGET_MS - 250,
       (policy) => {
         onBackendError = policy.onBackendError;
+      },
+      (decision) => {
+        // Fire and forget for the admin's activity view: never awaited, so it cannot delay the send.
+        client.reportDecision(decision, 3000).catch(() => undefined);
       },
     ).then(complete, () => {
       complete(checkFailedOptions(onBackendError, 'error', { mailbox }));

@@ -2,7 +2,7 @@ import { classifyMessage } from '../../src/core/classifier/index';
 import { decide, type Decision, type RecipientInput } from '../../src/core/decide';
 import { DEFAULT_POLICY, type Action, type OrgPolicy } from '../../src/core/policy';
 import { promptUserSendMode, type ComposeItem, type MailboxInfo, type Recipients } from '../office/compose';
-import type { ApiClient } from '../shared/api';
+import type { ApiClient, DecisionEvent } from '../shared/api';
 import { hasPortalNotice, withoutPortalNotice } from '../shared/portal-notice';
 import { compact, expand, readPolicy, readStatuses, type CompactReport } from '../shared/session-cache';
 import { FAILURE_REASONS, TEXTS } from './messages';
@@ -33,6 +33,12 @@ export interface SendContext {
 }
 
 export type CompletedOptions = Office.SmartAlertsEventCompletedOptions;
+
+const DECISION_NAMES: Readonly<Record<Action, DecisionEvent['decision']>> = {
+  allow: 'allowed',
+  warn: 'warned',
+  block: 'blocked',
+};
 
 function allRecipients(recipients: Recipients): string[] {
   const seen = new Set<string>();
@@ -141,6 +147,7 @@ export async function runSendCheck(
   env: SendEnv,
   deadline: number,
   onPolicy?: (policy: OrgPolicy) => void,
+  onDecision?: (event: DecisionEvent) => void,
 ): Promise<CompletedOptions> {
   const [recipients, subject, body, bodyHtml, attachmentNames, labelId, policyResult] = await Promise.all([
     env.item.recipients(),
@@ -185,6 +192,14 @@ export async function runSendCheck(
   const decision = decide(inputs, findings, policy, {
     senderAddress: env.mailbox.userEmail,
     language: env.mailbox.language,
+  });
+  onDecision?.({
+    decision: DECISION_NAMES[decision.action],
+    // Domains only, never addresses: the activity view needs no personal data.
+    riskyDomains: [...new Set(decision.perRecipient.filter((r) => r.action !== 'allow').map((r) => r.domain))]
+      .filter((domain) => /^[a-z0-9.-]+$/.test(domain))
+      .slice(0, 50),
+    detectionTypes: [...new Set(findings.map((finding) => finding.type))],
   });
   // Recipients whose status could not be had follow onBackendError, and the message says so (decide()).
   return options(

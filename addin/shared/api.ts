@@ -36,6 +36,8 @@ export interface ApiClient {
    */
   lookup(inputs: readonly string[], timeoutMs: number, options?: LookupOptions): Promise<LookupReport[]>;
   policy(timeoutMs: number): Promise<PolicyDocument>;
+  /** Reports an on-send decision for the admin's activity view: metadata only (domains, detection types). */
+  reportDecision(event: DecisionEvent, timeoutMs: number): Promise<void>;
   /** Uploads a message to the secure portal (multipart: the `message` JSON field, then the files). */
   createPortalMessage(
     message: NewPortalMessage,
@@ -88,6 +90,12 @@ async function errorCode(response: Response): Promise<string | null> {
 
 export interface LookupOptions {
   fresh?: boolean;
+}
+
+export interface DecisionEvent {
+  decision: 'allowed' | 'warned' | 'blocked' | 'sent-anyway' | 'sent-via-portal';
+  riskyDomains: string[];
+  detectionTypes: string[];
 }
 
 export interface ApiClientOptions {
@@ -186,6 +194,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (typeof document.version !== 'number' || typeof document.policy !== 'object')
         throw new ApiCallError('bad-response', 'TLS Gate sent a policy in an unexpected shape.');
       return document;
+    },
+    async reportDecision(event, timeoutMs) {
+      await request<unknown>('/api/v1/events', { method: 'POST', body: JSON.stringify(event) }, timeoutMs);
     },
     async createPortalMessage(message, files, timeoutMs) {
       const form = new FormData();

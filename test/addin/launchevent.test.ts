@@ -28,6 +28,7 @@ const statuses = new Map<string, DomainStatus>([
 ]);
 let policy: OrgPolicy = DEFAULT_POLICY;
 const requests: string[] = [];
+const events: unknown[] = [];
 
 const server = setupServer(
   http.post(`${BASE}/api/v1/domains/lookup`, async ({ request }) => {
@@ -55,6 +56,10 @@ const server = setupServer(
       }),
     });
   }),
+  http.post(`${BASE}/api/v1/events`, async ({ request }) => {
+    events.push(await request.json());
+    return HttpResponse.json({ accepted: true }, { status: 202 });
+  }),
   http.get(`${BASE}/api/v1/policy`, () => {
     requests.push('policy');
     return HttpResponse.json({ policy, version: 3, updatedAt: null, updatedBy: 'test' });
@@ -76,6 +81,7 @@ beforeAll(async () => {
 afterEach(() => {
   server.resetHandlers();
   requests.length = 0;
+  events.length = 0;
   policy = DEFAULT_POLICY;
 });
 afterAll(() => {
@@ -201,6 +207,26 @@ describe('dist/launchevent.js', () => {
     });
     expect(run.stub.writes).toEqual([]);
     expect(run.stub.draft.body).toBe(IBAN_BODY);
+  });
+
+  it('reports the decision for the activity view without addresses, and without waiting for it', async () => {
+    server.use(
+      http.post(`${BASE}/api/v1/events`, async ({ request }) => {
+        events.push(await request.json());
+        await delay(2000);
+        return HttpResponse.json({ accepted: true }, { status: 202 });
+      }),
+    );
+    const started = Date.now();
+    const run = fire('onMessageSendHandler', {
+      draft: { to: to('carol@plain.example', 'dave@enforced.example'), body: IBAN_BODY },
+    });
+    await settle(run);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(events).toEqual([
+      { decision: 'blocked', riskyDomains: ['plain.example'], detectionTypes: ['iban'] },
+    ]);
+    expect(JSON.stringify(events)).not.toContain('carol');
   });
 
   it('labels the button "Send securely" when the policy offers the portal', async () => {
