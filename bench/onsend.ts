@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import webpack from 'webpack';
 import { classifyMessage } from '../src/core/classifier/index';
 import { DEFAULT_POLICY } from '../src/core/policy';
-import type { DomainReport } from '../src/core/report';
+import { blankReport, type DomainReport } from '../src/core/report';
 import { buildApp } from '../src/server/app';
 import { testConfig } from '../src/server/config';
 import { createOfficeStub } from '../test/support/office-stub';
@@ -38,16 +38,8 @@ function body100k(): string {
 
 function report(domain: string): DomainReport {
   return {
-    input: domain,
-    domain,
-    status: 'opportunistic',
-    enforcement: [],
-    mx: [],
-    mtaSts: { record: null, id: null, mode: null, mx: [], max_age: null, error: null },
-    tlsRpt: { present: false, record: null },
-    findings: [{ code: 'MTA_STS_NO_RECORD', severity: 'info', message: 'No MTA-STS policy is published.' }],
+    ...blankReport(domain, 'opportunistic'),
     checkedAt: new Date().toISOString(),
-    durationMs: 120,
     cacheTtlSeconds: 86400,
   };
 }

@@ -1,5 +1,5 @@
 import type { OrgPolicy } from '../../src/core/policy';
-import type { DomainReport } from '../../src/core/report';
+import { blankReport, type DomainReport } from '../../src/core/report';
 import type { DomainStatus, Enforcement } from '../../src/core/status';
 import type { ComposeItem } from '../office/compose';
 import type { LookupReport, PolicyDocument } from './api';
@@ -44,19 +44,7 @@ export function compact(report: LookupReport): CompactReport {
 
 /** A compact report in the DomainReport shape the decision reads (status, domain, enforcement). */
 export function expand(report: CompactReport): DomainReport {
-  return {
-    input: report.domain,
-    domain: report.domain,
-    status: report.status,
-    enforcement: report.enforcement,
-    mx: [],
-    mtaSts: { record: null, id: null, mode: null, mx: [], max_age: null, error: null },
-    tlsRpt: { present: false, record: null },
-    findings: [],
-    checkedAt: '',
-    durationMs: 0,
-    cacheTtlSeconds: 0,
-  };
+  return blankReport(report.domain, report.status, report.enforcement);
 }
 
 function parse(text: string | null): unknown {

@@ -165,3 +165,24 @@ export interface DomainReport {
   /** How long this answer may be cached, in seconds. */
   cacheTtlSeconds: number;
 }
+
+/** A report that observed nothing beyond its status: for synthetic cases (policy checks, caches, tests). */
+export function blankReport(
+  domain: string,
+  status: DomainStatus,
+  enforcement: Enforcement[] = [],
+): DomainReport {
+  return {
+    input: domain,
+    domain,
+    status,
+    enforcement,
+    mx: [],
+    mtaSts: { record: null, id: null, mode: null, mx: [], max_age: null, error: null },
+    tlsRpt: { present: false, record: null },
+    findings: [],
+    checkedAt: '',
+    durationMs: 0,
+    cacheTtlSeconds: 0,
+  };
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import vm from 'node:vm';
 import type { FastifyInstance } from 'fastify';
 import webpack from 'webpack';
-import type { DomainReport } from '../../src/core/report';
+import { blankReport, type DomainReport } from '../../src/core/report';
 import { buildApp } from '../../src/server/app';
 import { testConfig } from '../../src/server/config';
 import { launchEventConfig } from '../../webpack.config';
@@ -21,17 +21,10 @@ let app: FastifyInstance;
 let bundle = '';
 
 function report(domain: string): DomainReport {
+  const plain = domain.startsWith('plain');
   return {
-    input: domain,
-    domain,
-    status: domain.startsWith('plain') ? 'none' : 'enforced',
-    enforcement: domain.startsWith('plain') ? [] : ['mta-sts'],
-    mx: [],
-    mtaSts: { record: null, id: null, mode: null, mx: [], max_age: null, error: null },
-    tlsRpt: { present: false, record: null },
-    findings: [],
+    ...blankReport(domain, plain ? 'none' : 'enforced', plain ? [] : ['mta-sts']),
     checkedAt: new Date().toISOString(),
-    durationMs: 1,
     cacheTtlSeconds: 3600,
   };
 }

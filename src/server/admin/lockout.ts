@@ -1,7 +1,7 @@
 import { classifyMessage } from '../../core/classifier/index';
 import { decide } from '../../core/decide';
 import type { OrgPolicy } from '../../core/policy';
-import type { DomainReport } from '../../core/report';
+import { blankReport } from '../../core/report';
 
 /**
  * Refuses a policy that would stop ordinary mail for everyone, e.g. `low: block` with a keyword rule that
@@ -52,28 +52,12 @@ const ORDINARY_MAIL: ReadonlyArray<{ subject: string; body: string }> = [
   },
 ];
 
-function opportunistic(domain: string): DomainReport {
-  return {
-    input: domain,
-    domain,
-    status: 'opportunistic',
-    enforcement: [],
-    mx: [],
-    mtaSts: { record: null, id: null, mode: null, mx: [], max_age: null, error: null },
-    tlsRpt: { present: false, record: null },
-    findings: [],
-    checkedAt: new Date(0).toISOString(),
-    durationMs: 0,
-    cacheTtlSeconds: 0,
-  };
-}
-
 export type LockoutCheck = { ok: true } | { ok: false; message: string; blocked: number; total: number };
 
 export function checkLockout(policy: OrgPolicy): LockoutCheck {
   const recipient = {
     address: 'someone@lockout-check.example',
-    report: opportunistic('lockout-check.example'),
+    report: blankReport('lockout-check.example', 'opportunistic'),
   };
   const blocked = ORDINARY_MAIL.filter((mail) => {
     const { findings } = classifyMessage({ ...mail, bodyType: 'text', attachmentNames: [] }, policy);
