@@ -9,63 +9,13 @@ import Fastify from 'fastify';
 import type { DomainReport } from '../src/core/report';
 import { buildApp } from '../src/server/app';
 import { testConfig } from '../src/server/config';
+import { enforcedReport } from '../test/support/reports';
 
 export const BENCH_DOMAINS = Array.from({ length: 20 }, (_, i) => `bench-${i}.example`);
 
-/** A report of realistic size and shape: what a two-MX domain with MTA-STS looks like. */
+/** A report of realistic size and shape: a two-MX domain with MTA-STS and TLS-RPT. */
 function report(domain: string): DomainReport {
-  const mx = (host: string, preference: number) => ({
-    host,
-    preference,
-    implicit: false,
-    addresses: ['192.0.2.10', '2001:db8::10'],
-    probedAddress: '192.0.2.10',
-    reachable: true,
-    starttls: true,
-    requireTls: false,
-    tls: {
-      version: 'TLSv1.3',
-      cipher: 'TLS_AES_256_GCM_SHA384',
-      trusted: true,
-      trustError: null,
-      nameMatches: true,
-      legacy: false,
-      subject: `CN=${host}`,
-      sans: [host],
-      issuer: "C=US, O=Let's Encrypt, CN=R11",
-      notBefore: '2026-10-01T00:00:00.000Z',
-      notAfter: '2026-12-30T00:00:00.000Z',
-      chain: [],
-    },
-    dane: { state: 'none' as const, records: [], matched: null },
-    mtaStsMatch: true,
-  });
-  return {
-    input: domain,
-    domain,
-    status: 'enforced',
-    enforcement: ['mta-sts'],
-    mx: [mx(`mx1.${domain}`, 10), mx(`mx2.${domain}`, 20)],
-    mtaSts: {
-      record: 'v=STSv1; id=20260101',
-      id: '20260101',
-      mode: 'enforce',
-      mx: [`*.${domain}`],
-      max_age: 604800,
-      error: null,
-    },
-    tlsRpt: { present: true, record: `v=TLSRPTv1; rua=mailto:tls@${domain}` },
-    findings: [
-      {
-        code: 'MTA_STS_ENFORCE',
-        severity: 'info',
-        message: `MTA-STS policy in enforce mode for *.${domain}.`,
-      },
-    ],
-    checkedAt: new Date().toISOString(),
-    durationMs: 180,
-    cacheTtlSeconds: 86400,
-  };
+  return { ...enforcedReport(domain), checkedAt: new Date().toISOString() };
 }
 
 async function main(): Promise<void> {
