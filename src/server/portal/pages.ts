@@ -185,20 +185,35 @@ export async function portalPages(
     },
   );
 
-  app.post<{ Params: TokenParams }>('/m/:token/start', { config: formLimit }, async (request, reply) => {
+  /**
+   * The common start of both sign-in forms: the link must be live and the form must carry the flow cookie
+   * and its CSRF token. Otherwise the reply is sent here (404, or the start page again with `problem`).
+   */
+  async function signInForm(
+    request: FastifyRequest<{ Params: TokenParams }>,
+    reply: FastifyReply,
+    problem: 'badForm' | 'restart',
+  ): Promise<{ ctx: LinkContext; flow: string } | null> {
     const ctx = await context(request);
-    if (!ctx) return info(request, reply, 404, 'gone');
+    if (!ctx) {
+      void info(request, reply, 404, 'gone');
+      return null;
+    }
+    const flow = cookie(request, FLOW_COOKIE);
+    if (flow && csrfOk('flow', flow, form(request.body, '_csrf'))) return { ctx, flow };
+    const { token } = request.params;
+    const fresh = flowOf(request, reply, token);
+    const text = STRINGS[lang(request)][problem];
+    void html(reply, 400, startPage(lang(request), token, csrfFor('flow', fresh), { kind: 'bad', text }));
+    return null;
+  }
+
+  app.post<{ Params: TokenParams }>('/m/:token/start', { config: formLimit }, async (request, reply) => {
+    const checked = await signInForm(request, reply, 'badForm');
+    if (!checked) return reply;
+    const { ctx, flow } = checked;
     const { token } = request.params;
     const t = STRINGS[lang(request)];
-    const flow = cookie(request, FLOW_COOKIE);
-    if (!flow || !csrfOk('flow', flow, form(request.body, '_csrf'))) {
-      const fresh = flowOf(request, reply, token);
-      return html(
-        reply,
-        400,
-        startPage(lang(request), token, csrfFor('flow', fresh), { kind: 'bad', text: t.badForm }),
-      );
-    }
     const email = form(request.body, 'email').trim();
     if (email.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(email))
       return html(
@@ -213,19 +228,11 @@ export async function portalPages(
   });
 
   app.post<{ Params: TokenParams }>('/m/:token/verify', { config: formLimit }, async (request, reply) => {
-    const ctx = await context(request);
-    if (!ctx) return info(request, reply, 404, 'gone');
+    const checked = await signInForm(request, reply, 'restart');
+    if (!checked) return reply;
+    const { ctx, flow } = checked;
     const { token } = request.params;
     const t = STRINGS[lang(request)];
-    const flow = cookie(request, FLOW_COOKIE);
-    if (!flow || !csrfOk('flow', flow, form(request.body, '_csrf'))) {
-      const fresh = flowOf(request, reply, token);
-      return html(
-        reply,
-        400,
-        startPage(lang(request), token, csrfFor('flow', fresh), { kind: 'bad', text: t.restart }),
-      );
-    }
     const email = form(request.body, 'email').slice(0, 254);
     const result = await service.verify(ctx, flow, form(request.body, 'code').slice(0, 100));
     if (result.ok) {
