@@ -6,13 +6,12 @@
  * Targets (printed for reference, not pass/fail): 50 MB/s or more; 1 MB of digits in under 100 ms;
  * the minified core under 40 KB.
  */
-import { build } from 'esbuild';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { classifyMessage, classifyText } from '../src/core/classifier/index';
 import { DEFAULT_POLICY, type OrgPolicy } from '../src/core/policy';
 import { loadCorpus, type CorpusEmail } from './eval-classifier';
+import { buildCoreBundle } from '../scripts/core-bundle';
 
 const MIN_RUN_MS = Number(process.env.BENCH_MIN_MS ?? 400);
 
@@ -49,20 +48,7 @@ function row(cells: (string | number)[], widths: number[]): string {
 }
 
 async function coreSize(target?: string): Promise<{ minified: number; gzipped: number }> {
-  const result = await build({
-    stdin: {
-      contents: "export * from './src/core/classifier/index'; export * from './src/core/decide';",
-      resolveDir: join(__dirname, '..'),
-      loader: 'ts',
-    },
-    bundle: true,
-    minify: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    logLevel: 'silent',
-    ...(target ? { target } : {}),
-  });
+  const result = await buildCoreBundle(target);
   const code = result.outputFiles[0]?.contents ?? new Uint8Array();
   return { minified: code.length, gzipped: gzipSync(code).length };
 }

@@ -1,26 +1,10 @@
-import { build } from 'esbuild';
-import { join } from 'node:path';
+import { buildCoreBundle } from '../../scripts/core-bundle';
 import { gzipSync } from 'node:zlib';
 
 /** The detection and decision code ships in the on-send bundle of Outlook's JavaScript-only runtime. */
 const BUDGET_BYTES = 40 * 1024;
 
-async function bundle(target?: string) {
-  return build({
-    stdin: {
-      contents: "export * from './src/core/classifier/index'; export * from './src/core/decide';",
-      resolveDir: join(__dirname, '..', '..'),
-      loader: 'ts',
-    },
-    bundle: true,
-    minify: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    logLevel: 'silent',
-    ...(target ? { target } : {}),
-  });
-}
+const bundle = buildCoreBundle;
 
 describe('the core bundle', () => {
   it('builds for the browser without Node modules, and down to ES2016 without warnings', async () => {
