@@ -20,7 +20,13 @@ export type ErrorCode =
   /** The chosen verification needs a mail relay or SMS provider the server does not have. */
   | 'PORTAL_NOT_CONFIGURED'
   /** The portal message was revoked or has expired; it can no longer change. */
-  | 'MESSAGE_CLOSED';
+  | 'MESSAGE_CLOSED'
+  /** The policy history has no such version (never existed, or before history was kept). */
+  | 'POLICY_VERSION_NOT_FOUND'
+  /** A rollback would not change the policy: the chosen version equals the current one. */
+  | 'NOTHING_TO_ROLL_BACK'
+  /** The pasted Get-OutboundConnector output is empty, not JSON, or not connector objects. */
+  | 'CONNECTOR_JSON_INVALID';
 
 export class ApiError extends Error {
   constructor(

@@ -10,8 +10,16 @@ import type { PolicyAuditEntry, PolicyWriteResult, Store, StoredPolicy } from '.
 
 export interface PolicyService {
   current(): Promise<StoredPolicy>;
-  replace(policy: OrgPolicy, expectedVersion: number, actor: string): Promise<PolicyWriteResult>;
+  /** `note` says why in the audit log when the change is not a plain edit (e.g. a rollback). */
+  replace(
+    policy: OrgPolicy,
+    expectedVersion: number,
+    actor: string,
+    note?: string,
+  ): Promise<PolicyWriteResult>;
   audit(limit: number): Promise<PolicyAuditEntry[]>;
+  /** The policy as it was at a past (or the current) version; null when there is no such version. */
+  version(version: number): Promise<StoredPolicy | null>;
 }
 
 const CACHE_MS = 5000;
@@ -29,12 +37,13 @@ export function createPolicyService(store: Store, now: () => number = Date.now):
 
   return {
     current,
-    async replace(policy, expectedVersion, actor) {
+    async replace(policy, expectedVersion, actor, note) {
       const before = (await store.getPolicy())?.policy ?? DEFAULT_POLICY;
-      const result = await store.putPolicy(policy, expectedVersion, actor, diffPolicy(before, policy));
+      const result = await store.putPolicy(policy, expectedVersion, actor, diffPolicy(before, policy), note);
       cached = result.ok ? { value: result.stored, at: now() } : null;
       return result;
     },
     audit: (limit) => store.policyAudit(limit),
+    version: (version) => store.policyVersion(version),
   };
 }

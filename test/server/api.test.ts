@@ -267,6 +267,7 @@ describe('policy', () => {
           version: 1,
           at: expect.any(String) as string,
           actor: 'admin-token',
+          note: null,
           changes: [
             { path: 'actions.medium', before: 'warn', after: 'block' },
             { path: 'forcedTlsDomains', added: ['*.bank.test', 'partner.test'], removed: [] },

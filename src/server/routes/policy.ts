@@ -9,7 +9,7 @@ import { canonicalPolicy, policySchema } from '../policy-schema';
 import type { StoredPolicy } from '../store/store';
 import { errorSchema } from './schemas';
 
-const policyResponse = z
+export const policyResponse = z
   .object({
     policy: policySchema,
     version: z.number(),
@@ -31,6 +31,30 @@ function present(stored: StoredPolicy) {
   };
 }
 
+/** Sends a policy document with its ETag, as GET /policy and every write answer. */
+export function sendPolicy(reply: FastifyReply, stored: StoredPolicy): FastifyReply {
+  return reply.header('etag', etag(stored.version)).header('cache-control', 'no-cache').send(present(stored));
+}
+
+/** The If-Match header of a policy write; required so two admins cannot overwrite each other. */
+export const ifMatchHeaders = z.object({ 'if-match': z.string().max(100).optional() });
+
+/** The version an If-Match names, or -1 for an ETag that is not ours (which then conflicts). */
+export function expectedVersion(ifMatch: string | undefined): number {
+  if (!ifMatch)
+    throw new ApiError(428, 'PRECONDITION_REQUIRED', 'Send If-Match with the ETag of the policy you edited.');
+  const match = /^"policy-v(\d+)"$/.exec(ifMatch.replace(/^W\//, ''));
+  return match?.[1] !== undefined ? Number(match[1]) : -1;
+}
+
+export function versionConflict(currentVersion: number): ApiError {
+  return new ApiError(
+    412,
+    'VERSION_CONFLICT',
+    `The policy changed since you loaded it (now version ${currentVersion}); reload and apply your change again.`,
+  );
+}
+
 export function requireAdmin(request: FastifyRequest): Identity {
   const identity = request.identity;
   if (!identity) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in first.');
@@ -40,8 +64,6 @@ export function requireAdmin(request: FastifyRequest): Identity {
 
 export function policyRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const send = (reply: FastifyReply, stored: StoredPolicy) =>
-    reply.header('etag', etag(stored.version)).header('cache-control', 'no-cache').send(present(stored));
 
   api.get(
     '/policy',
@@ -56,7 +78,7 @@ export function policyRoutes(app: FastifyInstance): void {
     async (request, reply) => {
       const stored = await app.services.policy.current();
       if (request.headers['if-none-match'] === etag(stored.version)) return reply.status(304).send(null);
-      return send(reply, stored);
+      return sendPolicy(reply, stored);
     },
   );
 
@@ -68,7 +90,7 @@ export function policyRoutes(app: FastifyInstance): void {
         summary: 'Replace the policy (admin)',
         description:
           'Needs If-Match with the current ETag, so two admins cannot overwrite each other. Every change is audited.',
-        headers: z.object({ 'if-match': z.string().max(100).optional() }),
+        headers: ifMatchHeaders,
         body: policySchema,
         response: {
           200: policyResponse,
@@ -82,27 +104,14 @@ export function policyRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       const identity = requireAdmin(request);
-      const ifMatch = request.headers['if-match'];
-      if (!ifMatch)
-        throw new ApiError(
-          428,
-          'PRECONDITION_REQUIRED',
-          'Send If-Match with the ETag of the policy you edited.',
-        );
-      const match = /^"policy-v(\d+)"$/.exec(ifMatch.replace(/^W\//, ''));
-      const expected = match?.[1] !== undefined ? Number(match[1]) : -1;
+      const expected = expectedVersion(request.headers['if-match']);
       const policy = canonicalPolicy(request.body);
       const lockout = checkLockout(policy);
       if (!lockout.ok) throw new ApiError(400, 'POLICY_LOCKOUT', lockout.message);
       const result = await app.services.policy.replace(policy, expected, identity.subject);
-      if (!result.ok)
-        throw new ApiError(
-          412,
-          'VERSION_CONFLICT',
-          `The policy changed since you loaded it (now version ${result.currentVersion}); reload and apply your change again.`,
-        );
+      if (!result.ok) throw versionConflict(result.currentVersion);
       request.log.info({ version: result.stored.version, actor: identity.subject }, 'policy replaced');
-      return send(reply, result.stored);
+      return sendPolicy(reply, result.stored);
     },
   );
 
@@ -120,6 +129,10 @@ export function policyRoutes(app: FastifyInstance): void {
                 at: z.string(),
                 actor: z.string(),
                 changes: z.array(z.record(z.string(), z.unknown())),
+                note: z
+                  .string()
+                  .nullable()
+                  .describe('Why, when not a plain edit: "Rolled back to version 3".'),
               }),
             ),
           }),

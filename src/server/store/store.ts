@@ -35,6 +35,8 @@ export interface PolicyAuditEntry {
   at: number;
   actor: string;
   changes: PolicyChange[];
+  /** Why, when the change was not a plain edit (e.g. "Rolled back to version 3"); null otherwise. */
+  note: string | null;
 }
 
 export type PolicyWriteResult = { ok: true; stored: StoredPolicy } | { ok: false; currentVersion: number };
@@ -54,8 +56,11 @@ export interface Store {
     expectedVersion: number,
     actor: string,
     changes: PolicyChange[],
+    note?: string,
   ): Promise<PolicyWriteResult>;
   policyAudit(limit: number): Promise<PolicyAuditEntry[]>;
+  /** The policy as it was at `version` (from the audit log), or null when there is no such version. */
+  policyVersion(version: number): Promise<StoredPolicy | null>;
   /** Answers when the database does. */
   ping(): Promise<void>;
   close(): Promise<void>;

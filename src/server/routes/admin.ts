@@ -1,0 +1,278 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { OrgPolicy } from '../../core/policy';
+import { POLICY_BODY_LIMIT } from '../app';
+import {
+  connectorImportChanges,
+  importOutboundConnectors,
+  MAX_CONNECTOR_JSON,
+} from '../admin/exchange-connectors';
+import { checkLockout } from '../admin/lockout';
+import { ApiError } from '../errors';
+import { diffPolicy } from '../policy-diff';
+import { canonicalPolicy, policySchema } from '../policy-schema';
+import type { StoredPolicy } from '../store/store';
+import {
+  expectedVersion,
+  ifMatchHeaders,
+  policyResponse,
+  requireAdmin,
+  sendPolicy,
+  versionConflict,
+} from './policy';
+import { errorSchema } from './schemas';
+
+/**
+ * The admin console's calls beyond PUT /admin/policy: who am I, policy history and rollback, a dry-run
+ * validation for the editor, and a preview of importing Exchange Online's TLS-required connectors. Only
+ * rollback writes; everything else leaves the policy as it is.
+ */
+
+const MAX_PROBLEMS = 20;
+
+const changesSchema = z.array(z.record(z.string(), z.unknown()));
+
+const problemSchema = z.object({
+  path: z.string().describe('Dotted path into the policy, e.g. "actions.high"; "" for the whole policy.'),
+  message: z.string(),
+  code: z.enum(['VALIDATION_FAILED', 'POLICY_LOCKOUT']),
+});
+type Problem = z.infer<typeof problemSchema>;
+
+const validationSchema = z
+  .discriminatedUnion('valid', [
+    z.object({
+      valid: z.literal(true),
+      changes: changesSchema.describe('What applying it would change in the current policy.'),
+    }),
+    z.object({ valid: z.literal(false), problems: z.array(problemSchema).max(MAX_PROBLEMS) }),
+  ])
+  .meta({ id: 'PolicyValidation' });
+
+const connectorImportSchema = z
+  .object({
+    connectors: z.array(z.object({ name: z.string(), tls: z.string(), domains: z.array(z.string()) })),
+    skipped: z.array(z.string()),
+    add: z.array(z.string()).describe('Imported domains not yet in forcedTlsDomains.'),
+    keep: z.array(z.string()).describe('Imported domains already in forcedTlsDomains.'),
+    resultingForcedTlsDomains: z.array(z.string()),
+    basedOnVersion: z.number().describe('Apply with PUT /admin/policy and If-Match "policy-v<this>".'),
+  })
+  .meta({ id: 'ConnectorImportPreview' });
+
+function joinPath(parts: readonly PropertyKey[]): string {
+  return parts.map((part) => String(part)).join('.');
+}
+
+function zodProblems(error: z.ZodError): Problem[] {
+  return error.issues
+    .flatMap((issue): Problem[] =>
+      // One problem per unknown field, so the editor can point at each.
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({
+            path: joinPath([...issue.path, key]),
+            message: `unknown field "${key.slice(0, 80)}"`,
+            code: 'VALIDATION_FAILED',
+          }))
+        : [{ path: joinPath(issue.path), message: issue.message, code: 'VALIDATION_FAILED' }],
+    )
+    .slice(0, MAX_PROBLEMS);
+}
+
+/** A stored body under today's schema (defaults for fields added since), or why it no longer passes. */
+function revive(stored: StoredPolicy): OrgPolicy {
+  const parsed = policySchema.safeParse(stored.policy);
+  if (!parsed.success) {
+    const first = zodProblems(parsed.error)[0];
+    throw new ApiError(
+      400,
+      'VALIDATION_FAILED',
+      `Version ${stored.version} does not pass today's policy rules${first ? ` (${first.path}: ${first.message})` : ''}.`,
+    );
+  }
+  return canonicalPolicy(parsed.data);
+}
+
+export function adminRoutes(app: FastifyInstance): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const policies = () => app.services.policy;
+
+  api.get(
+    '/admin/me',
+    {
+      schema: {
+        summary: 'The signed-in admin (admin)',
+        description: 'The console calls this after sign-in: 403 means the account lacks the admin role.',
+        response: {
+          200: z.object({ name: z.string(), via: z.enum(['open', 'entra', 'admin-token']) }),
+          401: errorSchema,
+          403: errorSchema,
+        },
+      },
+    },
+    (request) => {
+      const identity = requireAdmin(request);
+      return { name: identity.name, via: identity.via };
+    },
+  );
+
+  api.get(
+    '/admin/policy/versions/:version',
+    {
+      schema: {
+        summary: 'The policy as it was at a version (admin)',
+        params: z.object({ version: z.coerce.number().int().positive() }),
+        response: {
+          200: policyResponse,
+          400: errorSchema,
+          401: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      requireAdmin(request);
+      const stored = await policies().version(request.params.version);
+      if (!stored)
+        throw new ApiError(
+          404,
+          'POLICY_VERSION_NOT_FOUND',
+          `The policy history has no version ${request.params.version}.`,
+        );
+      return sendPolicy(reply, { ...stored, policy: revive(stored) });
+    },
+  );
+
+  api.post(
+    '/admin/policy/rollback',
+    {
+      schema: {
+        summary: 'Restore an earlier policy version as a new version (admin)',
+        description:
+          'Needs If-Match with the current ETag, like PUT /admin/policy. The audit entry notes the rollback.',
+        headers: ifMatchHeaders,
+        body: z.object({ version: z.number().int().positive() }).strict(),
+        response: {
+          200: policyResponse,
+          400: errorSchema,
+          401: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+          412: errorSchema,
+          428: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const identity = requireAdmin(request);
+      const expected = expectedVersion(request.headers['if-match']);
+      const { version } = request.body;
+      const target = await policies().version(version);
+      if (!target)
+        throw new ApiError(404, 'POLICY_VERSION_NOT_FOUND', `The policy history has no version ${version}.`);
+      const current = await policies().current();
+      // A stale console is told to reload before anything else: what it showed is no longer current.
+      if (current.version !== expected) throw versionConflict(current.version);
+      // Today's rules apply: an old body that would now lock everyone out is refused like a PUT.
+      const policy = revive(target);
+      const lockout = checkLockout(policy);
+      if (!lockout.ok) throw new ApiError(400, 'POLICY_LOCKOUT', lockout.message);
+      if (diffPolicy(current.policy, policy).length === 0)
+        throw new ApiError(
+          400,
+          'NOTHING_TO_ROLL_BACK',
+          `Version ${version} is the same as the current policy (version ${current.version}); nothing would change.`,
+        );
+      const result = await policies().replace(
+        policy,
+        expected,
+        identity.subject,
+        `Rolled back to version ${version}`,
+      );
+      if (!result.ok) throw versionConflict(result.currentVersion);
+      request.log.info(
+        { version: result.stored.version, from: version, actor: identity.subject },
+        'policy rolled back',
+      );
+      return sendPolicy(reply, result.stored);
+    },
+  );
+
+  api.post(
+    '/admin/policy/validate',
+    {
+      bodyLimit: POLICY_BODY_LIMIT,
+      schema: {
+        summary: 'Check a policy without saving it (admin)',
+        description:
+          'Any JSON body; always 200. Problems carry dotted paths for the editor; a valid policy comes with the changes it would make.',
+        body: z.unknown(),
+        response: { 200: validationSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema },
+      },
+    },
+    async (request) => {
+      requireAdmin(request);
+      const parsed = policySchema.safeParse(request.body);
+      if (!parsed.success) return { valid: false as const, problems: zodProblems(parsed.error) };
+      const policy = canonicalPolicy(parsed.data);
+      const lockout = checkLockout(policy);
+      if (!lockout.ok)
+        return {
+          valid: false as const,
+          problems: [{ path: '', message: lockout.message, code: 'POLICY_LOCKOUT' as const }],
+        };
+      return { valid: true as const, changes: diffPolicy((await policies().current()).policy, policy) };
+    },
+  );
+
+  api.post(
+    '/admin/forced-tls/import',
+    {
+      // The pasted JSON travels as a JSON string, whose escaping (quotes, backslashes, newlines) grows it.
+      bodyLimit: 2 * MAX_CONNECTOR_JSON,
+      schema: {
+        summary: 'Preview importing TLS-required Exchange Online connectors (admin)',
+        description:
+          'Reads Get-OutboundConnector | ConvertTo-Json and shows what it would add to forcedTlsDomains. Changes nothing: apply with PUT /admin/policy.',
+        body: z
+          .object({
+            connectorsJson: z
+              .string()
+              .describe(`The pasted output, at most ${MAX_CONNECTOR_JSON} characters.`),
+          })
+          .strict(),
+        response: {
+          200: connectorImportSchema,
+          400: errorSchema,
+          401: errorSchema,
+          403: errorSchema,
+          413: errorSchema,
+        },
+      },
+    },
+    async (request) => {
+      requireAdmin(request);
+      const json = request.body.connectorsJson;
+      if (json.trim() === '')
+        throw new ApiError(
+          400,
+          'CONNECTOR_JSON_INVALID',
+          'Paste the output of Get-OutboundConnector | ConvertTo-Json',
+        );
+      const imported = importOutboundConnectors(json);
+      if (!imported.ok) throw new ApiError(400, 'CONNECTOR_JSON_INVALID', imported.message);
+      const current = await policies().current();
+      const { add, keep } = connectorImportChanges(current.policy.forcedTlsDomains, imported.value.domains);
+      return {
+        connectors: imported.value.connectors,
+        skipped: imported.value.skipped,
+        add,
+        keep,
+        resultingForcedTlsDomains: [...new Set([...current.policy.forcedTlsDomains, ...add])].sort(),
+        basedOnVersion: current.version,
+      };
+    },
+  );
+}
