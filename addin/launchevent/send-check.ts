@@ -1,8 +1,8 @@
 import { classifyMessage } from '../../src/core/classifier/index';
 import { decide, type Decision, type RecipientInput } from '../../src/core/decide';
-import { DEFAULT_POLICY, type Action, type OrgPolicy } from '../../src/core/policy';
+import { ACTIVITY_ADDRESS, DEFAULT_POLICY, type Action, type OrgPolicy } from '../../src/core/policy';
 import { promptUserSendMode, type ComposeItem, type MailboxInfo, type Recipients } from '../office/compose';
-import type { ApiClient, DecisionEvent } from '../shared/api';
+import type { ActivityReport, ApiClient, DecisionEvent } from '../shared/api';
 import { hasPortalNotice, withoutPortalNotice } from '../shared/portal-notice';
 import { compact, expand, readPolicy, readStatuses, type CompactReport } from '../shared/session-cache';
 import { FAILURE_REASONS, TEXTS } from './messages';
@@ -39,6 +39,19 @@ const DECISION_NAMES: Readonly<Record<Action, DecisionEvent['decision']>> = {
   warn: 'warned',
   block: 'blocked',
 };
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** A random attempt id. It only tells warnings apart: Math.random will do where the runtime lacks crypto. */
+function newAttemptId(): string {
+  const bytes = new Uint8Array(22);
+  if (typeof crypto !== 'undefined' && typeof crypto.getRandomValues === 'function')
+    crypto.getRandomValues(bytes);
+  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  let id = '';
+  for (let i = 0; i < bytes.length; i++) id += ID_ALPHABET.charAt((bytes[i] ?? 0) & 63);
+  return id;
+}
 
 function allRecipients(recipients: Recipients): string[] {
   const seen = new Set<string>();
@@ -147,17 +160,20 @@ export async function runSendCheck(
   env: SendEnv,
   deadline: number,
   onPolicy?: (policy: OrgPolicy) => void,
-  onDecision?: (event: DecisionEvent) => void,
+  onDecision?: (event: ActivityReport) => void,
 ): Promise<CompletedOptions> {
-  const [recipients, subject, body, bodyHtml, attachmentNames, labelId, policyResult] = await Promise.all([
-    env.item.recipients(),
-    env.item.subject(),
-    env.item.bodyText(),
-    env.item.bodyHtml().catch(() => ''),
-    env.item.attachmentNames().catch(() => [] as string[]),
-    env.item.sensitivityLabelId().catch(() => null),
-    policyFor(env, deadline),
-  ]);
+  const [recipients, subject, body, bodyHtml, attachmentNames, labelId, policyResult, previousAttempt] =
+    await Promise.all([
+      env.item.recipients(),
+      env.item.subject(),
+      env.item.bodyText(),
+      env.item.bodyHtml().catch(() => ''),
+      env.item.attachmentNames().catch(() => [] as string[]),
+      env.item.sensitivityLabelId().catch(() => null),
+      policyFor(env, deadline),
+      // A warning earlier in this draft whose Send Anyway was not taken: the user is trying again.
+      env.item.sendAttempt().catch(() => null),
+    ]);
   const { policy } = policyResult;
   onPolicy?.(policy);
 
@@ -175,7 +191,14 @@ export async function runSendCheck(
       },
       policy,
     );
-    if (outside.findings.length === 0) return { allowEvent: true };
+    if (outside.findings.length === 0) {
+      // The backend counts the portal send itself; only the earlier warning is to be called off.
+      if (previousAttempt !== null) {
+        await env.item.setSendAttempt(null);
+        onDecision?.({ supersedes: previousAttempt });
+      }
+      return { allowEvent: true };
+    }
   }
 
   const addresses = allRecipients(recipients);
@@ -193,18 +216,36 @@ export async function runSendCheck(
     senderAddress: env.mailbox.userEmail,
     language: env.mailbox.language,
   });
-  onDecision?.({
-    decision: DECISION_NAMES[decision.action],
-    // Domains only, never addresses: the activity view needs no personal data.
-    riskyDomains: [...new Set(decision.perRecipient.filter((r) => r.action !== 'allow').map((r) => r.domain))]
-      .filter((domain) => /^[a-z0-9.-]+$/.test(domain))
-      .slice(0, 50),
-    detectionTypes: [...new Set(findings.map((finding) => finding.type))],
-  });
   // Recipients whose status could not be had follow onBackendError, and the message says so (decide()).
-  return options(
+  const completed = options(
     decision,
     findings.map((finding) => finding.type),
     env,
   );
+  // Send Anyway raises no event; the id lets the backend tell a warning that went out from one the user
+  // tried again after (README "Activity"). Without sessionData it cannot be followed up, so none is sent.
+  let attempt: string | null = null;
+  if (completed.sendModeOverride !== undefined) {
+    const id = newAttemptId();
+    if (await env.item.setSendAttempt(id)) attempt = id;
+  } else if (previousAttempt !== null) await env.item.setSendAttempt(null);
+  const risky = decision.perRecipient.filter((r) => r.action !== 'allow');
+  const event: DecisionEvent = {
+    decision: DECISION_NAMES[decision.action],
+    riskyDomains: [...new Set(risky.map((r) => r.domain))]
+      .filter((d) => /^[a-z0-9.-]+$/.test(d))
+      .slice(0, 50),
+    detectionTypes: [...new Set(findings.map((finding) => finding.type))],
+  };
+  // Addresses are personal data: only when the policy asks for them.
+  if (policy.activityAddresses) {
+    const kept = [...new Set(risky.map((r) => r.address.trim().toLowerCase()))]
+      .filter((address) => address.length <= 254 && ACTIVITY_ADDRESS.test(address))
+      .slice(0, 50);
+    if (kept.length > 0) event.riskyAddresses = kept;
+  }
+  if (attempt !== null) event.attempt = attempt;
+  if (previousAttempt !== null) event.supersedes = previousAttempt;
+  onDecision?.(event);
+  return completed;
 }

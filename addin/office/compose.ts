@@ -68,7 +68,18 @@ export interface ComposeItem {
   sensitivityLabelId(): Promise<string | null>;
   sessionGet(key: string): Promise<string | null>;
   sessionSet(key: string, value: string): Promise<void>;
+  /** The Send Anyway attempt id the last warning in this compose session left, or null. */
+  sendAttempt(): Promise<string | null>;
+  /**
+   * Keeps the attempt id in sessionData (Mailbox 1.11), or with null forgets it. Never rejects: false means
+   * it could not be kept (no sessionData), and then no attempt id may be reported.
+   */
+  setSendAttempt(id: string | null): Promise<boolean>;
 }
+
+/** Where the send check keeps the attempt id of a warning that offered Send Anyway. */
+export const SEND_ATTEMPT_KEY = 'tlsgate.attempt.v1';
+const ATTEMPT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export interface MailboxInfo {
   userEmail: string;
@@ -83,6 +94,23 @@ function composeItem(): Office.MessageCompose {
 
 export function officeComposeItem(): ComposeItem {
   const info = officeMailbox();
+  const sessionGet = async (key: string): Promise<string | null> => {
+    try {
+      const value = await call<string>('sessionData.getAsync', (cb) => {
+        composeItem().sessionData.getAsync(key, cb);
+      });
+      return value || null;
+    } catch (error) {
+      // A key that was never set is reported as an error; it simply means "nothing stored".
+      if (error instanceof OfficeCallError) return null;
+      throw error;
+    }
+  };
+  const sessionSet = async (key: string, value: string): Promise<void> => {
+    await call<unknown>('sessionData.setAsync', (cb) => {
+      composeItem().sessionData.setAsync(key, value, cb);
+    });
+  };
   return {
     async recipients() {
       const item = composeItem();
@@ -127,22 +155,20 @@ export function officeComposeItem(): ComposeItem {
       });
       return id || null;
     },
-    async sessionGet(key) {
-      try {
-        const value = await call<string>('sessionData.getAsync', (cb) => {
-          composeItem().sessionData.getAsync(key, cb);
-        });
-        return value || null;
-      } catch (error) {
-        // A key that was never set is reported as an error; it simply means "nothing stored".
-        if (error instanceof OfficeCallError) return null;
-        throw error;
-      }
+    sessionGet,
+    sessionSet,
+    async sendAttempt() {
+      if (!info.supports('1.11')) return null;
+      const value = await sessionGet(SEND_ATTEMPT_KEY).catch(() => null);
+      return value !== null && ATTEMPT_ID.test(value) ? value : null;
     },
-    async sessionSet(key, value) {
-      await call<unknown>('sessionData.setAsync', (cb) => {
-        composeItem().sessionData.setAsync(key, value, cb);
-      });
+    async setSendAttempt(id) {
+      if (!info.supports('1.11')) return false;
+      // Forgetting writes an empty value, which reads back as nothing.
+      return sessionSet(SEND_ATTEMPT_KEY, id ?? '').then(
+        () => true,
+        () => false,
+      );
     },
   };
 }

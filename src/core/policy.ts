@@ -62,8 +62,16 @@ export interface OrgPolicy {
   onBackendError: Action;
   /** Whether the secure portal is offered as the way out. */
   portal: boolean;
+  /**
+   * Whether the activity view may keep the risky recipients' addresses (personal data) besides their
+   * domains. Off by default: the add-in then sends none, and the server would drop them anyway.
+   */
+  activityAddresses: boolean;
   detection: DetectionPolicy;
 }
+
+/** What counts as an address in activity reports: plausible, not validated (at most 254 characters). */
+export const ACTIVITY_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const DEFAULT_POLICY: OrgPolicy = {
   forcedTlsDomains: [],
@@ -73,6 +81,7 @@ export const DEFAULT_POLICY: OrgPolicy = {
   unknownAs: 'warn',
   onBackendError: 'warn',
   portal: false,
+  activityAddresses: false,
   detection: { disabledDetectors: [], customRules: [], labels: [] },
 };
 

@@ -118,6 +118,8 @@ export const policySchema = z
     unknownAs: action.default('warn'),
     onBackendError: action.default('warn'),
     portal: z.boolean().default(false),
+    // Optional with a default, so policies stored before it existed, and older clients, still parse.
+    activityAddresses: z.boolean().default(false),
     detection: z
       .object({
         disabledDetectors: z.array(z.enum(DETECTOR_TYPES)).max(DETECTOR_TYPES.length).default([]),

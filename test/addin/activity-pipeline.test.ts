@@ -8,6 +8,7 @@ import webpack from 'webpack';
 import { blankReport, type DomainReport } from '../../src/core/report';
 import { buildApp } from '../../src/server/app';
 import { testConfig } from '../../src/server/config';
+import { SEND_ANYWAY_AFTER_MS } from '../../src/server/routes/activity';
 import { launchEventConfig } from '../../webpack.config';
 import { createOfficeStub } from '../support/office-stub';
 
@@ -48,11 +49,37 @@ afterAll(async () => {
   await app.close();
 });
 
-async function send(body: string, to: string): Promise<void> {
-  const stub = createOfficeStub({ draft: { to: [{ emailAddress: to }], body } });
+/** One send in a compose session; resolves to the session as the handler left it. */
+async function send(
+  body: string,
+  to: string,
+  sessionData: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const stub = createOfficeStub({ draft: { to: [{ emailAddress: to }], body, sessionData } });
   const context = vm.createContext({ Office: stub.Office, fetch, setTimeout, clearTimeout });
   vm.runInContext(bundle, context);
   await new Promise((resolve) => stub.handlers.get('onMessageSendHandler')?.({ completed: resolve }));
+  return stub.draft.sessionData;
+}
+
+type Counts = Record<string, number>;
+
+/** Today's counts once `until` holds (the reports are fire and forget), as the admin sees them at `at`. */
+async function countsWhen(until: (counts: Counts) => boolean, at?: number): Promise<Counts> {
+  let counts: Counts = {};
+  for (let i = 0; i < 50; i++) {
+    const clock = at === undefined ? null : jest.spyOn(Date, 'now').mockReturnValue(at);
+    const response = await app.inject({
+      url: '/api/v1/admin/activity?days=2',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    clock?.mockRestore();
+    const days = response.json<{ days: Array<{ day: string; counts: Counts }> }>().days;
+    counts = days.find((day) => day.day === new Date().toISOString().slice(0, 10))?.counts ?? {};
+    if (until(counts)) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return counts;
 }
 
 it("counts the handler's decisions in the admin's activity view", async () => {
@@ -80,4 +107,22 @@ it("counts the handler's decisions in the admin's activity view", async () => {
   expect(summary?.days[0]?.counts).toMatchObject({ blocked: 1, allowed: 2, warned: 0 });
   expect(summary?.topDomains).toEqual([{ domain: 'plain.example', count: 1 }]);
   expect(summary?.detectionTypes).toEqual([{ type: 'iban', count: 2 }]);
+});
+
+it('infers Send Anyway: a warning left alone counts after 10 minutes, one the user retried does not', async () => {
+  const CARD = 'The number is 4111 1111 1111 1111 as discussed.';
+  const before = await countsWhen(() => true);
+  const warnedAt = Date.now();
+  // "Don't send", then the card number is taken out and the mail sent: the retry supersedes the warning.
+  const session = await send(CARD, 'ann@plain.example');
+  await send('The number follows by phone.', 'ann@plain.example', session);
+  // A second draft is warned about and nothing follows: Send Anyway, as far as anyone can tell.
+  await send(CARD, 'bob@plain.example');
+  const now = await countsWhen(
+    (counts) => counts.warned === (before.warned ?? 0) + 2 && counts.allowed === (before.allowed ?? 0) + 1,
+  );
+  expect(now['sent-anyway']).toBe(before['sent-anyway']);
+
+  const later = await countsWhen(() => true, warnedAt + SEND_ANYWAY_AFTER_MS + 1000);
+  expect(later['sent-anyway']).toBe((before['sent-anyway'] ?? 0) + 1);
 });

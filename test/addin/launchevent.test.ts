@@ -229,6 +229,104 @@ describe('dist/launchevent.js', () => {
     expect(JSON.stringify(events)).not.toContain('carol');
   });
 
+  it('reports risky addresses, lowercased, only when the policy turns them on', async () => {
+    const draft = { to: to('Carol@Plain.example', 'dave@enforced.example'), body: IBAN_BODY };
+    await settle(fire('onMessageSendHandler', { draft }));
+    expect(events).toHaveLength(1);
+    expect(events[0]).not.toHaveProperty('riskyAddresses');
+
+    events.length = 0;
+    policy = { ...DEFAULT_POLICY, activityAddresses: true };
+    await settle(fire('onMessageSendHandler', { draft }));
+    expect(events).toEqual([
+      {
+        decision: 'blocked',
+        riskyDomains: ['plain.example'],
+        detectionTypes: ['iban'],
+        riskyAddresses: ['carol@plain.example'],
+      },
+    ]);
+  });
+
+  describe('Send Anyway, followed up within the compose session', () => {
+    const ATTEMPT_KEY = 'tlsgate.attempt.v1';
+    const warning = { to: to('bob@opportunistic.example'), subject: 'Order', body: CARD_BODY };
+
+    /** A warning with Send Anyway; returns its attempt id and the session it left. */
+    async function warn(): Promise<{ attempt: string; session: Record<string, string> }> {
+      const run = fire('onMessageSendHandler', { draft: warning });
+      expect(await settle(run)).toMatchObject({ sendModeOverride: 'promptUser' });
+      expect(events).toEqual([
+        {
+          decision: 'warned',
+          riskyDomains: ['opportunistic.example'],
+          detectionTypes: ['payment-card'],
+          attempt: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) as string,
+        },
+      ]);
+      const attempt = (events[0] as { attempt: string }).attempt;
+      expect(run.stub.draft.sessionData[ATTEMPT_KEY]).toBe(attempt);
+      expect(run.stub.writes).toEqual([]);
+      events.length = 0;
+      return { attempt, session: { ...run.stub.draft.sessionData } };
+    }
+
+    it('marks a warning with an attempt id, which the next check in the draft supersedes and clears', async () => {
+      const { attempt, session } = await warn();
+      // "Don't send", then the bank card number is taken out and the user sends again.
+      const retry = fire('onMessageSendHandler', {
+        draft: { ...warning, body: 'The number follows by phone.', sessionData: session },
+      });
+      expect(await settle(retry)).toEqual({ allowEvent: true });
+      expect(events).toEqual([
+        { decision: 'allowed', riskyDomains: [], detectionTypes: [], supersedes: attempt },
+      ]);
+      expect(retry.stub.draft.sessionData[ATTEMPT_KEY]).toBe('');
+    });
+
+    it('gives a repeated warning a new attempt id', async () => {
+      const { attempt, session } = await warn();
+      const retry = fire('onMessageSendHandler', { draft: { ...warning, sessionData: session } });
+      await settle(retry);
+      const event = events[0] as { attempt: string; supersedes: string };
+      expect(event.supersedes).toBe(attempt);
+      expect(event.attempt).not.toBe(attempt);
+      expect(retry.stub.draft.sessionData[ATTEMPT_KEY]).toBe(event.attempt);
+    });
+
+    it('reports only the superseded warning when the draft then goes out through the portal', async () => {
+      const { attempt, session } = await warn();
+      policy = { ...DEFAULT_POLICY, portal: true };
+      const notice = portalNoticeHtml('https://tlsgate.example.test/p/abc#k=1', '2026-12-24T00:00:00Z', 'en');
+      const run = fire('onMessageSendHandler', {
+        draft: { ...warning, body: `<html><body>${notice}</body></html>`, sessionData: session },
+      });
+      expect(await settle(run)).toEqual({ allowEvent: true });
+      // No decision: the backend counts the portal send itself.
+      expect(events).toEqual([{ supersedes: attempt }]);
+    });
+
+    it('sends no attempt id where sessionData cannot keep it', async () => {
+      const run = fire('onMessageSendHandler', {
+        draft: warning,
+        failing: { call: 'sessionData.setAsync', mode: 'error' },
+      });
+      expect(await settle(run)).toMatchObject({ sendModeOverride: 'promptUser' });
+      expect(events).toEqual([
+        { decision: 'warned', riskyDomains: ['opportunistic.example'], detectionTypes: ['payment-card'] },
+      ]);
+    });
+
+    it('gives no attempt id to a block, nor to a warning without Send Anyway (before 1.14)', async () => {
+      await settle(
+        fire('onMessageSendHandler', { draft: { to: to('carol@plain.example'), body: IBAN_BODY } }),
+      );
+      await settle(fire('onMessageSendHandler', { mailboxVersion: '1.13', draft: warning }));
+      expect(events).toHaveLength(2);
+      for (const event of events) expect(event).not.toHaveProperty('attempt');
+    });
+  });
+
   it('labels the button "Send securely" when the policy offers the portal', async () => {
     policy = { ...DEFAULT_POLICY, portal: true };
     const run = fire('onMessageSendHandler', { draft: { to: to('erin@plain.example'), body: IBAN_BODY } });

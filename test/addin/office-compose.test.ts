@@ -125,6 +125,29 @@ describe('officeComposeItem', () => {
     expect(await item.sessionGet('k')).toBe('v');
   });
 
+  it('keeps the Send Anyway attempt id in sessionData, and forgets it', async () => {
+    const { session } = install();
+    const item = officeComposeItem();
+    expect(await item.sendAttempt()).toBeNull();
+    expect(await item.setSendAttempt('attempt-0123456789')).toBe(true);
+    expect(session.get('tlsgate.attempt.v1')).toBe('attempt-0123456789');
+    expect(await item.sendAttempt()).toBe('attempt-0123456789');
+    expect(await item.setSendAttempt(null)).toBe(true);
+    expect(await item.sendAttempt()).toBeNull();
+    // Anything else found under the key is not an attempt id.
+    session.set('tlsgate.attempt.v1', 'not an id');
+    expect(await item.sendAttempt()).toBeNull();
+  });
+
+  it('does without the attempt id where sessionData is missing or fails (before Mailbox 1.11)', async () => {
+    install({ version: '1.10' });
+    expect(await officeComposeItem().setSendAttempt('attempt-0123456789')).toBe(false);
+    expect(await officeComposeItem().sendAttempt()).toBeNull();
+    install({ item: { sessionData: undefined } });
+    expect(await officeComposeItem().setSendAttempt('attempt-0123456789')).toBe(false);
+    expect(await officeComposeItem().sendAttempt()).toBeNull();
+  });
+
   it('turns a failed call into an OfficeCallError with the Office code', async () => {
     install({
       item: {

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       entra: null,
       adminToken: null,
       logLevel: 'info',
+      activityRetentionDays: 180,
     });
   });
 
@@ -58,6 +59,7 @@ describe('loadConfig', () => {
         TLSGATE_ENTRA_TENANT_ID: TENANT.toUpperCase(),
         TLSGATE_ENTRA_AUDIENCE: 'api://tlsgate',
         TLSGATE_ADMIN_TOKEN: 'x'.repeat(40),
+        TLSGATE_ACTIVITY_RETENTION_DAYS: '365',
         LOG_LEVEL: 'warn',
       },
       '/srv',
@@ -72,6 +74,7 @@ describe('loadConfig', () => {
       http: true,
       auth: 'entra',
       adminToken: 'x'.repeat(40),
+      activityRetentionDays: 365,
       logLevel: 'warn',
     });
     expect(config.entra).toMatchObject({
@@ -96,9 +99,19 @@ describe('loadConfig', () => {
     [{ TLSGATE_ADMIN_TOKEN: 'short' }, 'TLSGATE_ADMIN_TOKEN'],
     [{ TLSGATE_DB: 'postgres://db/tlsgate' }, 'TLSGATE_DB'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ TLSGATE_ACTIVITY_RETENTION_DAYS: '0' }, 'TLSGATE_ACTIVITY_RETENTION_DAYS'],
+    [{ TLSGATE_ACTIVITY_RETENTION_DAYS: 'abc' }, 'TLSGATE_ACTIVITY_RETENTION_DAYS'],
+    [{ TLSGATE_ACTIVITY_RETENTION_DAYS: '3651' }, 'TLSGATE_ACTIVITY_RETENTION_DAYS'],
+    [{ TLSGATE_ACTIVITY_RETENTION_DAYS: '7.5' }, 'TLSGATE_ACTIVITY_RETENTION_DAYS'],
   ])('refuses %j, naming %s', (env, name) => {
     const found = problems(env);
     expect(found.join('\n')).toContain(name);
+  });
+
+  it('says plainly what a bad retention should be', () => {
+    expect(problems({ TLSGATE_ACTIVITY_RETENTION_DAYS: 'abc' })).toEqual([
+      'TLSGATE_ACTIVITY_RETENTION_DAYS: give a whole number of days from 1 to 3650',
+    ]);
   });
 
   it('reports every problem at once', () => {

@@ -50,6 +50,7 @@ describe('NODE_ENV=production', () => {
     expect(summary).toContain('production');
     expect(summary).toContain('10.0.0.5, 192.168.0.0/24');
     expect(summary).toContain('relay.example.test:587');
+    expect(summary).toMatch(/Activity: +counts kept 180 days/);
     for (const secret of [ADMIN, KEY, 's3cret-pass']) expect(summary).not.toContain(secret);
   });
 

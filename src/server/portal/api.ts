@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors';
+import { recordPortalSend } from '../routes/activity';
 import { errorSchema } from '../routes/schemas';
 import {
   DEFAULT_EXPIRY_DAYS,
@@ -350,6 +351,13 @@ export async function portalApiRoutes(
         { portalMessage: created.id, attachments: draft.attachments.length, bytes: draft.bytes },
         'portal message created',
       );
+      // The message exists whatever happens here: a count that fails to land is logged, not an error.
+      await recordPortalSend(
+        app,
+        message.recipients.map((recipient) => recipient.email),
+      ).catch((error: unknown) => {
+        request.log.warn({ err: error }, 'activity: could not count a portal send');
+      });
       return reply
         .status(201)
         .header('location', `/api/v1/portal/messages/${created.id}`)

@@ -1,10 +1,20 @@
 /**
- * What the on-send check reports about its decisions, kept as per-day counts: metadata only, no content
- * and no addresses (recipient domains and detection types only), pruned after the retention period.
+ * What the on-send check reports about its decisions, kept as per-day counts: metadata only, no content;
+ * recipient domains and detection types, and addresses only when the policy turns that on. Pruned after the
+ * retention period.
  */
 
 export const ACTIVITY_DECISIONS = ['allowed', 'warned', 'blocked', 'sent-anyway', 'sent-via-portal'] as const;
 export type ActivityDecision = (typeof ACTIVITY_DECISIONS)[number];
+
+/**
+ * The decisions the add-in reports. The server works out the other two itself: `sent-anyway` from warnings
+ * nobody followed up (see the activity route), `sent-via-portal` when a portal message is created.
+ */
+export const REPORTED_DECISIONS = ['allowed', 'warned', 'blocked'] as const;
+
+/** At most this many warnings wait to be counted as sent anyway; more are not tracked. */
+export const MAX_PENDING_ATTEMPTS = 100_000;
 
 export interface ActivityEvent {
   /** ms since epoch */
@@ -12,6 +22,8 @@ export interface ActivityEvent {
   decision: ActivityDecision;
   riskyDomains: string[];
   detectionTypes: string[];
+  /** Lowercase; only when the policy's `activityAddresses` is on, else empty. */
+  riskyAddresses: string[];
 }
 
 export interface ActivityDay {
@@ -23,10 +35,18 @@ export interface ActivitySummary {
   days: ActivityDay[];
   topDomains: Array<{ domain: string; count: number }>;
   detectionTypes: Array<{ type: string; count: number }>;
+  /** Empty unless the policy keeps addresses (and some were reported). */
+  topAddresses: Array<{ address: string; count: number }>;
 }
 
 export interface ActivityStore {
   record(event: ActivityEvent): Promise<void>;
+  /** Remembers a warning that offered Send Anyway, until it is superseded or promoted. */
+  recordPending(attempt: string, at: number): Promise<void>;
+  /** The user tried again in the same draft, so that warning did not go out as it was. */
+  supersede(attempt: string): Promise<void>;
+  /** Counts warnings pending since before `before` (ms) as sent anyway, on their own day; forgets them. */
+  promotePending(before: number): Promise<void>;
   /** Days from `fromDay` to `toDay` (YYYY-MM-DD, inclusive), oldest first. */
   summary(fromDay: string, toDay: string, top: number): Promise<ActivitySummary>;
   /** Deletes counts for days before `beforeDay`. */

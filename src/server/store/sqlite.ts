@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { OrgPolicy } from '../../core/policy';
-import { ACTIVITY_SCHEMA, createSqliteActivityStore } from './activity-sqlite';
+import { ACTIVITY_ADDRESSES_SCHEMA, ACTIVITY_SCHEMA, createSqliteActivityStore } from './activity-sqlite';
 import { createSqlitePortalStore, PORTAL_SCHEMA } from './portal-sqlite';
 import type {
   PolicyAuditEntry,
@@ -41,6 +41,10 @@ const MIGRATIONS: readonly string[] = [
   PORTAL_SCHEMA,
   // 3: on-send activity counts (activity-sqlite.ts).
   ACTIVITY_SCHEMA,
+  // 4: why a policy change was made, when it was not a plain edit (a rollback).
+  'ALTER TABLE policy_audit ADD COLUMN note TEXT;',
+  // 5: activity addresses and pending Send Anyway warnings (activity-sqlite.ts).
+  ACTIVITY_ADDRESSES_SCHEMA,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -65,6 +69,14 @@ interface AuditRow {
   at: number;
   actor: string;
   changes: string;
+  note: string | null;
+}
+
+interface VersionRow {
+  version: number;
+  at: number;
+  actor: string;
+  body: string;
 }
 
 export function openSqliteStore(path: string): Store {
@@ -95,10 +107,14 @@ export function openSqliteStore(path: string): Store {
        updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
   );
   const insertAudit = db.prepare(
-    'INSERT INTO policy_audit (version, at, actor, changes, body) VALUES (@version, @at, @actor, @changes, @body)',
+    `INSERT INTO policy_audit (version, at, actor, changes, body, note)
+     VALUES (@version, @at, @actor, @changes, @body, @note)`,
   );
   const selectAudit = db.prepare<[number], AuditRow>(
-    'SELECT version, at, actor, changes FROM policy_audit ORDER BY version DESC LIMIT ?',
+    'SELECT version, at, actor, changes, note FROM policy_audit ORDER BY version DESC LIMIT ?',
+  );
+  const selectVersion = db.prepare<[number], VersionRow>(
+    'SELECT version, at, actor, body FROM policy_audit WHERE version = ?',
   );
 
   const toStoredPolicy = (row: PolicyRow): StoredPolicy => ({
@@ -114,13 +130,14 @@ export function openSqliteStore(path: string): Store {
       expectedVersion: number,
       actor: string,
       changes: PolicyChange[],
+      note: string | null,
     ): PolicyWriteResult => {
       const current = selectPolicy.get();
       const currentVersion = current?.version ?? 0;
       if (currentVersion !== expectedVersion) return { ok: false, currentVersion };
       const row = { version: currentVersion + 1, body: JSON.stringify(policy), at: Date.now(), actor };
       upsertPolicy.run(row);
-      insertAudit.run({ ...row, changes: JSON.stringify(changes) });
+      insertAudit.run({ ...row, changes: JSON.stringify(changes), note });
       return { ok: true, stored: { policy, version: row.version, updatedAt: row.at, updatedBy: actor } };
     },
   );
@@ -159,8 +176,8 @@ export function openSqliteStore(path: string): Store {
       const row = selectPolicy.get();
       return Promise.resolve(row ? toStoredPolicy(row) : null);
     },
-    putPolicy(policy, expectedVersion, actor, changes) {
-      return Promise.resolve(writePolicy(policy, expectedVersion, actor, changes));
+    putPolicy(policy, expectedVersion, actor, changes, note) {
+      return Promise.resolve(writePolicy(policy, expectedVersion, actor, changes, note ?? null));
     },
     policyAudit(limit) {
       return Promise.resolve(
@@ -169,7 +186,21 @@ export function openSqliteStore(path: string): Store {
           at: row.at,
           actor: row.actor,
           changes: JSON.parse(row.changes) as PolicyChange[],
+          note: row.note,
         })),
+      );
+    },
+    policyVersion(version) {
+      const row = selectVersion.get(version);
+      return Promise.resolve(
+        row
+          ? {
+              policy: JSON.parse(row.body) as OrgPolicy,
+              version: row.version,
+              updatedAt: row.at,
+              updatedBy: row.actor,
+            }
+          : null,
       );
     },
     ping() {
