@@ -34,6 +34,9 @@ export default tseslint.config(
       'addin/taskpane/**/*.ts',
       'addin/taskpane/**/*.tsx',
       'addin/shared/**/*.ts',
+      // The admin console runs in an ordinary browser, never in Outlook.
+      'admin/**/*.ts',
+      'admin/**/*.tsx',
     ],
     ignores: ['addin/launchevent/index.ts', 'addin/taskpane/index.tsx'],
     rules: {

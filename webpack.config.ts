@@ -153,6 +153,11 @@ export function tryConfig(options: BuildOptions): webpack.Configuration {
   );
 }
 
+/** dist/admin.js: the admin console (React, Fluent UI v9), loaded by admin.html at /admin. */
+export function adminConfig(options: BuildOptions): webpack.Configuration {
+  return browserConfig('admin', { admin: './admin/index.tsx' }, options);
+}
+
 export default function configs(options: BuildOptions): webpack.Configuration[] {
-  return [launchEventConfig(options), taskpaneConfig(options), tryConfig(options)];
+  return [launchEventConfig(options), taskpaneConfig(options), tryConfig(options), adminConfig(options)];
 }

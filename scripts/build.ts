@@ -32,6 +32,7 @@ export async function build(baseUrl: string, outDir = DIST): Promise<void> {
   // The task pane's page, and /try (a compose window that runs the add-in without Outlook).
   cpSync(join(ROOT, 'addin/taskpane/taskpane.html'), join(outDir, 'taskpane.html'));
   for (const file of ['try.html', 'try.css']) cpSync(join(ROOT, 'addin/try', file), join(outDir, file));
+  cpSync(join(ROOT, 'admin/admin.html'), join(outDir, 'admin.html'));
   cpSync(join(ROOT, 'addin/static'), outDir, { recursive: true });
   cpSync(join(ROOT, 'assets'), join(outDir, 'assets'), { recursive: true });
   await writeManifests(baseUrl, outDir);

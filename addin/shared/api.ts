@@ -23,6 +23,8 @@ export class ApiCallError extends Error {
     readonly status: number | null = null,
     /** The backend's stable error code (e.g. `PORTAL_DISABLED`), when it sent one. */
     readonly code: string | null = null,
+    /** The backend's explanation for people (it never carries internals), when it sent one. */
+    readonly detail: string | null = null,
   ) {
     super(message);
     this.name = 'ApiCallError';
@@ -37,7 +39,7 @@ export interface ApiClient {
   lookup(inputs: readonly string[], timeoutMs: number, options?: LookupOptions): Promise<LookupReport[]>;
   policy(timeoutMs: number): Promise<PolicyDocument>;
   /** Reports an on-send decision for the admin's activity view: metadata only (domains, detection types). */
-  reportDecision(event: DecisionEvent, timeoutMs: number): Promise<void>;
+  reportDecision(event: ActivityReport, timeoutMs: number): Promise<void>;
   /** Uploads a message to the secure portal (multipart: the `message` JSON field, then the files). */
   createPortalMessage(
     message: NewPortalMessage,
@@ -77,14 +79,18 @@ function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The `error.code` of an error answer, if it has one. */
-async function errorCode(response: Response): Promise<string | null> {
+/** The `error.code` and `error.message` of an error answer, if it has them. */
+async function errorOf(response: Response): Promise<{ code: string | null; detail: string | null }> {
   try {
-    const body = (await response.json()) as { error?: { code?: unknown } } | null;
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } } | null;
     const code = body?.error?.code;
-    return typeof code === 'string' ? code : null;
+    const message = body?.error?.message;
+    return {
+      code: typeof code === 'string' ? code : null,
+      detail: typeof message === 'string' ? message.slice(0, 500) : null,
+    };
   } catch {
-    return null;
+    return { code: null, detail: null };
   }
 }
 
@@ -92,11 +98,21 @@ export interface LookupOptions {
   fresh?: boolean;
 }
 
+/** The backend works out `sent-anyway` and `sent-via-portal` itself; the add-in reports only these. */
 export interface DecisionEvent {
-  decision: 'allowed' | 'warned' | 'blocked' | 'sent-anyway' | 'sent-via-portal';
+  decision: 'allowed' | 'warned' | 'blocked';
   riskyDomains: string[];
   detectionTypes: string[];
+  /** Only when the policy has `activityAddresses` on. */
+  riskyAddresses?: string[];
+  /** A warning that offered Send Anyway: the id it left in the draft's session. */
+  attempt?: string;
+  /** The previous warning's attempt id in this draft: the user chose "Don't send" and tried again. */
+  supersedes?: string;
 }
+
+/** An event, or only the warning a portal send supersedes (the portal counts the send itself). */
+export type ActivityReport = DecisionEvent | { supersedes: string };
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -107,15 +123,20 @@ export interface ApiClientOptions {
 
 export const MAX_LOOKUP_BATCH = 100;
 
-export function createApiClient(options: ApiClientOptions): ApiClient {
+export interface RequestInit {
+  method: string;
+  body?: string | FormData;
+  headers?: Record<string, string>;
+}
+
+/** A JSON call to the backend with the bearer token, a timeout, and errors that carry the stable code. */
+export type Requester = <T>(path: string, init: RequestInit, timeoutMs: number) => Promise<T>;
+
+export function createRequester(options: ApiClientOptions): Requester {
   const base = options.baseUrl.replace(/\/+$/, '');
 
-  async function request<T>(
-    path: string,
-    init: { method: string; body?: string | FormData },
-    timeoutMs: number,
-  ): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  return async function request<T>(path: string, init: RequestInit, timeoutMs: number): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
     // FormData sets its own multipart content type, with the boundary.
     if (typeof init.body === 'string') headers['content-type'] = 'application/json';
     const token = options.token ? await options.token() : null;
@@ -143,7 +164,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         throw new ApiCallError('unreachable', 'TLS Gate could not be reached.');
       }
       if (!response.ok) {
-        const code = await errorCode(response);
+        const { code, detail } = await errorOf(response);
         // A 403 with a reason (the portal is off) is a refusal, not a sign-in problem.
         if (response.status === 401 || (response.status === 403 && (code === null || code === 'FORBIDDEN')))
           throw new ApiCallError(
@@ -151,8 +172,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
             'TLS Gate did not accept the sign-in.',
             response.status,
             code,
+            detail,
           );
-        throw new ApiCallError('rejected', `TLS Gate answered ${response.status}.`, response.status, code);
+        throw new ApiCallError(
+          'rejected',
+          `TLS Gate answered ${response.status}.`,
+          response.status,
+          code,
+          detail,
+        );
       }
       try {
         return (await response.json()) as T;
@@ -167,8 +195,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       // The losing side's rejection is expected; keep it from surfacing as unhandled.
       call.catch(() => undefined);
     }
-  }
+  };
+}
 
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const request = createRequester(options);
   return {
     async lookup(inputs, timeoutMs, lookupOptions = {}) {
       if (inputs.length === 0) return [];

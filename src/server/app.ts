@@ -25,7 +25,9 @@ import { createLookupService, probeWith, type LookupService, type ProbeFn } from
 import { createPolicyService, type PolicyService } from './policy-service';
 import { maskPortalToken, registerPortal, type PortalDeps } from './portal';
 import type { PortalService } from './portal/service';
+import { adminConsoleRoutes } from './admin/console';
 import { activityRoutes } from './routes/activity';
+import { adminRoutes } from './routes/admin';
 import { domainRoutes } from './routes/domains';
 import { healthRoutes } from './routes/health';
 import { policyRoutes } from './routes/policy';
@@ -262,6 +264,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(domainRoutes, { prefix: '/api/v1' });
   await app.register(policyRoutes, { prefix: '/api/v1' });
   await app.register(activityRoutes, { prefix: '/api/v1' });
+  await app.register(adminRoutes, { prefix: '/api/v1' });
   app.services.portal = await registerPortal(app, deps.portal);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
   // Classic Outlook's JavaScript runtime makes cross-origin calls only for scripts listed here.
@@ -274,6 +277,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // A compose window that runs the built add-in without Outlook (addin/try), for trying TLS Gate out.
     app.get('/try', { schema: { hide: true } }, (_request, reply) => reply.sendFile('try.html'));
   }
+  adminConsoleRoutes(app, config);
 
   app.addHook('onClose', async () => {
     await lookup.idle();

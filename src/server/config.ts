@@ -50,6 +50,18 @@ export interface Config {
   dataDir: string;
   /** The secure portal (README "Secure portal"). */
   portal: PortalConfig;
+  /** How many days of on-send activity counts are kept (today included). */
+  activityRetentionDays: number;
+  /** "Sign in with Microsoft" on /admin: the console's Entra app registration (a single-page app). */
+  adminConsole: AdminConsoleSignIn | null;
+}
+
+export interface AdminConsoleSignIn {
+  /** The OpenID issuer, e.g. https://login.microsoftonline.com/<tenant>/v2.0 */
+  authority: string;
+  clientId: string;
+  /** The scope that gets an access token for this API, e.g. api://tlsgate/.default */
+  scope: string;
 }
 
 export interface PortalConfig {
@@ -84,6 +96,7 @@ export class ConfigError extends Error {
 }
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
+const RETENTION_HINT = 'give a whole number of days from 1 to 3650';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const envSchema = z.object({
@@ -107,8 +120,17 @@ const envSchema = z.object({
   TLSGATE_ADMIN_ROLE: z.string().min(1).default('TLSGate.Admin'),
   TLSGATE_ADMIN_GROUP_ID: z.string().regex(GUID, 'must be a group object id (GUID)').optional(),
   TLSGATE_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  TLSGATE_ADMIN_CLIENT_ID: z.string().regex(GUID, 'must be the application (client) id (GUID)').optional(),
+  TLSGATE_ENTRA_AUTHORITY: z.url({ protocol: /^https$/ }).optional(),
+  TLSGATE_ADMIN_SCOPE: z.string().min(1).max(200).optional(),
   TLSGATE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
   TLSGATE_RATE_LIMIT_FRESH: z.coerce.number().int().min(1).max(10_000).default(20),
+  TLSGATE_ACTIVITY_RETENTION_DAYS: z.coerce
+    .number({ error: RETENTION_HINT })
+    .int(RETENTION_HINT)
+    .min(1, RETENTION_HINT)
+    .max(3650, RETENTION_HINT)
+    .default(180),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   TLSGATE_AUTH_OPEN_IN_PRODUCTION: flag.default(false),
@@ -283,6 +305,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       problems.push(`TLSGATE_TRUSTED_PROXIES: "${proxy.slice(0, 60)}" is not an IP address or CIDR range.`);
   }
 
+  let adminConsole: AdminConsoleSignIn | null = null;
+  if (e.TLSGATE_ADMIN_CLIENT_ID) {
+    if (!entra) problems.push('TLSGATE_ADMIN_CLIENT_ID needs TLSGATE_AUTH=entra.');
+    else
+      adminConsole = {
+        authority: (
+          e.TLSGATE_ENTRA_AUTHORITY ?? `https://login.microsoftonline.com/${entra.tenantId}/v2.0`
+        ).replace(/\/+$/, ''),
+        clientId: e.TLSGATE_ADMIN_CLIENT_ID,
+        scope: e.TLSGATE_ADMIN_SCOPE ?? `${entra.audience.replace(/\/+$/, '')}/.default`,
+      };
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     production,
@@ -309,6 +344,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       smtp,
       smsProvider: e.TLSGATE_SMS_PROVIDER ?? null,
     },
+    activityRetentionDays: e.TLSGATE_ACTIVITY_RETENTION_DAYS,
+    adminConsole,
   };
 }
 
@@ -345,11 +382,13 @@ export function describeConfig(config: Config): string[] {
     `  Database:      ${config.db}`,
     `  Auth:          ${config.auth}${config.entra ? ` (tenant ${config.entra.tenantId}, audience ${config.entra.audience}, admin role ${config.entra.adminRole}${config.entra.adminGroupId ? `, admin group ${config.entra.adminGroupId}` : ''})` : ''}`,
     `  Admin token:   ${hidden(config.adminToken)}`,
+    `  Admin sign-in: ${config.adminConsole ? `Microsoft (client ${config.adminConsole.clientId}, ${config.adminConsole.authority})` : 'token only'}`,
     `  DNS:           ${config.dnsServers?.join(', ') ?? 'system resolvers'}${config.allowPrivateNetworks ? ', private networks allowed' : ''}`,
     `  Rate limits:   ${config.rateLimit.perMinute}/min, fresh probes ${config.rateLimit.freshPerMinute}/min per client`,
     `  Master key:    ${config.portal.masterKey ? 'TLSGATE_MASTER_KEY, set (hidden)' : 'key file in the data folder'}${config.portal.previousKeys.length ? `, ${config.portal.previousKeys.length} previous` : ''}`,
     `  Mail relay:    ${smtp ? `${smtp.secure ? 'smtps' : 'smtp+STARTTLS'}://${smtp.host}:${smtp.port}, user ${smtp.user ? 'set' : 'none'}, password ${hidden(smtp.pass)}` : 'none (no email codes)'}`,
     `  SMS:           ${config.portal.smsProvider ?? 'none'}`,
+    `  Activity:      counts kept ${config.activityRetentionDays} days`,
     `  Log level:     ${config.logLevel}`,
   ];
 }

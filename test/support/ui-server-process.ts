@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { build } from '../../scripts/build';
 import type { DomainStatus } from '../../src/core/status';
 import { buildApp } from '../../src/server/app';
-import { testConfig } from '../../src/server/config';
+import { testConfig, type Config } from '../../src/server/config';
 import { createTestCa } from './pki';
 import { reportFor } from './reports';
 
@@ -19,6 +19,8 @@ export interface UiServerOptions {
   statuses: Record<string, DomainStatus>;
   /** How long each probe takes, in ms. */
   probeDelayMs?: number;
+  /** Settings over the test defaults (JSON-safe ones: auth, entra, adminConsole, adminToken, db). */
+  config?: Partial<Pick<Config, 'auth' | 'entra' | 'adminConsole' | 'adminToken' | 'db'>>;
 }
 
 export type UiServerMessage = { url: string; distDir: string } | { error: string };
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
       distDir,
       logLevel: 'silent',
       rateLimit: { perMinute: 1_000_000, freshPerMinute: 1_000_000 },
+      ...options.config,
     }),
     {
       probe: async (domain) => {

@@ -1,0 +1,214 @@
+import {
+  Field,
+  makeStyles,
+  Select,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  tokens,
+} from '@fluentui/react-components';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import { problemText, type ActivityDecision, type ActivitySummary, type AdminApi } from './api';
+import { Failure } from './App';
+import { CsvButton } from './CsvButton';
+import { DECISION_LABELS, FINDING_LABELS } from './labels';
+
+const useStyles = makeStyles({
+  layout: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalL },
+  toolbar: { display: 'flex', alignItems: 'end', columnGap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  columns: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fit, minmax(260px, 1fr))',
+    columnGap: tokens.spacingHorizontalXXL,
+  },
+  h2: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
+  bar: { display: 'flex', height: '10px', minWidth: '2px', borderRadius: tokens.borderRadiusSmall },
+  number: { textAlign: 'right', fontVariantNumeric: 'tabular-nums' },
+  note: { color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
+});
+
+const DECISIONS: readonly ActivityDecision[] = [
+  'allowed',
+  'warned',
+  'blocked',
+  'sent-anyway',
+  'sent-via-portal',
+];
+const BAR_COLOURS: Readonly<Record<ActivityDecision, string>> = {
+  allowed: tokens.colorPaletteGreenBackground3,
+  warned: tokens.colorPaletteYellowBackground3,
+  blocked: tokens.colorPaletteRedBackground3,
+  'sent-anyway': tokens.colorPaletteDarkOrangeBackground3,
+  'sent-via-portal': tokens.colorPaletteBlueBackground2,
+};
+const RANGES = [7, 30, 90, 180] as const;
+
+/** What the on-send check decided, per day, and what made it act. Metadata only: no message content. */
+export function ActivityTab({ api }: { api: AdminApi }): ReactElement {
+  const styles = useStyles();
+  const [days, setDays] = useState<number>(30);
+  const [summary, setSummary] = useState<ActivitySummary | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    setSummary(null);
+    try {
+      setSummary(await api.activity(days));
+      setError(null);
+    } catch (failure) {
+      setError(problemText(failure));
+    }
+  }, [api, days]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const totals = Object.fromEntries(
+    DECISIONS.map((decision) => [
+      decision,
+      summary?.days.reduce((n, day) => n + day.counts[decision], 0) ?? 0,
+    ]),
+  ) as Record<ActivityDecision, number>;
+  const busiest = Math.max(
+    1,
+    ...(summary?.days.map((day) => DECISIONS.reduce((n, decision) => n + day.counts[decision], 0)) ?? []),
+  );
+
+  return (
+    <div className={styles.layout}>
+      <div className={styles.toolbar}>
+        <Field label="Period">
+          <Select
+            value={String(days)}
+            onChange={(_event, data) => {
+              setDays(Number(data.value));
+            }}
+          >
+            {RANGES.map((range) => (
+              <option key={range} value={range}>
+                Last {range} days
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <CsvButton api={api} path={`/api/v1/admin/activity.csv?days=${days}`} filename="tlsgate-activity.csv">
+          Export activity (CSV)
+        </CsvButton>
+        <CsvButton api={api} path="/api/v1/admin/policy/audit.csv" filename="tlsgate-policy-audit.csv">
+          Export audit log (CSV)
+        </CsvButton>
+      </div>
+      {error && <Failure text={error} onRetry={load} />}
+      {!error && !summary && <Spinner label="Loading activity…" />}
+      {summary && (
+        <>
+          <Table aria-label="Totals" size="small">
+            <TableHeader>
+              <TableRow>
+                {DECISIONS.map((decision) => (
+                  <TableHeaderCell key={decision}>{DECISION_LABELS[decision]}</TableHeaderCell>
+                ))}
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              <TableRow>
+                {DECISIONS.map((decision) => (
+                  <TableCell key={decision} data-decision={decision}>
+                    {totals[decision]}
+                  </TableCell>
+                ))}
+              </TableRow>
+            </TableBody>
+          </Table>
+          <p className={styles.note}>
+            Outlook does not tell add-ins when someone clicks Send Anyway: a warning that was not followed by
+            another send attempt within ten minutes counts as sent anyway, so that figure is an upper bound.
+          </p>
+          <div className={styles.columns}>
+            <section aria-labelledby="top-domains">
+              <h2 id="top-domains" className={styles.h2}>
+                Top risky recipient domains
+              </h2>
+              <Ranked rows={summary.topDomains.map((row) => [row.domain, row.count])} empty="None." />
+            </section>
+            <section aria-labelledby="top-types">
+              <h2 id="top-types" className={styles.h2}>
+                What triggered
+              </h2>
+              <Ranked
+                rows={summary.detectionTypes.map((row) => [FINDING_LABELS[row.type] ?? row.type, row.count])}
+                empty="Nothing yet."
+              />
+            </section>
+            {summary.topAddresses && summary.topAddresses.length > 0 && (
+              <section aria-labelledby="top-addresses">
+                <h2 id="top-addresses" className={styles.h2}>
+                  Top risky recipients
+                </h2>
+                <Ranked rows={summary.topAddresses.map((row) => [row.address, row.count])} empty="None." />
+              </section>
+            )}
+          </div>
+          <section aria-labelledby="per-day">
+            <h2 id="per-day" className={styles.h2}>
+              Per day
+            </h2>
+            <Table aria-labelledby="per-day" size="small">
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>Day</TableHeaderCell>
+                  {DECISIONS.map((decision) => (
+                    <TableHeaderCell key={decision}>{DECISION_LABELS[decision]}</TableHeaderCell>
+                  ))}
+                  <TableHeaderCell aria-hidden>Chart</TableHeaderCell>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {[...summary.days].reverse().map((day) => (
+                  <TableRow key={day.day}>
+                    <TableCell>{day.day}</TableCell>
+                    {DECISIONS.map((decision) => (
+                      <TableCell key={decision} className={styles.number}>
+                        {day.counts[decision]}
+                      </TableCell>
+                    ))}
+                    <TableCell aria-hidden>
+                      <div className={styles.bar}>
+                        {DECISIONS.map((decision) => (
+                          <span
+                            key={decision}
+                            style={{
+                              width: `${(100 * day.counts[decision]) / busiest}%`,
+                              background: BAR_COLOURS[decision],
+                            }}
+                          />
+                        ))}
+                      </div>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Ranked({ rows, empty }: { rows: ReadonlyArray<[string, number]>; empty: string }): ReactElement {
+  if (rows.length === 0) return <p>{empty}</p>;
+  return (
+    <ol>
+      {rows.map(([name, count]) => (
+        <li key={name}>
+          {name}: {count}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,164 @@
+import {
+  Button,
+  FluentProvider,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Tab,
+  TabList,
+  Text,
+  tokens,
+  webLightTheme,
+} from '@fluentui/react-components';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import { ActivityTab } from './ActivityTab';
+import { problemText, type AdminApi, type Me, type PolicyDocument } from './api';
+import { ForcedTlsTab } from './ForcedTlsTab';
+import { HistoryTab } from './HistoryTab';
+import { LookupTab } from './LookupTab';
+import { PolicyTab } from './PolicyTab';
+
+const useStyles = makeStyles({
+  page: { maxWidth: '1100px', margin: '0 auto', padding: tokens.spacingHorizontalL },
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    columnGap: tokens.spacingHorizontalM,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    paddingBottom: tokens.spacingVerticalS,
+  },
+  title: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
+  who: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalS },
+  panel: { paddingTop: tokens.spacingVerticalL },
+});
+
+export type TabId = 'policy' | 'forced-tls' | 'history' | 'lookup' | 'activity';
+
+const TABS: ReadonlyArray<[TabId, string]> = [
+  ['policy', 'Policy'],
+  ['forced-tls', 'Forced-TLS domains'],
+  ['history', 'History'],
+  ['lookup', 'Domain lookup'],
+  ['activity', 'Activity'],
+];
+
+/** The policy as the console last saw it, shared by every tab that changes it (they send If-Match). */
+export interface PolicyState {
+  current: PolicyDocument;
+  /** After a save or rollback: the server's new document. */
+  replace(document: PolicyDocument): void;
+  reload(): Promise<void>;
+}
+
+export function App({ api, me, onSignOut }: { api: AdminApi; me: Me; onSignOut: () => void }): ReactElement {
+  const styles = useStyles();
+  const [tab, setTab] = useState<TabId>(() => tabFromHash(window.location.hash));
+  const [current, setCurrent] = useState<PolicyDocument | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      setCurrent(await api.policy());
+      setLoadError(null);
+    } catch (error) {
+      setLoadError(problemText(error));
+    }
+  }, [api]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  useEffect(() => {
+    window.history.replaceState(null, '', `#${tab}`);
+  }, [tab]);
+
+  const policy: PolicyState | null = current ? { current, replace: setCurrent, reload } : null;
+  let body: ReactElement;
+  if (loadError) body = <Failure text={loadError} onRetry={reload} />;
+  else if (!policy) body = <Spinner label="Loading the policy…" />;
+  else
+    switch (tab) {
+      case 'policy':
+        body = <PolicyTab api={api} policy={policy} />;
+        break;
+      case 'forced-tls':
+        body = <ForcedTlsTab api={api} policy={policy} />;
+        break;
+      case 'history':
+        body = <HistoryTab api={api} policy={policy} />;
+        break;
+      case 'lookup':
+        body = <LookupTab api={api} />;
+        break;
+      case 'activity':
+        body = <ActivityTab api={api} />;
+        break;
+    }
+
+  return (
+    <div className={styles.page}>
+      <header className={styles.header}>
+        <h1 className={styles.title}>TLS Gate admin</h1>
+        <div className={styles.who}>
+          <Text>
+            Signed in as <strong>{me.name}</strong>
+          </Text>
+          <Button appearance="subtle" onClick={onSignOut}>
+            Sign out
+          </Button>
+        </div>
+      </header>
+      <nav aria-label="Sections">
+        <TabList
+          selectedValue={tab}
+          onTabSelect={(_event, data) => {
+            setTab(data.value as TabId);
+          }}
+        >
+          {TABS.map(([id, label]) => (
+            <Tab key={id} value={id}>
+              {label}
+            </Tab>
+          ))}
+        </TabList>
+      </nav>
+      <main className={styles.panel} aria-label={TABS.find(([id]) => id === tab)?.[1]}>
+        {body}
+      </main>
+    </div>
+  );
+}
+
+function tabFromHash(hash: string): TabId {
+  const id = hash.replace(/^#/, '');
+  return TABS.some(([tab]) => tab === id) ? (id as TabId) : 'policy';
+}
+
+export function Failure({ text, onRetry }: { text: string; onRetry?: () => unknown }): ReactElement {
+  return (
+    <MessageBar intent="error" role="alert">
+      <MessageBarBody>
+        {text}{' '}
+        {onRetry && (
+          <Button size="small" onClick={() => void onRetry()}>
+            Try again
+          </Button>
+        )}
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
+
+export function Success({ text }: { text: string }): ReactElement {
+  return (
+    <MessageBar intent="success" role="status">
+      <MessageBarBody>{text}</MessageBarBody>
+    </MessageBar>
+  );
+}
+
+/** Fluent's theme around the whole console, sign-in page included. */
+export function Themed({ children }: { children: ReactElement }): ReactElement {
+  return <FluentProvider theme={webLightTheme}>{children}</FluentProvider>;
+}

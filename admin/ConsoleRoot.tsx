@@ -1,0 +1,103 @@
+import { Spinner } from '@fluentui/react-components';
+import { useCallback, useEffect, useMemo, useState, type ReactElement } from 'react';
+import { ApiCallError } from '../addin/shared/api';
+import { createAdminApi, problemText, type Me } from './api';
+import { App, Themed } from './App';
+import { completeEntraSignIn, loadConsoleConfig, sessionTokenStore, type ConsoleConfig } from './session';
+import { SignIn } from './SignIn';
+
+type Phase =
+  | { name: 'loading' }
+  | { name: 'sign-in'; config: ConsoleConfig | null; problem: string | null }
+  | { name: 'ready'; me: Me };
+
+export function ConsoleRoot({ base }: { base: string }): ReactElement {
+  const tokens = useMemo(() => sessionTokenStore(window.sessionStorage), []);
+  const api = useMemo(
+    () =>
+      createAdminApi({
+        baseUrl: base,
+        fetch: (input, init) => fetch(input, init),
+        token: () => Promise.resolve(tokens.get()),
+      }),
+    [base, tokens],
+  );
+  const [phase, setPhase] = useState<Phase>({ name: 'loading' });
+  const [config, setConfig] = useState<ConsoleConfig | null>(null);
+
+  /** Asks the server who this is; anyone but an admin lands on the sign-in page, with the reason. */
+  const check = useCallback(
+    async (known: ConsoleConfig | null) => {
+      try {
+        setPhase({ name: 'ready', me: await api.me() });
+      } catch (error) {
+        const forbidden = error instanceof ApiCallError && error.status === 403;
+        const hadToken = tokens.get() !== null;
+        if (!forbidden) tokens.clear();
+        setPhase({
+          name: 'sign-in',
+          config: known,
+          problem: forbidden
+            ? 'You are signed in, but without the TLS Gate admin role. Ask for the role, or sign in as someone else.'
+            : hadToken || !(error instanceof ApiCallError && error.status === 401)
+              ? problemText(error)
+              : null,
+        });
+      }
+    },
+    [api, tokens],
+  );
+
+  useEffect(() => {
+    void (async () => {
+      let loaded: ConsoleConfig | null = null;
+      try {
+        loaded = await loadConsoleConfig(base);
+        setConfig(loaded);
+        if (loaded.signIn) {
+          const token = await completeEntraSignIn(loaded.signIn, window.sessionStorage, window.location);
+          if (token) {
+            tokens.set(token);
+            // The code in the address bar is spent; keep it out of history and bookmarks.
+            window.history.replaceState(null, '', window.location.pathname);
+          }
+        }
+      } catch (error) {
+        setPhase({
+          name: 'sign-in',
+          config: loaded,
+          problem: error instanceof Error ? error.message : 'The sign-in did not complete.',
+        });
+        return;
+      }
+      await check(loaded);
+    })();
+  }, [base, check, tokens]);
+
+  let body: ReactElement;
+  if (phase.name === 'loading') body = <Spinner label="Signing in…" />;
+  else if (phase.name === 'sign-in')
+    body = (
+      <SignIn
+        config={phase.config ?? config}
+        problem={phase.problem}
+        onToken={(token) => {
+          tokens.set(token);
+          setPhase({ name: 'loading' });
+          void check(config);
+        }}
+      />
+    );
+  else
+    body = (
+      <App
+        api={api}
+        me={phase.me}
+        onSignOut={() => {
+          tokens.clear();
+          setPhase({ name: 'sign-in', config, problem: null });
+        }}
+      />
+    );
+  return <Themed>{body}</Themed>;
+}

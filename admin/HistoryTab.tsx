@@ -1,0 +1,97 @@
+import { Button, makeStyles, Spinner, tokens } from '@fluentui/react-components';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import { problemText, type AdminApi, type AuditEntry } from './api';
+import { Failure, Success, type PolicyState } from './App';
+import { ChangeList } from './ChangeList';
+import { CsvButton } from './CsvButton';
+
+const useStyles = makeStyles({
+  list: {
+    margin: 0,
+    paddingLeft: 0,
+    listStyleType: 'none',
+    display: 'grid',
+    rowGap: tokens.spacingVerticalM,
+  },
+  entry: {
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: tokens.spacingHorizontalM,
+  },
+  head: { display: 'flex', justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap' },
+  h3: { margin: 0, fontSize: tokens.fontSizeBase300, fontWeight: tokens.fontWeightSemibold },
+  toolbar: { display: 'flex', justifyContent: 'flex-end', paddingBottom: tokens.spacingVerticalM },
+});
+
+/** Every policy change with its diff; any earlier version comes back with one click (as a new version). */
+export function HistoryTab({ api, policy }: { api: AdminApi; policy: PolicyState }): ReactElement {
+  const styles = useStyles();
+  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setEntries(await api.audit(100));
+      setError(null);
+    } catch (failure) {
+      setError(problemText(failure));
+    }
+  }, [api]);
+  useEffect(() => {
+    void load();
+  }, [load, policy.current.version]);
+
+  async function restore(version: number): Promise<void> {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const restored = await api.rollback(version, policy.current.version);
+      policy.replace(restored);
+      setMessage({ ok: true, text: `Version ${version} is back, as version ${restored.version}.` });
+    } catch (failure) {
+      setMessage({ ok: false, text: problemText(failure) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (error) return <Failure text={error} onRetry={load} />;
+  if (!entries) return <Spinner label="Loading the history…" />;
+  return (
+    <section aria-label="Policy history">
+      <div className={styles.toolbar}>
+        <CsvButton api={api} path="/api/v1/admin/policy/audit.csv" filename="tlsgate-policy-audit.csv">
+          Export audit log (CSV)
+        </CsvButton>
+      </div>
+      {message && (message.ok ? <Success text={message.text} /> : <Failure text={message.text} />)}
+      {entries.length === 0 && <p>The policy has never been changed: the defaults apply.</p>}
+      <ol className={styles.list}>
+        {entries.map((entry) => (
+          <li key={entry.version} className={styles.entry} aria-label={`Version ${entry.version}`}>
+            <div className={styles.head}>
+              <h3 className={styles.h3}>
+                Version {entry.version} · {new Date(entry.at).toLocaleString()} · {entry.actor}
+                {entry.version === policy.current.version ? ' (current)' : ''}
+              </h3>
+              {entry.version !== policy.current.version && (
+                <Button
+                  size="small"
+                  disabled={busy}
+                  onClick={() => void restore(entry.version)}
+                  aria-label={`Restore version ${entry.version}`}
+                >
+                  Restore this version
+                </Button>
+              )}
+            </div>
+            {entry.note && <p>{entry.note}</p>}
+            <ChangeList changes={entry.changes} />
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+import { Button, Field, Input, makeStyles, Spinner, tokens } from '@fluentui/react-components';
+import { useState, type SyntheticEvent, type ReactElement } from 'react';
+import type { LookupReport } from '../addin/shared/api';
+import { DomainDetails } from '../addin/taskpane/DomainDetails';
+import { StatusBadge } from '../addin/taskpane/DomainRowView';
+import { STRINGS } from '../addin/taskpane/strings';
+import { summarizeReport } from '../src/core/summary';
+import { LOOKUP_TIMEOUT_MS, problemText, type AdminApi } from './api';
+import { Failure } from './App';
+
+const useStyles = makeStyles({
+  layout: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM, maxWidth: '720px' },
+  form: { display: 'flex', columnGap: tokens.spacingHorizontalS, alignItems: 'end' },
+  head: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
+  h2: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
+});
+
+const s = STRINGS.en;
+
+/** Any domain's full report (the task pane's details view), and a re-check that probes it again now. */
+export function LookupTab({ api }: { api: AdminApi }): ReactElement {
+  const styles = useStyles();
+  const [input, setInput] = useState('');
+  const [report, setReport] = useState<LookupReport | null>(null);
+  const [busy, setBusy] = useState<'lookup' | 'recheck' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function look(domain: string, fresh: boolean): Promise<void> {
+    setBusy(fresh ? 'recheck' : 'lookup');
+    setError(null);
+    try {
+      const [found] = await api.lookups.lookup([domain], LOOKUP_TIMEOUT_MS, { fresh });
+      setReport(found ?? null);
+    } catch (failure) {
+      setError(problemText(failure));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const submit = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    const domain = input.trim();
+    if (domain) void look(domain, false);
+  };
+
+  const row = report
+    ? { domain: report.domain, recipients: [], state: 'ready' as const, report, full: true }
+    : null;
+  return (
+    <div className={styles.layout}>
+      <form className={styles.form} onSubmit={submit}>
+        <Field label="Domain or address">
+          <Input
+            value={input}
+            onChange={(_event, data) => {
+              setInput(data.value);
+            }}
+          />
+        </Field>
+        <Button type="submit" appearance="primary" disabled={busy !== null || input.trim() === ''}>
+          Look up
+        </Button>
+      </form>
+      {busy && <Spinner size="tiny" label={busy === 'recheck' ? 'Checking again…' : 'Looking up…'} />}
+      {error && <Failure text={error} />}
+      {report && row && (
+        <section aria-labelledby="report-heading">
+          <div className={styles.head}>
+            <h2 id="report-heading" className={styles.h2}>
+              {report.domain || input}
+            </h2>
+            <StatusBadge row={row} language="en" s={s} />
+            <Button
+              size="small"
+              disabled={busy !== null || !report.domain}
+              onClick={() => void look(report.domain, true)}
+            >
+              Re-check now
+            </Button>
+          </div>
+          <p>{summarizeReport(report, 'en')}</p>
+          <p>
+            Checked {new Date(report.checkedAt).toLocaleString()}
+            {report.cached ? ' (from the cache)' : ''}
+            {report.stale ? ', being refreshed' : ''}.
+          </p>
+          <DomainDetails row={row} s={s} id="lookup-details" label={`Details for ${report.domain}`} />
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+import type { OrgPolicy } from '../src/core/policy';
+import {
+  ApiCallError,
+  createApiClient,
+  createRequester,
+  type ApiClient,
+  type ApiClientOptions,
+} from '../addin/shared/api';
+
+/** The admin console's calls to the backend: the admin routes, plus lookups through the add-in's client. */
+
+export interface PolicyDocument {
+  policy: OrgPolicy;
+  version: number;
+  updatedAt: string | null;
+  updatedBy: string;
+}
+
+export type PolicyChange =
+  { path: string; before: unknown; after: unknown } | { path: string; added: unknown[]; removed: unknown[] };
+
+export interface AuditEntry {
+  version: number;
+  at: string;
+  actor: string;
+  note: string | null;
+  changes: PolicyChange[];
+}
+
+export interface PolicyProblem {
+  path: string;
+  message: string;
+  code: string;
+}
+
+export type Validation =
+  { valid: true; changes: PolicyChange[] } | { valid: false; problems: PolicyProblem[] };
+
+export interface ConnectorPreview {
+  connectors: Array<{ name: string; tls: string; domains: string[] }>;
+  skipped: string[];
+  add: string[];
+  keep: string[];
+  resultingForcedTlsDomains: string[];
+  basedOnVersion: number;
+}
+
+export type ActivityDecision = 'allowed' | 'warned' | 'blocked' | 'sent-anyway' | 'sent-via-portal';
+
+export interface ActivitySummary {
+  days: Array<{ day: string; counts: Record<ActivityDecision, number> }>;
+  topDomains: Array<{ domain: string; count: number }>;
+  detectionTypes: Array<{ type: string; count: number }>;
+  topAddresses?: Array<{ address: string; count: number }>;
+}
+
+export interface Me {
+  name: string;
+  via: 'open' | 'entra' | 'admin-token';
+}
+
+export interface AdminApi {
+  readonly lookups: ApiClient;
+  me(): Promise<Me>;
+  policy(): Promise<PolicyDocument>;
+  savePolicy(policy: OrgPolicy, basedOnVersion: number): Promise<PolicyDocument>;
+  validatePolicy(candidate: unknown): Promise<Validation>;
+  policyVersion(version: number): Promise<PolicyDocument>;
+  rollback(version: number, basedOnVersion: number): Promise<PolicyDocument>;
+  audit(limit: number): Promise<AuditEntry[]>;
+  previewConnectorImport(connectorsJson: string): Promise<ConnectorPreview>;
+  activity(days: number): Promise<ActivitySummary>;
+  /** A CSV export as text (a link cannot carry the bearer token). */
+  csv(path: string): Promise<string>;
+}
+
+const TIMEOUT_MS = 15_000;
+/** Re-checks probe real mail servers; they can take a while. */
+export const LOOKUP_TIMEOUT_MS = 60_000;
+
+const ifMatch = (version: number): Record<string, string> => ({ 'if-match': `"policy-v${version}"` });
+
+export function createAdminApi(options: ApiClientOptions): AdminApi {
+  const request = createRequester(options);
+  const json = (body: unknown): string => JSON.stringify(body);
+  return {
+    lookups: createApiClient(options),
+    me: () => request<Me>('/api/v1/admin/me', { method: 'GET' }, TIMEOUT_MS),
+    policy: () => request<PolicyDocument>('/api/v1/policy', { method: 'GET' }, TIMEOUT_MS),
+    savePolicy: (policy, basedOnVersion) =>
+      request<PolicyDocument>(
+        '/api/v1/admin/policy',
+        { method: 'PUT', body: json(policy), headers: ifMatch(basedOnVersion) },
+        TIMEOUT_MS,
+      ),
+    validatePolicy: (candidate) =>
+      request<Validation>(
+        '/api/v1/admin/policy/validate',
+        { method: 'POST', body: json(candidate) },
+        TIMEOUT_MS,
+      ),
+    policyVersion: (version) =>
+      request<PolicyDocument>(`/api/v1/admin/policy/versions/${version}`, { method: 'GET' }, TIMEOUT_MS),
+    rollback: (version, basedOnVersion) =>
+      request<PolicyDocument>(
+        '/api/v1/admin/policy/rollback',
+        { method: 'POST', body: json({ version }), headers: ifMatch(basedOnVersion) },
+        TIMEOUT_MS,
+      ),
+    audit: async (limit) =>
+      (
+        await request<{ entries: AuditEntry[] }>(
+          `/api/v1/admin/policy/audit?limit=${limit}`,
+          { method: 'GET' },
+          TIMEOUT_MS,
+        )
+      ).entries,
+    previewConnectorImport: (connectorsJson) =>
+      request<ConnectorPreview>(
+        '/api/v1/admin/forced-tls/import',
+        { method: 'POST', body: json({ connectorsJson }) },
+        TIMEOUT_MS,
+      ),
+    activity: (days) =>
+      request<ActivitySummary>(`/api/v1/admin/activity?days=${days}`, { method: 'GET' }, TIMEOUT_MS),
+    async csv(path) {
+      const headers: Record<string, string> = { accept: 'text/csv' };
+      const token = options.token ? await options.token() : null;
+      if (token) headers.authorization = `Bearer ${token}`;
+      let response: Response;
+      try {
+        response = await options.fetch(`${options.baseUrl.replace(/\/+$/, '')}${path}`, { headers });
+      } catch {
+        throw new ApiCallError('unreachable', 'TLS Gate could not be reached.');
+      }
+      if (!response.ok)
+        throw new ApiCallError(
+          response.status === 401 || response.status === 403 ? 'unauthorized' : 'rejected',
+          `TLS Gate answered ${response.status}.`,
+          response.status,
+        );
+      return response.text();
+    },
+  };
+}
+
+/** What to tell the admin about a failed call: the server's own explanation when it gave one. */
+export function problemText(error: unknown): string {
+  if (error instanceof ApiCallError) {
+    if (error.detail) return error.detail;
+    if (error.kind === 'unauthorized') return 'Your sign-in was not accepted. Sign in again.';
+    if (error.kind === 'timeout') return 'TLS Gate did not answer in time. Try again.';
+    if (error.kind === 'unreachable') return 'TLS Gate could not be reached. Check your connection.';
+    return error.message;
+  }
+  return 'Something went wrong. Try again.';
+}

@@ -1,0 +1,67 @@
+import { PREVIEW_SAMPLES, previewLines } from '../../admin/preview';
+import { DEFAULT_POLICY, type OrgPolicy } from '../../src/core/policy';
+import { reportFor } from '../support/reports';
+
+/** The console's preview runs the add-in's own classifier and decide() over sample messages. */
+
+const SENDER = 'admin@org.example';
+
+describe('previewLines', () => {
+  it('says what each sample would get with the draft policy', () => {
+    const lines = previewLines(
+      DEFAULT_POLICY,
+      'gmail.com',
+      reportFor('gmail.com', 'opportunistic'),
+      PREVIEW_SAMPLES,
+      SENDER,
+    );
+    expect(Object.fromEntries(lines.map((line) => [line.sampleId, line.sentence]))).toEqual({
+      bsn: 'With this policy, sending a BSN to gmail.com would: block',
+      iban: 'With this policy, sending an IBAN to gmail.com would: block',
+      card: 'With this policy, sending a card number to gmail.com would: block',
+      health: 'With this policy, sending health data to gmail.com would: block',
+      plain: 'With this policy, sending an ordinary message to gmail.com would: allow',
+    });
+    expect(lines.find((line) => line.sampleId === 'bsn')?.findings).toEqual(['nl-bsn']);
+  });
+
+  it('follows every change of the draft', () => {
+    const report = reportFor('gmail.com', 'opportunistic');
+    const relaxed: OrgPolicy = { ...DEFAULT_POLICY, actions: { ...DEFAULT_POLICY.actions, high: 'warn' } };
+    expect(previewLines(relaxed, 'gmail.com', report, PREVIEW_SAMPLES, SENDER)[0]?.action).toBe('warn');
+
+    const noBsn: OrgPolicy = {
+      ...DEFAULT_POLICY,
+      detection: { ...DEFAULT_POLICY.detection, disabledDetectors: ['nl-bsn'] },
+    };
+    expect(previewLines(noBsn, 'gmail.com', report, PREVIEW_SAMPLES, SENDER)[0]).toMatchObject({
+      action: 'allow',
+      findings: [],
+    });
+
+    const trusted: OrgPolicy = { ...DEFAULT_POLICY, trustedDomains: ['gmail.com'] };
+    expect(previewLines(trusted, 'gmail.com', report, PREVIEW_SAMPLES, SENDER)[0]).toMatchObject({
+      action: 'allow',
+      reason: 'trusted',
+    });
+  });
+
+  it('allows everything to a domain with enforced TLS, and treats unknown TLS as the policy says', () => {
+    const enforced = previewLines(
+      DEFAULT_POLICY,
+      'bank.example',
+      reportFor('bank.example', 'enforced'),
+      PREVIEW_SAMPLES,
+      SENDER,
+    );
+    expect(enforced.every((line) => line.action === 'allow')).toBe(true);
+    const unknown = previewLines(
+      { ...DEFAULT_POLICY, unknownAs: 'block' },
+      'odd.example',
+      reportFor('odd.example', 'unknown'),
+      PREVIEW_SAMPLES,
+      SENDER,
+    );
+    expect(unknown[0]).toMatchObject({ action: 'block', reason: 'unknown' });
+  });
+});
