@@ -1,9 +1,10 @@
 import { Spinner } from '@fluentui/react-components';
-import { useCallback, useEffect, useMemo, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { ApiCallError } from '../addin/shared/api';
 import { createAdminApi, problemText, type Me } from './api';
 import { App, Themed } from './App';
 import { completeEntraSignIn, loadConsoleConfig, sessionTokenStore, type ConsoleConfig } from './session';
+import { forgetPolicyDraft } from './PolicyTab';
 import { SignIn } from './SignIn';
 
 type Phase =
@@ -13,32 +14,49 @@ type Phase =
 
 export function ConsoleRoot({ base }: { base: string }): ReactElement {
   const tokens = useMemo(() => sessionTokenStore(window.sessionStorage), []);
+  const [phase, setPhase] = useState<Phase>({ name: 'loading' });
+  const [config, setConfig] = useState<ConsoleConfig | null>(null);
+  const configRef = useRef<ConsoleConfig | null>(null);
+  configRef.current = config;
   const api = useMemo(
     () =>
       createAdminApi({
         baseUrl: base,
-        fetch: (input, init) => fetch(input, init),
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          // An expired token mid-session: back to the sign-in page (unsaved policy edits are kept).
+          if (response.status === 401 && tokens.get() !== null) {
+            tokens.clear();
+            setPhase({
+              name: 'sign-in',
+              config: configRef.current,
+              problem: 'Your sign-in has expired. Sign in again; unsaved policy edits are kept.',
+            });
+          }
+          return response;
+        },
         token: () => Promise.resolve(tokens.get()),
       }),
     [base, tokens],
   );
-  const [phase, setPhase] = useState<Phase>({ name: 'loading' });
-  const [config, setConfig] = useState<ConsoleConfig | null>(null);
 
   /** Asks the server who this is; anyone but an admin lands on the sign-in page, with the reason. */
   const check = useCallback(
     async (known: ConsoleConfig | null) => {
+      const hadToken = tokens.get() !== null;
       try {
         setPhase({ name: 'ready', me: await api.me() });
       } catch (error) {
         const forbidden = error instanceof ApiCallError && error.status === 403;
-        const hadToken = tokens.get() !== null;
         if (!forbidden) tokens.clear();
         setPhase({
           name: 'sign-in',
           config: known,
+          // Without a token, open auth with an admin token answers 403 too: that only means "sign in".
           problem: forbidden
-            ? 'You are signed in, but without the TLS Gate admin role. Ask for the role, or sign in as someone else.'
+            ? hadToken
+              ? 'You are signed in, but without the TLS Gate admin role. Ask for the role, or sign in as someone else.'
+              : null
             : hadToken || !(error instanceof ApiCallError && error.status === 401)
               ? problemText(error)
               : null,
@@ -95,6 +113,7 @@ export function ConsoleRoot({ base }: { base: string }): ReactElement {
         me={phase.me}
         onSignOut={() => {
           tokens.clear();
+          forgetPolicyDraft();
           setPhase({ name: 'sign-in', config, problem: null });
         }}
       />

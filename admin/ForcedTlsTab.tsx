@@ -1,6 +1,6 @@
 import { Button, Field, Input, makeStyles, Textarea, tokens } from '@fluentui/react-components';
 import { useState, type SyntheticEvent, type ReactElement } from 'react';
-import { problemText, type AdminApi, type ConnectorPreview } from './api';
+import { isVersionConflict, problemText, type AdminApi, type ConnectorPreview } from './api';
 import { Failure, Success, type PolicyState } from './App';
 
 const useStyles = makeStyles({
@@ -44,7 +44,13 @@ export function ForcedTlsTab({ api, policy }: { api: AdminApi; policy: PolicySta
       setMessage({ ok: true, text: `${done} Saved as version ${saved.version}.` });
       return true;
     } catch (error) {
-      setMessage({ ok: false, text: problemText(error) });
+      if (isVersionConflict(error)) {
+        await policy.reload();
+        setMessage({
+          ok: false,
+          text: 'Someone else changed the policy meanwhile. The list is now up to date; make your change again.',
+        });
+      } else setMessage({ ok: false, text: problemText(error) });
       return false;
     } finally {
       setBusy(false);

@@ -1,6 +1,6 @@
 import { Button, makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
-import { problemText, type AdminApi, type AuditEntry } from './api';
+import { isVersionConflict, problemText, type AdminApi, type AuditEntry } from './api';
 import { Failure, Success, type PolicyState } from './App';
 import { ChangeList } from './ChangeList';
 import { CsvButton } from './CsvButton';
@@ -51,7 +51,13 @@ export function HistoryTab({ api, policy }: { api: AdminApi; policy: PolicyState
       policy.replace(restored);
       setMessage({ ok: true, text: `Version ${version} is back, as version ${restored.version}.` });
     } catch (failure) {
-      setMessage({ ok: false, text: problemText(failure) });
+      if (isVersionConflict(failure)) await policy.reload();
+      setMessage({
+        ok: false,
+        text: isVersionConflict(failure)
+          ? 'Someone else changed the policy meanwhile. The history is now up to date; restore again if you still want to.'
+          : problemText(failure),
+      });
     } finally {
       setBusy(false);
     }

@@ -8,9 +8,9 @@ import {
   Textarea,
   tokens,
 } from '@fluentui/react-components';
-import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { DETECTOR_TYPES, type Action, type OrgPolicy } from '../src/core/policy';
-import { problemText, type AdminApi, type Validation } from './api';
+import { isVersionConflict, problemText, type AdminApi, type Validation } from './api';
 import { Failure, Success, type PolicyState } from './App';
 import { ChangeList } from './ChangeList';
 import { DETECTOR_LABELS } from './labels';
@@ -68,17 +68,71 @@ const unlines = (text: string): string[] =>
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
 
+const DRAFT_KEY = 'tlsgate.admin.draft';
+
+/** The unsaved editor text, kept per tab with the version it was based on. */
+const drafts = {
+  restore(): { version: number; text: string } | null {
+    try {
+      const saved = JSON.parse(window.sessionStorage.getItem(DRAFT_KEY) ?? 'null') as {
+        version?: unknown;
+        text?: unknown;
+      } | null;
+      return typeof saved?.version === 'number' && typeof saved.text === 'string'
+        ? { version: saved.version, text: saved.text }
+        : null;
+    } catch {
+      return null;
+    }
+  },
+  keep(version: number, text: string): void {
+    try {
+      window.sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ version, text }));
+    } catch {
+      // Storage full or denied: the draft still lives in the page.
+    }
+  },
+  clear(): void {
+    window.sessionStorage.removeItem(DRAFT_KEY);
+  },
+};
+
+/** Signing out forgets the unsaved edits: the next person in this tab does not inherit them. */
+export function forgetPolicyDraft(): void {
+  drafts.clear();
+}
+
 /** The policy editor: form fields for the everyday settings, the whole policy as JSON, checks as you type. */
 export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState }): ReactElement {
   const styles = useStyles();
   const savedText = useMemo(() => pretty(policy.current.policy), [policy.current]);
-  const [text, setText] = useState(savedText);
+  const [restored] = useState(() => drafts.restore());
+  const [text, setText] = useState(() => restored?.text ?? savedText);
   const [validation, setValidation] = useState<Validation | null>(null);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(() =>
+    restored && restored.text !== savedText
+      ? {
+          ok: true,
+          text:
+            restored.version === policy.current.version
+              ? 'Your unsaved edits are back.'
+              : `Your unsaved edits are back. They were made to version ${restored.version}; the policy is now version ${policy.current.version}, so check "What will change" before saving.`,
+        }
+      : null,
+  );
+  // When the policy under the editor changes (someone else saved), an untouched editor follows it; edits
+  // are kept, and "What will change" then compares them with the new version.
+  const shownSaved = useRef(savedText);
   useEffect(() => {
-    setText(savedText);
+    setText((current) => (current === shownSaved.current ? savedText : current));
+    shownSaved.current = savedText;
   }, [savedText]);
+  // Edits survive a reload and a sign-in round trip (session storage, this tab only).
+  useEffect(() => {
+    if (text === savedText) drafts.clear();
+    else drafts.keep(policy.current.version, text);
+  }, [text, savedText, policy.current.version]);
 
   const parsed = useMemo(() => parse(text), [text]);
   const draft = parsed.ok && isPolicyShaped(parsed.value) ? parsed.value : null;
@@ -121,10 +175,18 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
     setMessage(null);
     try {
       const saved = await api.savePolicy(parsed.value as OrgPolicy, policy.current.version);
+      // The server's canonical form (sorted, normalised domains) becomes the editor's text.
+      setText(pretty(saved.policy));
       policy.replace(saved);
       setMessage({ ok: true, text: `Saved as version ${saved.version}. Add-ins pick it up within minutes.` });
     } catch (error) {
-      setMessage({ ok: false, text: problemText(error) });
+      if (isVersionConflict(error)) {
+        await policy.reload();
+        setMessage({
+          ok: false,
+          text: 'Someone else changed the policy meanwhile. Your edits are kept: check "What will change" (it now compares with their version) and save again.',
+        });
+      } else setMessage({ ok: false, text: problemText(error) });
     } finally {
       setBusy(false);
     }

@@ -144,6 +144,10 @@ export function createAdminApi(options: ApiClientOptions): AdminApi {
   };
 }
 
+export function isVersionConflict(error: unknown): boolean {
+  return error instanceof ApiCallError && error.code === 'VERSION_CONFLICT';
+}
+
 /** What to tell the admin about a failed call: the server's own explanation when it gave one. */
 export function problemText(error: unknown): string {
   if (error instanceof ApiCallError) {

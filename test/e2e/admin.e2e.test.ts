@@ -238,6 +238,37 @@ describe('the admin console in Chromium', () => {
     await page.getByText('None yet.').waitFor();
   });
 
+  it('keeps unsaved edits across a reload, and when someone else saves first', async () => {
+    await signInWithMicrosoft();
+    await page.getByLabel('Medium sensitivity').selectOption('block');
+    await page.getByRole('region', { name: 'What will change' }).getByText('actions.medium').waitFor();
+    await page.reload();
+    await page.getByText('Your unsaved edits are back.').waitFor();
+    await expect(page.getByLabel('Medium sensitivity').inputValue()).resolves.toBe('block');
+
+    // Another admin saves in between.
+    const before = await currentPolicy();
+    const put = await page.request.put(`${server.url}/api/v1/admin/policy`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'if-match': `"policy-v${before.version}"` },
+      data: { ...before.policy, trustedDomains: ['other.example'] },
+    });
+    expect(put.status()).toBe(200);
+
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByText('Someone else changed the policy meanwhile. Your edits are kept').waitFor();
+    await expect(page.getByLabel('Medium sensitivity').inputValue()).resolves.toBe('block');
+    // The diff now compares with their version, so the admin sees that saving would undo their change.
+    const changes = page.getByRole('region', { name: 'What will change' });
+    await changes.getByText('trustedDomains').waitFor();
+    await expect(changes.textContent()).resolves.toContain('−other.example');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByText('Saved as version 6.').waitFor();
+    await expect(currentPolicy()).resolves.toMatchObject({
+      version: 6,
+      policy: { actions: { medium: 'block' }, trustedDomains: [] },
+    });
+  });
+
   it('looks a domain up and re-checks it', async () => {
     await signInWithMicrosoft();
     await openTab('Domain lookup');
@@ -264,6 +295,9 @@ describe('the admin console in Chromium', () => {
       expect(response.status()).toBe(202);
     }
     await page.goto(`${server.url}/admin#activity`);
+    await page.getByLabel('Or use a token (automation, break-glass)').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in with token' }).click();
+    await page.getByRole('alert').getByText('The token is not valid.').waitFor();
     await page.getByLabel('Or use a token (automation, break-glass)').fill(ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Sign in with token' }).click();
     await page.getByText('Signed in as').waitFor();
