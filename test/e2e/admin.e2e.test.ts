@@ -7,12 +7,18 @@ import {
   startOidcProvider,
   startTestIssuer,
   TEST_AUDIENCE,
-  TEST_TENANT,
+  testEntraConfig,
   type TestIssuer,
   type TestOidcProvider,
 } from '../support/entra';
 import { createTestCa } from '../support/pki';
-import { launchChromium, startUiServer, type UiServer } from '../support/ui-server';
+import {
+  cspViolationsOf,
+  launchChromium,
+  recordCspViolations,
+  startUiServer,
+  type UiServer,
+} from '../support/ui-server';
 
 /**
  * The admin console (/admin) in headless Chromium against the real backend with Entra auth: signing in
@@ -57,14 +63,7 @@ beforeAll(async () => {
     statuses: STATUSES,
     config: {
       auth: 'entra',
-      entra: {
-        tenantId: TEST_TENANT,
-        audience: TEST_AUDIENCE,
-        jwksUrl: issuer.jwksUrl,
-        issuers: [issuer.issuer],
-        adminRole: 'TLSGate.Admin',
-        adminGroupId: null,
-      },
+      entra: testEntraConfig(issuer),
       adminConsole: {
         authority: provider.authority,
         clientId: CLIENT_ID,
@@ -87,20 +86,13 @@ beforeEach(async () => {
   if (!chrome) throw new Error('no browser');
   page = await chrome.context.newPage();
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.addInitScript(() => {
-    const w = window as unknown as { cspViolations: string[] };
-    w.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (event) => {
-      w.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
-    });
-  });
+  await recordCspViolations(page);
 });
 afterEach(async () => {
   await page.close();
 });
 
-const cspViolations = (): Promise<string[]> =>
-  page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+const cspViolations = (): Promise<string[]> => cspViolationsOf(page);
 
 /** The policy as the API has it, asked with the admin token (not through the page). */
 async function currentPolicy(): Promise<{

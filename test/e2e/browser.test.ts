@@ -5,7 +5,13 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { OFFICE_JS_URL } from '../../addin/office/boot';
 import type { ShimOptions } from '../../addin/try/office-shim';
 import type { DomainStatus } from '../../src/core/status';
-import { launchChromium, startUiServer, type UiServer } from '../support/ui-server';
+import {
+  cspViolationsOf,
+  launchChromium,
+  recordCspViolations,
+  startUiServer,
+  type UiServer,
+} from '../support/ui-server';
 
 /**
  * The built task pane and /try page in headless Chromium, served by the real backend under its CSP. Office
@@ -44,22 +50,13 @@ afterAll(async () => {
 let page: Page;
 beforeEach(async () => {
   page = await context.newPage();
-  // Every CSP violation is recorded, so a test can prove the page runs under the server's policy.
-  await page.addInitScript(() => {
-    const w = window as unknown as { cspViolations: string[] };
-    w.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (event) => {
-      w.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
-    });
-  });
+  await recordCspViolations(page);
 });
 afterEach(async () => {
   await page.close();
 });
 
-async function cspViolations(target: Page = page): Promise<string[]> {
-  return target.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
-}
+const cspViolations = (target: Page = page): Promise<string[]> => cspViolationsOf(target);
 
 const person = (emailAddress: string, displayName = '') => ({ emailAddress, displayName });
 

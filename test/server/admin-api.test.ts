@@ -8,7 +8,7 @@ import { buildApp } from '../../src/server/app';
 import { testConfig, type Config } from '../../src/server/config';
 import { MAX_CONNECTOR_JSON } from '../../src/server/admin/exchange-connectors';
 import { openSqliteStore, SCHEMA_VERSION } from '../../src/server/store/sqlite';
-import { startTestIssuer, TEST_AUDIENCE, TEST_TENANT, type TestIssuer } from '../support/entra';
+import { startTestIssuer, testEntraConfig, type TestIssuer } from '../support/entra';
 
 /** The admin console's API: who am I, policy history and rollback, validation, connector import. */
 
@@ -441,14 +441,7 @@ describe('entra roles', () => {
     entra = await buildApp(
       testConfig({
         auth: 'entra',
-        entra: {
-          tenantId: TEST_TENANT,
-          audience: TEST_AUDIENCE,
-          jwksUrl: issuer.jwksUrl,
-          issuers: [issuer.issuer],
-          adminRole: 'TLSGate.Admin',
-          adminGroupId: null,
-        },
+        entra: testEntraConfig(issuer),
       }),
       noProbe,
     );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app';
 import { testConfig } from '../../src/server/config';
-import { OTHER_TENANT, startTestIssuer, TEST_AUDIENCE, TEST_TENANT, type TestIssuer } from '../support/entra';
+import { OTHER_TENANT, startTestIssuer, testEntraConfig, type TestIssuer } from '../support/entra';
 
 /** Entra auth with real JWT verification (jose) against a JWKS server on loopback. */
 
@@ -15,14 +15,7 @@ beforeAll(async () => {
     testConfig({
       auth: 'entra',
       adminToken: ADMIN_TOKEN,
-      entra: {
-        tenantId: TEST_TENANT,
-        audience: TEST_AUDIENCE,
-        jwksUrl: issuer.jwksUrl,
-        issuers: [issuer.issuer],
-        adminRole: 'TLSGate.Admin',
-        adminGroupId: '5e0f5a5e-0000-4000-8000-00000000a0a0',
-      },
+      entra: testEntraConfig(issuer, { adminGroupId: '5e0f5a5e-0000-4000-8000-00000000a0a0' }),
     }),
     { probe: () => Promise.reject(new Error('no probing in auth tests')) },
   );

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import type { Config } from '../../src/server/config';
 
 /**
  * A stand-in for Microsoft Entra ID's signing keys: a JWKS endpoint on loopback and tokens signed with
@@ -23,6 +24,22 @@ export interface TestIssuer {
   /** How often the JWKS was fetched. */
   readonly fetches: number;
   close(): Promise<void>;
+}
+
+/** The server's `entra` settings for tokens from `issuer`, with the default admin role. */
+export function testEntraConfig(
+  issuer: TestIssuer,
+  overrides: Partial<NonNullable<Config['entra']>> = {},
+): NonNullable<Config['entra']> {
+  return {
+    tenantId: TEST_TENANT,
+    audience: TEST_AUDIENCE,
+    jwksUrl: issuer.jwksUrl,
+    issuers: [issuer.issuer],
+    adminRole: 'TLSGate.Admin',
+    adminGroupId: null,
+    ...overrides,
+  };
 }
 
 export async function startTestIssuer(): Promise<TestIssuer> {

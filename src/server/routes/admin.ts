@@ -97,6 +97,12 @@ function revive(stored: StoredPolicy): OrgPolicy {
 export function adminRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const policies = () => app.services.policy;
+  const storedVersion = async (version: number): Promise<StoredPolicy> => {
+    const stored = await policies().version(version);
+    if (!stored)
+      throw new ApiError(404, 'POLICY_VERSION_NOT_FOUND', `The policy history has no version ${version}.`);
+    return stored;
+  };
 
   api.get(
     '/admin/me',
@@ -134,13 +140,7 @@ export function adminRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       requireAdmin(request);
-      const stored = await policies().version(request.params.version);
-      if (!stored)
-        throw new ApiError(
-          404,
-          'POLICY_VERSION_NOT_FOUND',
-          `The policy history has no version ${request.params.version}.`,
-        );
+      const stored = await storedVersion(request.params.version);
       return sendPolicy(reply, { ...stored, policy: revive(stored) });
     },
   );
@@ -169,9 +169,7 @@ export function adminRoutes(app: FastifyInstance): void {
       const identity = requireAdmin(request);
       const expected = expectedVersion(request.headers['if-match']);
       const { version } = request.body;
-      const target = await policies().version(version);
-      if (!target)
-        throw new ApiError(404, 'POLICY_VERSION_NOT_FOUND', `The policy history has no version ${version}.`);
+      const target = await storedVersion(version);
       const current = await policies().current();
       // A stale console is told to reload before anything else: what it showed is no longer current.
       if (current.version !== expected) throw versionConflict(current.version);
