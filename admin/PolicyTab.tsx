@@ -97,6 +97,31 @@ const drafts = {
   },
 };
 
+function ActionField({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: Action;
+  onChange: (action: Action) => void;
+}): ReactElement {
+  return (
+    <Field label={label}>
+      <Select
+        value={value}
+        onChange={(_event, data) => {
+          onChange(data.value as Action);
+        }}
+      >
+        {ACTIONS.map((action) => (
+          <option key={action}>{action}</option>
+        ))}
+      </Select>
+    </Field>
+  );
+}
+
 /** Signing out forgets the unsaved edits: the next person in this tab does not inherit them. */
 export function forgetPolicyDraft(): void {
   drafts.clear();
@@ -213,43 +238,29 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
           <>
             <div className={styles.row}>
               {(['high', 'medium', 'low'] as const).map((level) => (
-                <Field key={level} label={`${level[0]?.toUpperCase() ?? ''}${level.slice(1)} sensitivity`}>
-                  <Select
-                    value={draft.actions[level]}
-                    onChange={(_event, data) => {
-                      edit((p) => ({ ...p, actions: { ...p.actions, [level]: data.value as Action } }));
-                    }}
-                  >
-                    {ACTIONS.map((action) => (
-                      <option key={action}>{action}</option>
-                    ))}
-                  </Select>
-                </Field>
+                <ActionField
+                  key={level}
+                  label={`${level[0]?.toUpperCase() ?? ''}${level.slice(1)} sensitivity`}
+                  value={draft.actions[level]}
+                  onChange={(action) => {
+                    edit((p) => ({ ...p, actions: { ...p.actions, [level]: action } }));
+                  }}
+                />
               ))}
-              <Field label="Unknown TLS">
-                <Select
-                  value={draft.unknownAs}
-                  onChange={(_event, data) => {
-                    edit((p) => ({ ...p, unknownAs: data.value as Action }));
-                  }}
-                >
-                  {ACTIONS.map((action) => (
-                    <option key={action}>{action}</option>
-                  ))}
-                </Select>
-              </Field>
-              <Field label="Backend unreachable">
-                <Select
-                  value={draft.onBackendError}
-                  onChange={(_event, data) => {
-                    edit((p) => ({ ...p, onBackendError: data.value as Action }));
-                  }}
-                >
-                  {ACTIONS.map((action) => (
-                    <option key={action}>{action}</option>
-                  ))}
-                </Select>
-              </Field>
+              <ActionField
+                label="Unknown TLS"
+                value={draft.unknownAs}
+                onChange={(action) => {
+                  edit((p) => ({ ...p, unknownAs: action }));
+                }}
+              />
+              <ActionField
+                label="Backend unreachable"
+                value={draft.onBackendError}
+                onChange={(action) => {
+                  edit((p) => ({ ...p, onBackendError: action }));
+                }}
+              />
             </div>
             <Switch
               label="Offer the secure portal"

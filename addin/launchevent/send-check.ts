@@ -40,6 +40,27 @@ const DECISION_NAMES: Readonly<Record<Action, DecisionEvent['decision']>> = {
   block: 'blocked',
 };
 
+/** The attempt id is bookkeeping: it may never hold up the decision, so sessionData gets this long. */
+const ATTEMPT_STORAGE_MS = 1000;
+
+function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      resolve(fallback);
+    }, ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(fallback);
+      },
+    );
+  });
+}
+
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /** A random attempt id. It only tells warnings apart: Math.random will do where the runtime lacks crypto. */
@@ -172,7 +193,7 @@ export async function runSendCheck(
       env.item.sensitivityLabelId().catch(() => null),
       policyFor(env, deadline),
       // A warning earlier in this draft whose Send Anyway was not taken: the user is trying again.
-      env.item.sendAttempt().catch(() => null),
+      within(env.item.sendAttempt(), ATTEMPT_STORAGE_MS, null),
     ]);
   const { policy } = policyResult;
   onPolicy?.(policy);
@@ -194,7 +215,7 @@ export async function runSendCheck(
     if (outside.findings.length === 0) {
       // The backend counts the portal send itself; only the earlier warning is to be called off.
       if (previousAttempt !== null) {
-        await env.item.setSendAttempt(null);
+        await within(env.item.setSendAttempt(null), ATTEMPT_STORAGE_MS, false);
         onDecision?.({ supersedes: previousAttempt });
       }
       return { allowEvent: true };
@@ -227,8 +248,8 @@ export async function runSendCheck(
   let attempt: string | null = null;
   if (completed.sendModeOverride !== undefined) {
     const id = newAttemptId();
-    if (await env.item.setSendAttempt(id)) attempt = id;
-  } else if (previousAttempt !== null) await env.item.setSendAttempt(null);
+    if (await within(env.item.setSendAttempt(id), ATTEMPT_STORAGE_MS, false)) attempt = id;
+  } else if (previousAttempt !== null) await within(env.item.setSendAttempt(null), ATTEMPT_STORAGE_MS, false);
   const risky = decision.perRecipient.filter((r) => r.action !== 'allow');
   const event: DecisionEvent = {
     decision: DECISION_NAMES[decision.action],

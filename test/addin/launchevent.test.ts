@@ -317,6 +317,19 @@ describe('dist/launchevent.js', () => {
       ]);
     });
 
+    it('does not let a hung sessionData write hold up the warning', async () => {
+      const started = Date.now();
+      const run = fire('onMessageSendHandler', {
+        draft: warning,
+        failing: { call: 'sessionData.setAsync', mode: 'silent' },
+      });
+      expect(await settle(run)).toMatchObject({ sendModeOverride: 'promptUser' });
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect(events).toEqual([
+        { decision: 'warned', riskyDomains: ['opportunistic.example'], detectionTypes: ['payment-card'] },
+      ]);
+    });
+
     it('gives no attempt id to a block, nor to a warning without Send Anyway (before 1.14)', async () => {
       await settle(
         fire('onMessageSendHandler', { draft: { to: to('carol@plain.example'), body: IBAN_BODY } }),

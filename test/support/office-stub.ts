@@ -27,7 +27,8 @@ export interface StubOptions {
   displayLanguage?: string;
   userEmail?: string;
   /** Make this getAsync call fail (or throw). */
-  failing?: { call: string; mode: 'error' | 'throw' };
+  /** `silent`: the callback never comes (a hung Office call). */
+  failing?: { call: string; mode: 'error' | 'throw' | 'silent' };
 }
 
 export interface OfficeStub {
@@ -67,6 +68,7 @@ export function createOfficeStub(options: StubOptions = {}): OfficeStub {
   const answer = (name: string, callback: Callback, value: () => unknown): void => {
     if (options.failing?.call === name && options.failing.mode === 'throw')
       throw new Error(`${name} exploded`);
+    if (options.failing?.call === name && options.failing.mode === 'silent') return;
     setTimeout(() => {
       if (options.failing?.call === name)
         callback({ status: FAILED, error: { code: 9002, name: 'InternalError', message: `${name} failed` } });
