@@ -34,6 +34,8 @@ async function tlsOptions(
   return { https: { cert: dev.cert, key: dev.key }, caFile: dev.caFile, created: dev.created };
 }
 
+const BUILT_PAGES = ['taskpane.html', 'commands.html', 'try.html', 'admin.html'];
+
 /** dist/ must be built for the URL users reach; `npm start` builds it when it is missing or stale. */
 async function ensureAddinBuilt(config: Config): Promise<void> {
   const infoFile = join(config.distDir, 'build-info.json');
@@ -43,7 +45,9 @@ async function ensureAddinBuilt(config: Config): Promise<void> {
   } catch {
     // not built yet
   }
-  if (builtFor === config.publicUrl) return;
+  // A dist/ from an older checkout may lack a page that this version serves (e.g. the admin console).
+  const complete = BUILT_PAGES.every((page) => existsSync(join(config.distDir, page)));
+  if (builtFor === config.publicUrl && complete) return;
   // Outlook loads add-ins only over HTTPS; behind a TLS proxy TLSGATE_PUBLIC_URL is its https URL.
   if (!config.publicUrl.startsWith('https://')) return;
   let build: (baseUrl: string, outDir: string) => Promise<void>;
@@ -110,6 +114,8 @@ async function main(): Promise<void> {
     lines.push(
       `  Try it:        ${config.publicUrl}/try  (the add-in in a compose window; no Outlook needed)`,
     );
+  if (existsSync(join(config.distDir, 'admin.html')))
+    lines.push(`  Admin console: ${config.publicUrl}/admin`);
   if (config.production) lines.push('', 'Effective configuration:', ...describeConfig(config));
   lines.push('');
   process.stdout.write(`${lines.join('\n')}\n`);
