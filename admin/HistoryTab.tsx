@@ -20,7 +20,13 @@ const useStyles = makeStyles({
   },
   head: { display: 'flex', justifyContent: 'space-between', alignItems: 'center', flexWrap: 'wrap' },
   h3: { margin: 0, fontSize: tokens.fontSizeBase300, fontWeight: tokens.fontWeightSemibold },
-  toolbar: { display: 'flex', justifyContent: 'flex-end', paddingBottom: tokens.spacingVerticalM },
+  toolbar: {
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'center',
+    paddingBottom: tokens.spacingVerticalM,
+  },
+  h2: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
 });
 
 /** Every policy change with its diff; any earlier version comes back with one click (as a new version). */
@@ -66,8 +72,11 @@ export function HistoryTab({ api, policy }: { api: AdminApi; policy: PolicyState
   if (error) return <Failure text={error} onRetry={load} />;
   if (!entries) return <Spinner label="Loading the history…" />;
   return (
-    <section aria-label="Policy history">
+    <section aria-labelledby="history-heading">
       <div className={styles.toolbar}>
+        <h2 id="history-heading" className={styles.h2}>
+          Policy history
+        </h2>
         <CsvButton api={api} path="/api/v1/admin/policy/audit.csv" filename="tlsgate-policy-audit.csv">
           Export audit log (CSV)
         </CsvButton>

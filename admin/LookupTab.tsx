@@ -13,6 +13,7 @@ const useStyles = makeStyles({
   form: { display: 'flex', columnGap: tokens.spacingHorizontalS, alignItems: 'end' },
   head: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   h2: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
+  h3: { margin: 0, fontSize: tokens.fontSizeBase300, fontWeight: tokens.fontWeightSemibold },
 });
 
 const s = STRINGS.en;
@@ -85,6 +86,7 @@ export function LookupTab({ api }: { api: AdminApi }): ReactElement {
             {report.cached ? ' (from the cache)' : ''}
             {report.stale ? ', being refreshed' : ''}.
           </p>
+          <h3 className={styles.h3}>Details</h3>
           <DomainDetails row={row} s={s} id="lookup-details" label={`Details for ${report.domain}`} />
         </section>
       )}

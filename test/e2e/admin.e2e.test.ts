@@ -114,6 +114,12 @@ async function openTab(name: string): Promise<void> {
   await page.getByRole('tab', { name }).click();
 }
 
+async function axeViolations(): Promise<string[]> {
+  // Tabster's focus sentinels (aria-hidden, focusable by design: they pass focus on) are Fluent's own.
+  const result = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 const previewLine = (sample: string) => page.locator(`li[data-sample="${sample}"]`);
 
 describe('the admin console in Chromium', () => {
@@ -174,11 +180,7 @@ describe('the admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Show' }).click();
     await page.getByText('With this policy, sending a BSN to secure.example would: allow').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'admin-policy.png'), fullPage: true });
-    // Tabster's focus-trap sentinels (aria-hidden, focusable by design: they pass focus on) are Fluent's own.
-    const axe = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
-    expect(
-      axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    ).toEqual([]);
+    expect(await axeViolations()).toEqual([]);
     expect(await cspViolations()).toEqual([]);
   });
 
@@ -272,6 +274,7 @@ describe('the admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Re-check now' }).click();
     await page.getByText(/Checked .*\.$/).waitFor();
     await expect(page.getByText('(from the cache)').count()).resolves.toBe(0);
+    expect(await axeViolations()).toEqual([]);
   });
 
   it('signs in with the admin token, shows activity and exports it as CSV', async () => {
@@ -311,6 +314,14 @@ describe('the admin console in Chromium', () => {
     const csv = readFileSync(file, 'utf8');
     expect(csv.split(/\r?\n/)[0]).toBe('day,allowed,warned,blocked,sent-anyway,sent-via-portal');
     expect(csv).toMatch(new RegExp(`${new Date().toISOString().slice(0, 10)},1,1,1,0,0`));
+
+    for (const tab of ['Activity', 'History', 'Forced-TLS domains', 'Domain lookup']) {
+      await openTab(tab);
+      await page.getByRole('main', { name: tab }).waitFor();
+      await page.waitForLoadState('networkidle');
+      expect((await axeViolations()).map((violation) => `${tab}: ${violation}`)).toEqual([]);
+    }
+    await openTab('Activity');
 
     const audit = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export audit log (CSV)' }).click();
