@@ -4,9 +4,10 @@
  * runtimes load the same file from commands.html. Every path calls event.completed exactly once.
  */
 import { DEFAULT_POLICY, type Action } from '../../src/core/policy';
+import { officeAccessToken } from '../office/auth';
 import { officeComposeItem, officeMailbox, type MailboxInfo } from '../office/compose';
 import { createApiClient } from '../shared/api';
-import { ADDIN_BASE_URL } from '../shared/build-info';
+import { ADDIN_BASE_URL, ADDIN_SSO } from '../shared/build-info';
 import { prefetch, PREFETCH_BUDGET_MS } from './prefetch';
 import { checkFailedOptions, runSendCheck, SEND_BUDGET_MS, type CompletedOptions } from './send-check';
 
@@ -23,8 +24,15 @@ function once<T>(fn: (value: T) => void): (value: T) => void {
   };
 }
 
+/** No prompts in the event runtime, and the token may take only part of the send check's 4 s. */
+const TOKEN = ADDIN_SSO ? officeAccessToken({ interactive: false, timeoutMs: 1500 }) : null;
+
 function api() {
-  return createApiClient({ baseUrl: ADDIN_BASE_URL, fetch: (input, init) => fetch(input, init) });
+  return createApiClient({
+    baseUrl: ADDIN_BASE_URL,
+    fetch: (input, init) => fetch(input, init),
+    ...(TOKEN ? { token: TOKEN } : {}),
+  });
 }
 
 /** English, until Office can tell us the user's language. */

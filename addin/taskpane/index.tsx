@@ -6,7 +6,9 @@ import { createRoot } from 'react-dom/client';
 import type { Language } from '../../src/core/status';
 import { OfficeBootError, waitForOffice } from '../office/boot';
 import { officeComposeItem, officeMailbox, officeTaskpane } from '../office/compose';
+import { officeAccessToken } from '../office/auth';
 import { createApiClient } from '../shared/api';
+import { ADDIN_SSO } from '../shared/build-info';
 import { PaneController } from './controller';
 import { Root } from './Root';
 import { STRINGS } from './strings';
@@ -49,7 +51,12 @@ async function main(): Promise<void> {
     item: officeComposeItem(),
     mailbox,
     office,
-    api: createApiClient({ baseUrl: apiBase(), fetch: (input, init) => fetch(input, init) }),
+    api: createApiClient({
+      baseUrl: apiBase(),
+      fetch: (input, init) => fetch(input, init),
+      // The pane may ask the user to sign in to Office or consent, which can take a while.
+      ...(ADDIN_SSO ? { token: officeAccessToken({ interactive: true, timeoutMs: 60_000 }) } : {}),
+    }),
   });
   // Stop listening to RecipientsChanged when the pane goes (the /try page keeps its Office alive).
   window.addEventListener('pagehide', () => {

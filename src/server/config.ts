@@ -30,7 +30,11 @@ export interface Config {
   auth: AuthMode;
   entra: {
     tenantId: string;
-    audience: string;
+    /**
+     * Accepted `aud` values (TLSGATE_ENTRA_AUDIENCE, comma separated): the API's app ID URI and, for the
+     * add-in's Office SSO tokens, its client id. The first is the one the admin console asks a token for.
+     */
+    audience: string[];
     /** Where the signing keys are; defaults to the tenant's Microsoft endpoint. */
     jwksUrl: string;
     /** Accepted `iss` values. */
@@ -250,12 +254,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
   if (e.TLSGATE_AUTH === 'entra') {
     if (!e.TLSGATE_ENTRA_TENANT_ID)
       problems.push('TLSGATE_ENTRA_TENANT_ID is required when TLSGATE_AUTH=entra.');
-    if (!e.TLSGATE_ENTRA_AUDIENCE)
-      problems.push('TLSGATE_ENTRA_AUDIENCE is required when TLSGATE_AUTH=entra.');
+    const audience = (e.TLSGATE_ENTRA_AUDIENCE ?? '')
+      .split(',')
+      .map((value) => value.trim())
+      .filter((value) => value.length > 0);
+    if (audience.length === 0) problems.push('TLSGATE_ENTRA_AUDIENCE is required when TLSGATE_AUTH=entra.');
     const tenant = e.TLSGATE_ENTRA_TENANT_ID ?? '';
     entra = {
       tenantId: tenant.toLowerCase(),
-      audience: e.TLSGATE_ENTRA_AUDIENCE ?? '',
+      audience,
       jwksUrl: e.TLSGATE_ENTRA_JWKS_URL ?? `https://login.microsoftonline.com/${tenant}/discovery/v2.0/keys`,
       issuers: e.TLSGATE_ENTRA_ISSUER
         ? [e.TLSGATE_ENTRA_ISSUER]
@@ -314,7 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
           e.TLSGATE_ENTRA_AUTHORITY ?? `https://login.microsoftonline.com/${entra.tenantId}/v2.0`
         ).replace(/\/+$/, ''),
         clientId: e.TLSGATE_ADMIN_CLIENT_ID,
-        scope: e.TLSGATE_ADMIN_SCOPE ?? `${entra.audience.replace(/\/+$/, '')}/.default`,
+        scope: e.TLSGATE_ADMIN_SCOPE ?? `${(entra.audience[0] ?? '').replace(/\/+$/, '')}/.default`,
       };
   }
 
@@ -380,7 +387,7 @@ export function describeConfig(config: Config): string[] {
     `  TLS:           ${config.http ? 'terminated by a proxy (TLSGATE_HTTP=1)' : config.tlsCertFile ? config.tlsCertFile : 'development certificate'}`,
     `  Proxies:       ${config.trustedProxies.length ? config.trustedProxies.join(', ') : 'none trusted (X-Forwarded-* ignored)'}`,
     `  Database:      ${config.db}`,
-    `  Auth:          ${config.auth}${config.entra ? ` (tenant ${config.entra.tenantId}, audience ${config.entra.audience}, admin role ${config.entra.adminRole}${config.entra.adminGroupId ? `, admin group ${config.entra.adminGroupId}` : ''})` : ''}`,
+    `  Auth:          ${config.auth}${config.entra ? ` (tenant ${config.entra.tenantId}, audience ${config.entra.audience.join(', ')}, admin role ${config.entra.adminRole}${config.entra.adminGroupId ? `, admin group ${config.entra.adminGroupId}` : ''})` : ''}`,
     `  Admin token:   ${hidden(config.adminToken)}`,
     `  Admin sign-in: ${config.adminConsole ? `Microsoft (client ${config.adminConsole.clientId}, ${config.adminConsole.authority})` : 'token only'}`,
     `  DNS:           ${config.dnsServers?.join(', ') ?? 'system resolvers'}${config.allowPrivateNetworks ? ', private networks allowed' : ''}`,

@@ -1,13 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app';
 import { testConfig } from '../../src/server/config';
-import { OTHER_TENANT, startTestIssuer, testEntraConfig, type TestIssuer } from '../support/entra';
+import {
+  OTHER_TENANT,
+  startTestIssuer,
+  TEST_AUDIENCE,
+  testEntraConfig,
+  type TestIssuer,
+} from '../support/entra';
 
 /** Entra auth with real JWT verification (jose) against a JWKS server on loopback. */
 
 let issuer: TestIssuer;
 let app: FastifyInstance;
 const ADMIN_TOKEN = 'automation-'.padEnd(48, 'k');
+const ADDIN_CLIENT_ID = '5d7c0b61-3e2a-4b8f-9c1d-2a6e8f4b7c90';
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
@@ -15,7 +22,11 @@ beforeAll(async () => {
     testConfig({
       auth: 'entra',
       adminToken: ADMIN_TOKEN,
-      entra: testEntraConfig(issuer, { adminGroupId: '5e0f5a5e-0000-4000-8000-00000000a0a0' }),
+      entra: testEntraConfig(issuer, {
+        adminGroupId: '5e0f5a5e-0000-4000-8000-00000000a0a0',
+        // The add-in's Office SSO tokens name its client id as the audience.
+        audience: [TEST_AUDIENCE, ADDIN_CLIENT_ID],
+      }),
     }),
     { probe: () => Promise.reject(new Error('no probing in auth tests')) },
   );
@@ -65,6 +76,13 @@ describe('entra auth', () => {
     const response = await policyWith(`Bearer ${await issuer.token({ tid: OTHER_TENANT })}`);
     expect(response.statusCode).toBe(401);
     expect(response.json<{ error: { message: string } }>().error.message).toContain('another tenant');
+  });
+
+  it("accepts every configured audience: the API's and the add-in's SSO tokens", async () => {
+    expect((await policyWith(`Bearer ${await issuer.token()}`)).statusCode).toBe(200);
+    expect(
+      (await policyWith(`Bearer ${await issuer.token({}, { audience: ADDIN_CLIENT_ID })}`)).statusCode,
+    ).toBe(200);
   });
 
   it('refuses a token for another audience or from another issuer', async () => {

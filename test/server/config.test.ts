@@ -45,6 +45,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
   });
 
+  it('takes several audiences, comma separated (the API and the add-in SSO client id)', () => {
+    const config = loadConfig({
+      TLSGATE_AUTH: 'entra',
+      TLSGATE_ENTRA_TENANT_ID: TENANT,
+      TLSGATE_ENTRA_AUDIENCE: ' api://tlsgate , 5d7c0b61-3e2a-4b8f-9c1d-2a6e8f4b7c90,',
+    });
+    expect(config.entra?.audience).toEqual(['api://tlsgate', '5d7c0b61-3e2a-4b8f-9c1d-2a6e8f4b7c90']);
+  });
+
   it('reads every documented variable', () => {
     const config = loadConfig(
       {
@@ -79,7 +88,7 @@ describe('loadConfig', () => {
     });
     expect(config.entra).toMatchObject({
       tenantId: TENANT,
-      audience: 'api://tlsgate',
+      audience: ['api://tlsgate'],
       jwksUrl: `https://login.microsoftonline.com/${TENANT.toUpperCase()}/discovery/v2.0/keys`,
     });
   });
@@ -95,6 +104,10 @@ describe('loadConfig', () => {
     [{ TLSGATE_AUTH: 'ldap' }, 'TLSGATE_AUTH'],
     [{ TLSGATE_AUTH: 'entra' }, 'TLSGATE_ENTRA_TENANT_ID'],
     [{ TLSGATE_AUTH: 'entra', TLSGATE_ENTRA_TENANT_ID: 'contoso' }, 'TLSGATE_ENTRA_TENANT_ID'],
+    [
+      { TLSGATE_AUTH: 'entra', TLSGATE_ENTRA_TENANT_ID: TENANT, TLSGATE_ENTRA_AUDIENCE: ' , ' },
+      'TLSGATE_ENTRA_AUDIENCE',
+    ],
     [{ TLSGATE_TLS_CERT: 'cert.pem' }, 'TLSGATE_TLS_CERT and TLSGATE_TLS_KEY'],
     [{ TLSGATE_ADMIN_TOKEN: 'short' }, 'TLSGATE_ADMIN_TOKEN'],
     [{ TLSGATE_DB: 'postgres://db/tlsgate' }, 'TLSGATE_DB'],

@@ -33,7 +33,7 @@ export function testEntraConfig(
 ): NonNullable<Config['entra']> {
   return {
     tenantId: TEST_TENANT,
-    audience: TEST_AUDIENCE,
+    audience: [TEST_AUDIENCE],
     jwksUrl: issuer.jwksUrl,
     issuers: [issuer.issuer],
     adminRole: 'TLSGate.Admin',
