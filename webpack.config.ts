@@ -10,6 +10,16 @@ export interface BuildOptions {
   baseUrl: string;
   outDir: string;
   mode: 'production' | 'development';
+  /** Office SSO is declared in the manifests (ADDIN_SSO_CLIENT_ID); the add-in then asks Office for a token. */
+  sso?: boolean;
+}
+
+/** Build-time constants read by addin/shared/build-info.ts. */
+function defines(options: BuildOptions): webpack.DefinePlugin {
+  return new webpack.DefinePlugin({
+    __ADDIN_BASE_URL__: JSON.stringify(options.baseUrl),
+    __ADDIN_SSO__: JSON.stringify(options.sso === true),
+  });
 }
 
 const ROOT = __dirname;
@@ -78,7 +88,7 @@ export function launchEventConfig(options: BuildOptions): webpack.Configuration 
     },
     optimization: { splitChunks: false, runtimeChunk: false, minimize: options.mode === 'production' },
     performance: { hints: false },
-    plugins: [new webpack.DefinePlugin({ __ADDIN_BASE_URL__: JSON.stringify(options.baseUrl) })],
+    plugins: [defines(options)],
   };
 }
 
@@ -132,7 +142,7 @@ function browserConfig(
     },
     optimization: { minimize: options.mode === 'production' },
     performance: { hints: false },
-    plugins: [new webpack.DefinePlugin({ __ADDIN_BASE_URL__: JSON.stringify(options.baseUrl) })],
+    plugins: [defines(options)],
   };
 }
 

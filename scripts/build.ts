@@ -1,12 +1,13 @@
 /**
  * `npm run build`: ADDIN_BASE_URL=https://host/path writes the add-in into dist/ — the bundles, the pages,
  * the icons and both manifests, every URL pointing under that base (default https://localhost:3000).
+ * ADDIN_SSO_CLIENT_ID (and optionally ADDIN_SSO_RESOURCE) turn on Office SSO (scripts/manifest.ts).
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import webpack from 'webpack';
 import configs from '../webpack.config';
-import { parseBaseUrl, writeManifests } from './manifest';
+import { parseBaseUrl, parseSsoSettings, writeManifests, type SsoSettings } from './manifest';
 
 export const ROOT = resolve(__dirname, '..');
 export const DIST = join(ROOT, 'dist');
@@ -24,10 +25,10 @@ function run(compiler: webpack.MultiCompiler): Promise<webpack.MultiStats> {
   });
 }
 
-export async function build(baseUrl: string, outDir = DIST): Promise<void> {
+export async function build(baseUrl: string, outDir = DIST, sso: SsoSettings | null = null): Promise<void> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  await run(webpack(configs({ baseUrl, outDir, mode: 'production' })));
+  await run(webpack(configs({ baseUrl, outDir, mode: 'production', sso: sso !== null })));
   cpSync(join(ROOT, 'addin/launchevent/commands.html'), join(outDir, 'commands.html'));
   // The task pane's page, and /try (a compose window that runs the add-in without Outlook).
   cpSync(join(ROOT, 'addin/taskpane/taskpane.html'), join(outDir, 'taskpane.html'));
@@ -35,14 +36,17 @@ export async function build(baseUrl: string, outDir = DIST): Promise<void> {
   cpSync(join(ROOT, 'admin/admin.html'), join(outDir, 'admin.html'));
   cpSync(join(ROOT, 'addin/static'), outDir, { recursive: true });
   cpSync(join(ROOT, 'assets'), join(outDir, 'assets'), { recursive: true });
-  await writeManifests(baseUrl, outDir);
-  writeFileSync(
-    join(outDir, BUILD_INFO),
-    `${JSON.stringify({ baseUrl, builtAt: new Date().toISOString() })}\n`,
-  );
+  await writeManifests(baseUrl, outDir, sso);
+  const info = {
+    baseUrl,
+    ssoClientId: sso?.clientId ?? null,
+    ssoResource: sso?.resource ?? null,
+    builtAt: new Date().toISOString(),
+  };
+  writeFileSync(join(outDir, BUILD_INFO), `${JSON.stringify(info)}\n`);
 }
 
-/** Records which base URL dist/ was built for, so `npm start` can tell whether it must rebuild. */
+/** Records what dist/ was built for (base URL, SSO), so `npm start` can tell whether it must rebuild. */
 export const BUILD_INFO = 'build-info.json';
 
 export function builtFor(outDir = DIST): string | null {
@@ -54,17 +58,24 @@ export function builtFor(outDir = DIST): string | null {
   }
 }
 
+/** How a build's SSO setting reads in the scripts' output. */
+export function describeSso(sso: SsoSettings | null): string {
+  return sso ? `Office SSO: client id ${sso.clientId}, resource ${sso.resource}` : 'no Office SSO';
+}
+
 if (require.main === module) {
   let baseUrl: string;
+  let sso: SsoSettings | null;
   try {
     baseUrl = parseBaseUrl(process.env.ADDIN_BASE_URL);
+    sso = parseSsoSettings(process.env, baseUrl);
   } catch (error) {
     process.stderr.write(`build: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  build(baseUrl).then(
+  build(baseUrl, DIST, sso).then(
     () => {
-      process.stdout.write(`Built the add-in for ${baseUrl} into ${DIST}\n`);
+      process.stdout.write(`Built the add-in for ${baseUrl} (${describeSso(sso)}) into ${DIST}\n`);
     },
     (error: unknown) => {
       process.stderr.write(`build failed: ${error instanceof Error ? error.message : String(error)}\n`);

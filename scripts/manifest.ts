@@ -92,6 +92,74 @@ export function parseBaseUrl(value: string | undefined): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/**
+ * Office single sign-on (legacy SSO, OfficeRuntime.auth.getAccessToken): the add-in's Entra application and
+ * its Application ID URI, declared as WebApplicationInfo (XML) and webApplicationInfo (unified manifest).
+ */
+export interface SsoSettings {
+  /** The Entra application (client) id, a lower-case GUID. */
+  clientId: string;
+  /** api://<host of ADDIN_BASE_URL>/<client id> unless ADDIN_SSO_RESOURCE says otherwise. */
+  resource: string;
+}
+
+/** Office asks for these on the add-in's behalf: who the user is, no Graph access. */
+export const SSO_SCOPES = ['openid', 'profile'] as const;
+
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The host (with any port) of an api:// URI, or undefined when it is not one. */
+export function apiUriHost(uri: string): string | undefined {
+  return /^api:\/\/([^/?#\s]+)(?:\/[^?#\s]*)?$/.exec(uri)?.[1]?.toLowerCase();
+}
+
+/**
+ * Reads ADDIN_SSO_CLIENT_ID and ADDIN_SSO_RESOURCE for an add-in served from `baseUrl`; null when neither
+ * is set. Throws an Error with a one-line message when they are unusable.
+ */
+export function parseSsoSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  baseUrl: string,
+): SsoSettings | null {
+  const base = new URL(parseBaseUrl(baseUrl));
+  const rawId = env.ADDIN_SSO_CLIENT_ID?.trim() ?? '';
+  const rawResource = env.ADDIN_SSO_RESOURCE?.trim() ?? '';
+  if (rawId === '') {
+    if (rawResource !== '') throw new Error('ADDIN_SSO_RESOURCE is set but ADDIN_SSO_CLIENT_ID is not');
+    return null;
+  }
+  if (!GUID.test(rawId)) {
+    throw new Error(
+      `ADDIN_SSO_CLIENT_ID is not a GUID: ${JSON.stringify(rawId)} (expected the Entra application (client) id)`,
+    );
+  }
+  const clientId = rawId.toLowerCase();
+  if (rawResource === '') return { clientId, resource: `api://${base.host}/${clientId}` };
+  const shown = JSON.stringify(rawResource);
+  const host = apiUriHost(rawResource);
+  if (host === undefined) {
+    throw new Error(
+      `ADDIN_SSO_RESOURCE must be an api:// URI without query or fragment, e.g. api://${base.host}/${clientId}: ${shown}`,
+    );
+  }
+  // Office requests a token only for an add-in served from the Resource's own domain.
+  if (host !== base.host) {
+    throw new Error(
+      `ADDIN_SSO_RESOURCE host ${host} differs from the add-in's host ${base.host} (ADDIN_BASE_URL): ${shown}`,
+    );
+  }
+  return { clientId, resource: rawResource };
+}
+
+/** Settings handed in by code rather than parsed from the environment get the same checks. */
+function checkedSso(sso: SsoSettings | null, base: string): SsoSettings | null {
+  if (sso === null) return null;
+  const env = { ADDIN_SSO_CLIENT_ID: sso.clientId, ADDIN_SSO_RESOURCE: sso.resource };
+  const parsed = parseSsoSettings(env, base);
+  if (parsed === null) throw new Error('ADDIN_SSO_CLIENT_ID is empty');
+  return parsed;
+}
+
 function escapeXml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
@@ -103,10 +171,43 @@ function escapeXml(text: string): string {
 
 /**
  * Rewrites the template's URLs to `baseUrl`: every `https://localhost:3000/…` URL keeps its path under the
- * new base, and the AppDomain becomes the base's origin (AppDomains are origins, not paths).
+ * new base, and the AppDomain becomes the base's origin (AppDomains are origins, not paths). With `sso`,
+ * WebApplicationInfo is added as the last child of the VersionOverrides 1.1 ([MS-OWEMXML] declares it
+ * there, after Resources); without it the output is the template's text, URLs aside.
  */
-export function renderManifestXml(template: string, baseUrl: string): string {
+export function renderManifestXml(template: string, baseUrl: string, sso: SsoSettings | null = null): string {
   const base = parseBaseUrl(baseUrl);
+  const rendered = rewriteUrls(template, base);
+  const settings = checkedSso(sso, base);
+  return settings ? insertWebApplicationInfo(rendered, settings) : rendered;
+}
+
+function insertWebApplicationInfo(xml: string, sso: SsoSettings): string {
+  const open = xml.indexOf('xsi:type="VersionOverridesV1_1"');
+  // The 1.1 element holds no VersionOverrides of its own, so the next closing tag is its own.
+  const close = open === -1 ? -1 : xml.indexOf('</VersionOverrides>', open);
+  if (close === -1) throw new Error('manifest template has no VersionOverrides 1.1 for WebApplicationInfo');
+  if (xml.includes('<WebApplicationInfo'))
+    throw new Error('manifest template already has WebApplicationInfo');
+  const lineStart = xml.lastIndexOf('\n', close) + 1;
+  const indent = xml.slice(lineStart, close);
+  if (indent.trim() !== '') throw new Error('manifest template: </VersionOverrides> must start its line');
+  const pad = (depth: number): string => `${indent}${'  '.repeat(depth)}`;
+  const lines = [
+    `${pad(1)}<!-- Office SSO: OfficeRuntime.auth.getAccessToken asks Entra for a token for this app. -->`,
+    `${pad(1)}<WebApplicationInfo>`,
+    `${pad(2)}<Id>${escapeXml(sso.clientId)}</Id>`,
+    `${pad(2)}<Resource>${escapeXml(sso.resource)}</Resource>`,
+    `${pad(2)}<Scopes>`,
+    ...SSO_SCOPES.map((scope) => `${pad(3)}<Scope>${scope}</Scope>`),
+    `${pad(2)}</Scopes>`,
+    `${pad(1)}</WebApplicationInfo>`,
+  ];
+  return `${xml.slice(0, lineStart)}${lines.join('\n')}\n${xml.slice(lineStart)}`;
+}
+
+/** `base` is already normalised by parseBaseUrl. */
+function rewriteUrls(template: string, base: string): string {
   const appDomain = `<AppDomain>${TEMPLATE_BASE_URL}</AppDomain>`;
   const urlPrefix = new RegExp(`${TEMPLATE_BASE_URL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/)`, 'g');
   // Any other mention of the template host (another port, a bare base URL) would be left behind.
@@ -126,8 +227,12 @@ const BUTTON_PATH = `${GROUP_PATH}.controls[0]`;
 const TASKPANE_ACTION_ID = 'TLSGate.ShowTaskpane';
 
 /** The unified (JSON) manifest: the same add-in, ids, events and strings as the XML manifest. */
-export function buildUnifiedManifest(baseUrl: string): TeamsManifestV1D22.TeamsManifestV1D22 {
+export function buildUnifiedManifest(
+  baseUrl: string,
+  sso: SsoSettings | null = null,
+): TeamsManifestV1D22.TeamsManifestV1D22 {
   const base = parseBaseUrl(baseUrl);
+  const settings = checkedSso(sso, base);
   const en = STRINGS.en;
   const mailbox = [{ name: 'Mailbox', minVersion: MAILBOX_MIN_VERSION }];
   // Ribbon icons are absolute URLs; the package icons (icons.color/outline) are relative to manifest.json.
@@ -153,6 +258,7 @@ export function buildUnifiedManifest(baseUrl: string): TeamsManifestV1D22.TeamsM
     accentColor: ACCENT_COLOR,
     // Domains, not origins (host[:port], as in Teams' validDomains); the XML AppDomain is the origin.
     validDomains: [new URL(base).host],
+    ...(settings ? { webApplicationInfo: { id: settings.clientId, resource: settings.resource } } : {}),
     authorization: {
       permissions: { resourceSpecific: [{ name: 'MailboxItem.ReadWrite.User', type: 'Delegated' }] },
     },
@@ -235,12 +341,22 @@ export function buildNlLocalization(): Record<string, string> {
   };
 }
 
-/** Writes dist/manifest.xml, dist/manifest.json and its localization file dist/nl-NL.json. */
-export async function writeManifests(baseUrl: string, distDir: string): Promise<void> {
+/**
+ * Writes dist/manifest.xml, dist/manifest.json and its localization file dist/nl-NL.json; with `sso`, both
+ * manifests declare the add-in's Entra application for Office SSO.
+ */
+export async function writeManifests(
+  baseUrl: string,
+  distDir: string,
+  sso: SsoSettings | null = null,
+): Promise<void> {
   const base = parseBaseUrl(baseUrl);
   const template = await readFile(TEMPLATE_PATH, 'utf8');
+  // Both render before anything is written, so bad settings leave no half-written dist.
+  const xml = renderManifestXml(template, base, sso);
+  const unified = buildUnifiedManifest(base, sso);
   await mkdir(distDir, { recursive: true });
-  await writeFile(join(distDir, 'manifest.xml'), renderManifestXml(template, base));
-  await writeFile(join(distDir, 'manifest.json'), `${JSON.stringify(buildUnifiedManifest(base), null, 2)}\n`);
+  await writeFile(join(distDir, 'manifest.xml'), xml);
+  await writeFile(join(distDir, 'manifest.json'), `${JSON.stringify(unified, null, 2)}\n`);
   await writeFile(join(distDir, NL_LOCALIZATION_FILE), `${JSON.stringify(buildNlLocalization(), null, 2)}\n`);
 }

@@ -1,12 +1,13 @@
 /**
  * `npm run package`: ADDIN_BASE_URL=https://host/path builds dist/ and adds the zip that Microsoft 365
  * Integrated Apps accepts: the unified manifest with everything it references (localization file, icons).
+ * ADDIN_SSO_CLIENT_ID / ADDIN_SSO_RESOURCE turn on Office SSO, as for `npm run build`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
-import { build, DIST } from './build';
-import { parseBaseUrl } from './manifest';
+import { build, describeSso, DIST } from './build';
+import { parseBaseUrl, parseSsoSettings, type SsoSettings } from './manifest';
 
 export const PACKAGE_NAME = 'tlsgate-integrated-apps.zip';
 
@@ -41,17 +42,19 @@ export function writePackage(outDir = DIST): string {
 
 if (require.main === module) {
   let baseUrl: string;
+  let sso: SsoSettings | null;
   try {
     baseUrl = parseBaseUrl(process.env.ADDIN_BASE_URL);
+    sso = parseSsoSettings(process.env, baseUrl);
   } catch (error) {
     process.stderr.write(`package: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  build(baseUrl)
+  build(baseUrl, DIST, sso)
     .then(() => {
       const target = writePackage();
       process.stdout.write(
-        `Built for ${baseUrl}:\n  ${join(DIST, 'manifest.xml')}\n  ${join(DIST, 'manifest.json')}\n  ${target}  (upload in Microsoft 365 admin center > Settings > Integrated apps)\n`,
+        `Built for ${baseUrl} (${describeSso(sso)}):\n  ${join(DIST, 'manifest.xml')}\n  ${join(DIST, 'manifest.json')}\n  ${target}  (upload in Microsoft 365 admin center > Settings > Integrated apps)\n`,
       );
     })
     .catch((error: unknown) => {

@@ -6,7 +6,7 @@ import { crc32 } from 'node:zlib';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { OfficeAddinManifest } from 'office-addin-manifest';
-import { parseBaseUrl } from './manifest';
+import { GUID, apiUriHost, parseBaseUrl, parseSsoSettings, type SsoSettings } from './manifest';
 
 /**
  * `npm run validate`: offline checks of the BUILT dist/manifest.xml and dist/manifest.json.
@@ -168,10 +168,15 @@ export const XML_SCHEMA: Readonly<Record<string, ElementType>> = {
       opt('Requirements', 'VersionOverridesRequirements'),
       one('Hosts', 'HostsV1_1'),
       opt('Resources', 'Resources'),
-      opt('WebApplicationInfo', 'any'),
+      opt('WebApplicationInfo', 'WebApplicationInfo'),
       opt('ExtendedPermissions', 'any'),
     ],
   },
+  // [MS-OWEMXML] 2.2.197: Office SSO's application, its Application ID URI and the scopes it asks for.
+  WebApplicationInfo: {
+    children: [one('Id', 'text'), one('Resource', 'text'), one('Scopes', 'WebApplicationScopes')],
+  },
+  WebApplicationScopes: { children: [many('Scope', 'text', 1)] },
   VersionOverridesRequirements: { children: [opt('bt:Sets', 'BtSets'), opt('bt:Methods', 'any')] },
   BtSets: { children: [many('bt:Set', 'Set', 1)] },
   HostsV1_0: { children: [many('Host', { xsiType: { MailHost: 'MailHostV1_0' } }, 1)] },
@@ -634,6 +639,8 @@ const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 interface UrlContext {
   base: string;
   distDir: string;
+  /** The Office SSO settings the build was given (null: none). */
+  sso: SsoSettings | null;
 }
 
 /** The dist-relative path a URL under the base refers to, or a problem. */
@@ -736,7 +743,9 @@ async function checkXmlUrls(root: XmlElement, ctx: UrlContext, problems: Problem
       if (attr === 'xmlns' || attr.startsWith('xmlns:')) continue;
       if (URL_LIKE.test(value)) values.push(value);
     }
-    if (URL_LIKE.test(element.text)) values.push(element.text);
+    // The SSO Resource is an api:// identifier, not a URL the add-in loads (checkXmlSso judges it).
+    const ssoResource = element.name === 'Resource' && element.parent?.name === 'WebApplicationInfo';
+    if (URL_LIKE.test(element.text) && !ssoResource) values.push(element.text);
     for (const value of values) {
       if (value.length > LIMITS.url) {
         problems.push({
@@ -815,6 +824,86 @@ async function checkXmlIcons(root: XmlElement, ctx: UrlContext, problems: Proble
       const path = await urlToDistPng(resource.element.attrs.DefaultValue, ctx);
       if (path !== undefined) await checkPng(path, Number(image.attrs.size), image.path, problems);
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Office SSO (WebApplicationInfo): its place and Scopes are in XML_SCHEMA; the values are checked here.
+// ---------------------------------------------------------------------------------------------------------
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url === undefined ? undefined : new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkXmlSso(root: XmlElement, ctx: UrlContext, problems: Problem[]): void {
+  const expected = ctx.sso;
+  const info = [...walk(root)].find((element) => element.name === 'WebApplicationInfo');
+  if (!info) {
+    if (expected) {
+      problems.push({
+        rule: 'sso',
+        message: `manifest.xml has no WebApplicationInfo, but ADDIN_SSO_CLIENT_ID is ${expected.clientId}`,
+      });
+    }
+    return;
+  }
+  const where = info.path;
+  if (!expected) {
+    problems.push({
+      rule: 'sso',
+      message:
+        'manifest.xml declares WebApplicationInfo, but ADDIN_SSO_CLIENT_ID is not set (validate with the settings of the build)',
+      where,
+    });
+  }
+  const id = childNamed(info, 'Id')?.text ?? '';
+  const resource = childNamed(info, 'Resource')?.text ?? '';
+  if (id !== '' && !GUID.test(id)) {
+    problems.push({ rule: 'sso', message: `WebApplicationInfo Id "${id}" is not a GUID`, where });
+  }
+  if (resource.length > LIMITS.longString) {
+    problems.push({
+      rule: 'string-length',
+      message: `WebApplicationInfo Resource is ${resource.length} characters; the limit is ${LIMITS.longString}`,
+      where,
+    });
+  }
+  // Office gets a token only for an add-in served from the Resource's own domain.
+  const resourceHost = apiUriHost(resource);
+  const formSource = childNamed(
+    childNamed(childNamed(childNamed(root, 'FormSettings'), 'Form'), 'DesktopSettings'),
+    'SourceLocation',
+  );
+  const sourceHost = hostOf(formSource?.attrs.DefaultValue) ?? new URL(ctx.base).host;
+  if (resource !== '' && resourceHost === undefined) {
+    problems.push({
+      rule: 'sso',
+      message: `WebApplicationInfo Resource "${resource}" is not an api:// URI (api://${sourceHost}/<client id>)`,
+      where,
+    });
+  } else if (resourceHost !== undefined && resourceHost !== sourceHost) {
+    problems.push({
+      rule: 'sso',
+      message: `WebApplicationInfo Resource host ${resourceHost} differs from the SourceLocation host ${sourceHost}`,
+      where,
+    });
+  }
+  if (expected && id.toLowerCase() !== expected.clientId) {
+    problems.push({
+      rule: 'sso',
+      message: `WebApplicationInfo Id ${id} is not ADDIN_SSO_CLIENT_ID ${expected.clientId}`,
+      where,
+    });
+  }
+  if (expected && resource !== expected.resource) {
+    problems.push({
+      rule: 'sso',
+      message: `WebApplicationInfo Resource ${resource} is not the expected ${expected.resource}`,
+      where,
+    });
   }
 }
 
@@ -1152,7 +1241,8 @@ async function checkUnified(ctx: UrlContext, problems: Problem[]): Promise<Unifi
 
   const base = new URL(ctx.base);
   for (const [path, value] of walkJson(manifest, '')) {
-    if (typeof value !== 'string' || path === '$schema' || !URL_LIKE.test(value)) continue;
+    if (typeof value !== 'string' || !URL_LIKE.test(value)) continue;
+    if (path === '$schema' || path === 'webApplicationInfo.resource') continue;
     const rel = checkUrl(value, `manifest.json ${path}`, ctx, problems);
     if (rel !== undefined) await checkDistFile(rel, `manifest.json ${path}`, ctx, problems);
   }
@@ -1398,6 +1488,16 @@ function checkConsistency(root: XmlElement, unified: UnifiedResult, problems: Pr
   const code = eventRuntime && isObject(eventRuntime.code) ? eventRuntime.code : {};
   mismatch('the event runtime page', runtimeUrl, str(code.page));
   mismatch('the event runtime script', scriptUrl, str(code.script));
+
+  // Office SSO: the same application and Application ID URI, or neither manifest declares one.
+  const webApp = [...walk(root)].find((element) => element.name === 'WebApplicationInfo');
+  const jsonWebApp = isObject(manifest.webApplicationInfo) ? manifest.webApplicationInfo : undefined;
+  mismatch(
+    'the SSO application id',
+    childNamed(webApp, 'Id')?.text.toLowerCase(),
+    str(jsonWebApp?.id)?.toLowerCase(),
+  );
+  mismatch('the SSO resource', childNamed(webApp, 'Resource')?.text, str(jsonWebApp?.resource));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1458,13 +1558,21 @@ async function checkXml(ctx: UrlContext, problems: Problem[]): Promise<XmlElemen
   checkStrings(root, problems);
   await checkXmlUrls(root, ctx, problems);
   await checkXmlIcons(root, ctx, problems);
+  checkXmlSso(root, ctx, problems);
   checkEventsAndRequirements(root, problems);
   await checkAssociations(xmlFunctionNames(root), ctx.distDir, problems);
   return root;
 }
 
-/** Checks dist/manifest.xml and dist/manifest.json (and what they refer to in dist) against `baseUrl`. */
-export async function validateManifests(distDir: string, baseUrl: string): Promise<Problem[]> {
+/**
+ * Checks dist/manifest.xml and dist/manifest.json (and what they refer to in dist) against `baseUrl` and
+ * the Office SSO settings the build was given (null: the manifests must declare none).
+ */
+export async function validateManifests(
+  distDir: string,
+  baseUrl: string,
+  sso: SsoSettings | null = null,
+): Promise<Problem[]> {
   const problems: Problem[] = [];
   let base: string;
   try {
@@ -1472,7 +1580,7 @@ export async function validateManifests(distDir: string, baseUrl: string): Promi
   } catch (error) {
     return [{ rule: 'base-url', message: errorMessage(error) }];
   }
-  const ctx: UrlContext = { base, distDir };
+  const ctx: UrlContext = { base, distDir, sso };
   const root = await checkXml(ctx, problems);
   const unified = await checkUnified(ctx, problems);
   if (root && unified) checkConsistency(root, unified, problems);
@@ -1486,19 +1594,23 @@ export function formatProblem(problem: Problem): string {
 async function main(): Promise<number> {
   const distDir = process.argv[2] ?? join(__dirname, '..', 'dist');
   let base: string;
+  let sso: SsoSettings | null;
   try {
     base = parseBaseUrl(process.env.ADDIN_BASE_URL);
+    // The build's SSO settings come from the environment too; the manifests must match them.
+    sso = parseSsoSettings(process.env, base);
   } catch (error) {
     console.error(errorMessage(error));
     return 1;
   }
-  const problems = await validateManifests(distDir, base);
+  const problems = await validateManifests(distDir, base, sso);
   for (const problem of problems) console.error(formatProblem(problem));
   if (problems.length > 0) {
     console.error(`${problems.length} manifest problem${problems.length === 1 ? '' : 's'} in ${distDir}`);
     return 1;
   }
-  console.log(`manifest.xml and manifest.json in ${distDir} are valid for ${base}`);
+  const withSso = sso ? ` with Office SSO for ${sso.clientId}` : '';
+  console.log(`manifest.xml and manifest.json in ${distDir} are valid for ${base}${withSso}`);
   return 0;
 }
 

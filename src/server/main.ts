@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+// Node builtins only at run time, so this works without the build's development dependencies.
+import { parseSsoSettings, type SsoSettings } from '../../scripts/manifest';
 import { buildApp } from './app';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config';
 import { ensureDevCertificate } from './dev-cert';
@@ -36,31 +38,46 @@ async function tlsOptions(
 
 const BUILT_PAGES = ['taskpane.html', 'commands.html', 'try.html', 'admin.html'];
 
-/** dist/ must be built for the URL users reach; `npm start` builds it when it is missing or stale. */
+/**
+ * dist/ must be built for the URL users reach, with the Office SSO settings of `npm run build`
+ * (ADDIN_SSO_CLIENT_ID, ADDIN_SSO_RESOURCE); `npm start` builds it when it is missing or stale.
+ */
 async function ensureAddinBuilt(config: Config): Promise<void> {
   const infoFile = join(config.distDir, 'build-info.json');
-  let builtFor: string | null = null;
+  let built: { baseUrl?: string; ssoClientId?: string | null; ssoResource?: string | null } = {};
   try {
-    builtFor = (JSON.parse(readFileSync(infoFile, 'utf8')) as { baseUrl?: string }).baseUrl ?? null;
+    built = JSON.parse(readFileSync(infoFile, 'utf8')) as typeof built;
   } catch {
     // not built yet
   }
-  // A dist/ from an older checkout may lack a page that this version serves (e.g. the admin console).
-  const complete = BUILT_PAGES.every((page) => existsSync(join(config.distDir, page)));
-  if (builtFor === config.publicUrl && complete) return;
+  const builtFor = built.baseUrl ?? null;
   // Outlook loads add-ins only over HTTPS; behind a TLS proxy TLSGATE_PUBLIC_URL is its https URL.
   if (!config.publicUrl.startsWith('https://')) return;
-  let build: (baseUrl: string, outDir: string) => Promise<void>;
+  let sso: SsoSettings | null;
+  try {
+    sso = parseSsoSettings(process.env, config.publicUrl);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  const sameSso =
+    (built.ssoClientId ?? null) === (sso?.clientId ?? null) &&
+    (built.ssoResource ?? null) === (sso?.resource ?? null);
+  // A dist/ from an older checkout may lack a page that this version serves (e.g. the admin console).
+  const complete = BUILT_PAGES.every((page) => existsSync(join(config.distDir, page)));
+  if (builtFor === config.publicUrl && sameSso && complete) return;
+  let build: (baseUrl: string, outDir: string, sso: SsoSettings | null) => Promise<void>;
   try {
     // Build tooling is a development dependency; a production image ships dist/ prebuilt.
     ({ build } = (await import('../../scripts/build.js')) as { build: typeof build });
   } catch {
+    const ssoEnv = sso ? ` ADDIN_SSO_CLIENT_ID=${sso.clientId}` : '';
     fail(
-      `dist/ is ${builtFor ? `built for ${builtFor}` : 'missing'}; run ADDIN_BASE_URL=${config.publicUrl} npm run build`,
+      `dist/ is ${builtFor ? `built for ${builtFor}` : 'missing'}; run ADDIN_BASE_URL=${config.publicUrl}${ssoEnv} npm run build`,
     );
   }
-  process.stdout.write(`Building the add-in for ${config.publicUrl} ...\n`);
-  await build(config.publicUrl, config.distDir);
+  const withSso = sso ? ` with Office SSO (${sso.clientId})` : '';
+  process.stdout.write(`Building the add-in for ${config.publicUrl}${withSso} ...\n`);
+  await build(config.publicUrl, config.distDir, sso);
 }
 
 async function main(): Promise<void> {

@@ -3,13 +3,15 @@ import { officeAccessToken } from '../../addin/office/auth';
 
 /** The SSO adapter against office-addin-mock standing in for OfficeRuntime, the edge where Office would be. */
 
-type GetAccessToken = (options: OfficeRuntime.AuthOptions) => Promise<string>;
-const seen: OfficeRuntime.AuthOptions[] = [];
+type GetAccessToken = (options: Office.AuthOptions) => Promise<string>;
+const seen: Office.AuthOptions[] = [];
 
 function install(getAccessToken: GetAccessToken): void {
+  // office-addin-mock types its seed as a class, but takes a plain object, as its docs show.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   const runtime = new OfficeMockObject({
     auth: {
-      getAccessToken: (options: OfficeRuntime.AuthOptions) => {
+      getAccessToken: (options: Office.AuthOptions) => {
         seen.push(options);
         return getAccessToken(options);
       },
