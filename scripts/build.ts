@@ -63,16 +63,19 @@ export function describeSso(sso: SsoSettings | null): string {
   return sso ? `Office SSO: client id ${sso.clientId}, resource ${sso.resource}` : 'no Office SSO';
 }
 
-if (require.main === module) {
-  let baseUrl: string;
-  let sso: SsoSettings | null;
+/** ADDIN_BASE_URL and the SSO settings for a command line; a bad value ends it with one line, exit 2. */
+export function buildSettingsOrExit(command: string): { baseUrl: string; sso: SsoSettings | null } {
   try {
-    baseUrl = parseBaseUrl(process.env.ADDIN_BASE_URL);
-    sso = parseSsoSettings(process.env, baseUrl);
+    const baseUrl = parseBaseUrl(process.env.ADDIN_BASE_URL);
+    return { baseUrl, sso: parseSsoSettings(process.env, baseUrl) };
   } catch (error) {
-    process.stderr.write(`build: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${command}: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
+}
+
+if (require.main === module) {
+  const { baseUrl, sso } = buildSettingsOrExit('build');
   build(baseUrl, DIST, sso).then(
     () => {
       process.stdout.write(`Built the add-in for ${baseUrl} (${describeSso(sso)}) into ${DIST}\n`);

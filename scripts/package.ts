@@ -6,8 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
-import { build, describeSso, DIST } from './build';
-import { parseBaseUrl, parseSsoSettings, type SsoSettings } from './manifest';
+import { build, buildSettingsOrExit, describeSso, DIST } from './build';
 
 export const PACKAGE_NAME = 'tlsgate-integrated-apps.zip';
 
@@ -41,15 +40,7 @@ export function writePackage(outDir = DIST): string {
 }
 
 if (require.main === module) {
-  let baseUrl: string;
-  let sso: SsoSettings | null;
-  try {
-    baseUrl = parseBaseUrl(process.env.ADDIN_BASE_URL);
-    sso = parseSsoSettings(process.env, baseUrl);
-  } catch (error) {
-    process.stderr.write(`package: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
-  }
+  const { baseUrl, sso } = buildSettingsOrExit('package');
   build(baseUrl, DIST, sso)
     .then(() => {
       const target = writePackage();
