@@ -14,7 +14,9 @@ import { isVersionConflict, problemText, type AdminApi, type Validation } from '
 import { Failure, Success, type PolicyState } from './App';
 import { ChangeList } from './ChangeList';
 import { DETECTOR_LABELS } from './labels';
+import { ListField } from './ListField';
 import { Preview } from './Preview';
+import { CustomRulesEditor, LabelsEditor } from './RulesEditor';
 
 const useStyles = makeStyles({
   layout: {
@@ -60,13 +62,6 @@ function isPolicyShaped(value: unknown): value is OrgPolicy {
     typeof candidate.detection === 'object'
   );
 }
-
-const lines = (list: readonly string[]): string => list.join('\n');
-const unlines = (text: string): string[] =>
-  text
-    .split(/[\n,;]+/)
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0);
 
 const DRAFT_KEY = 'tlsgate.admin.draft';
 
@@ -297,28 +292,38 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
                 />
               ))}
             </fieldset>
+            <CustomRulesEditor
+              rules={draft.detection.customRules}
+              onChange={(customRules) => {
+                edit((p) => ({ ...p, detection: { ...p.detection, customRules } }));
+              }}
+            />
+            <LabelsEditor
+              labels={draft.detection.labels}
+              onChange={(labels) => {
+                edit((p) => ({ ...p, detection: { ...p.detection, labels } }));
+              }}
+            />
             <div className={styles.row}>
-              <Field label="Internal domains (one per line)">
-                <Textarea
-                  value={lines(draft.internalDomains)}
-                  onChange={(_event, data) => {
-                    edit((p) => ({ ...p, internalDomains: unlines(data.value) }));
-                  }}
-                />
-              </Field>
-              <Field label="Trusted partner domains (one per line)">
-                <Textarea
-                  value={lines(draft.trustedDomains)}
-                  onChange={(_event, data) => {
-                    edit((p) => ({ ...p, trustedDomains: unlines(data.value) }));
-                  }}
-                />
-              </Field>
+              <ListField
+                label="Internal domains (one per line)"
+                values={draft.internalDomains}
+                onChange={(internalDomains) => {
+                  edit((p) => ({ ...p, internalDomains }));
+                }}
+              />
+              <ListField
+                label="Trusted partner domains (one per line)"
+                values={draft.trustedDomains}
+                onChange={(trustedDomains) => {
+                  edit((p) => ({ ...p, trustedDomains }));
+                }}
+              />
             </div>
           </>
         )}
         <Field
-          label="The whole policy (JSON): custom rules, labels and everything above"
+          label="The whole policy (JSON), everything above in one place"
           validationState={problems.length > 0 ? 'error' : 'none'}
           validationMessage={
             problems.length > 0 ? (

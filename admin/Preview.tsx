@@ -1,4 +1,13 @@
-import { Badge, Button, Field, Input, makeStyles, Spinner, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Button,
+  Field,
+  Input,
+  makeStyles,
+  Spinner,
+  Textarea,
+  tokens,
+} from '@fluentui/react-components';
 import { useEffect, useMemo, useState, type SyntheticEvent, type ReactElement } from 'react';
 import type { Action, OrgPolicy } from '../src/core/policy';
 import type { DomainReport } from '../src/core/report';
@@ -31,6 +40,7 @@ export function Preview({ api, policy }: { api: AdminApi; policy: OrgPolicy | nu
   const [input, setInput] = useState('gmail.com');
   const [domain, setDomain] = useState('gmail.com');
   const [report, setReport] = useState<DomainReport | null>(null);
+  const [ownText, setOwnText] = useState('');
   const [lookupError, setLookupError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -54,12 +64,15 @@ export function Preview({ api, policy }: { api: AdminApi; policy: OrgPolicy | nu
     if (!policy || !report) return null;
     try {
       const sender = `admin@${policy.internalDomains[0] ?? 'your-organisation.invalid'}`;
-      return previewLines(policy, report.domain || domain, report, PREVIEW_SAMPLES, sender);
+      const samples = ownText.trim()
+        ? [...PREVIEW_SAMPLES, { id: 'own', label: 'your text', subject: '', body: ownText }]
+        : PREVIEW_SAMPLES;
+      return previewLines(policy, report.domain || domain, report, samples, sender);
     } catch {
       // A draft the server has not accepted yet can be shaped in ways decide() does not expect.
       return null;
     }
-  }, [policy, report, domain]);
+  }, [policy, report, domain, ownText]);
 
   const submit = (event: SyntheticEvent): void => {
     event.preventDefault();
@@ -83,6 +96,15 @@ export function Preview({ api, policy }: { api: AdminApi; policy: OrgPolicy | nu
         </Field>
         <Button type="submit">Show</Button>
       </form>
+      <Field label="Your own text (to try the organisation rules; it stays in this page)">
+        <Textarea
+          value={ownText}
+          resize="vertical"
+          onChange={(_event, data) => {
+            setOwnText(data.value.slice(0, 20_000));
+          }}
+        />
+      </Field>
       {lookupError && <p role="alert">{lookupError}</p>}
       {!lookupError && !report && <Spinner size="tiny" label={`Looking up ${domain}…`} />}
       {report && (

@@ -263,6 +263,49 @@ describe('the admin console in Chromium', () => {
     });
   });
 
+  it('edits organisation rules in a form and tries them on your own text', async () => {
+    await signInWithMicrosoft();
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const rule = page.getByRole('listitem', { name: 'Rule New rule' });
+    await rule.getByLabel('Name').fill('Project Falcon');
+    const falcon = page.getByRole('listitem', { name: 'Rule Project Falcon' });
+    await falcon.getByLabel('Keywords (one per line)').fill('falcon\n');
+    // A new line being typed stays put while the list already holds the keyword.
+    await expect(falcon.getByLabel('Keywords (one per line)').inputValue()).resolves.toBe('falcon\n');
+    await falcon.getByLabel('Keywords (one per line)').fill('falcon\nosprey');
+    await falcon.getByLabel('Sensitivity').selectOption('medium');
+
+    await page.getByLabel(/Your own text/).fill('The Osprey plans are attached.');
+    await page.getByText('With this policy, sending your text to gmail.com would: block').waitFor();
+    await falcon.getByLabel('Sensitivity').selectOption('low');
+    await page.getByText('With this policy, sending your text to gmail.com would: allow').waitFor();
+    await falcon.getByLabel('Sensitivity').selectOption('medium');
+    await page.getByRole('button', { name: 'Add label' }).click();
+    const label = page.getByRole('listitem', { name: 'Label 1' });
+    await label.getByLabel(/Label id/).fill('9F2A4C1E-5B7D-4E8F-A1B2-C3D4E5F60718');
+    await label.getByLabel('Name').fill('Confidential');
+    expect(await axeViolations()).toEqual([]);
+
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByText('Saved as version 7.').waitFor();
+    const saved = (await currentPolicy()) as unknown as {
+      policy: { detection: { customRules: unknown[]; labels: unknown[] } };
+    };
+    // The server keeps label ids in lower case, as Outlook reports them.
+    expect(saved.policy.detection.labels).toEqual([
+      { labelId: '9f2a4c1e-5b7d-4e8f-a1b2-c3d4e5f60718', name: 'Confidential', sensitivity: 'high' },
+    ]);
+    expect(saved.policy.detection.customRules).toEqual([
+      {
+        id: 'rule-1',
+        name: 'Project Falcon',
+        kind: 'keywords',
+        keywords: ['falcon', 'osprey'],
+        sensitivity: 'medium',
+      },
+    ]);
+  });
+
   it('looks a domain up and re-checks it', async () => {
     await signInWithMicrosoft();
     await openTab('Domain lookup');
