@@ -28,7 +28,17 @@ const useStyles = makeStyles({
   column: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM },
   row: { display: 'flex', flexWrap: 'wrap', columnGap: tokens.spacingHorizontalL },
   json: { fontFamily: tokens.fontFamilyMonospace, minHeight: '18em' },
-  actions: { display: 'flex', columnGap: tokens.spacingHorizontalS, alignItems: 'center' },
+  // Save stays in reach however long the policy gets.
+  actions: {
+    display: 'flex',
+    columnGap: tokens.spacingHorizontalS,
+    alignItems: 'center',
+    position: 'sticky',
+    bottom: 0,
+    paddingTop: tokens.spacingVerticalS,
+    paddingBottom: tokens.spacingVerticalS,
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
   problems: { margin: 0, paddingLeft: tokens.spacingHorizontalL, color: tokens.colorPaletteRedForeground1 },
   h2: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
 });
