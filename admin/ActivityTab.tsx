@@ -15,7 +15,8 @@ import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { problemText, type ActivityDecision, type ActivitySummary, type AdminApi } from './api';
 import { Failure } from './App';
 import { CsvButton } from './CsvButton';
-import { DECISION_LABELS, FINDING_LABELS } from './labels';
+import { useLocalised } from './language';
+import { findingLabel } from './strings';
 
 const useStyles = makeStyles({
   layout: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalL },
@@ -50,9 +51,10 @@ const RANGES = [7, 30, 90, 180] as const;
 /** What the on-send check decided, per day, and what made it act. Metadata only: no message content. */
 export function ActivityTab({ api }: { api: AdminApi }): ReactElement {
   const styles = useStyles();
+  const { s } = useLocalised();
   const [days, setDays] = useState<number>(30);
   const [summary, setSummary] = useState<ActivitySummary | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ error: unknown } | null>(null);
 
   const load = useCallback(async () => {
     setSummary(null);
@@ -60,7 +62,7 @@ export function ActivityTab({ api }: { api: AdminApi }): ReactElement {
       setSummary(await api.activity(days));
       setError(null);
     } catch (failure) {
-      setError(problemText(failure));
+      setError({ error: failure });
     }
   }, [api, days]);
   useEffect(() => {
@@ -81,7 +83,7 @@ export function ActivityTab({ api }: { api: AdminApi }): ReactElement {
   return (
     <div className={styles.layout}>
       <div className={styles.toolbar}>
-        <Field label="Period">
+        <Field label={s.period}>
           <Select
             value={String(days)}
             onChange={(_event, data) => {
@@ -90,27 +92,27 @@ export function ActivityTab({ api }: { api: AdminApi }): ReactElement {
           >
             {RANGES.map((range) => (
               <option key={range} value={range}>
-                Last {range} days
+                {s.lastDays(range)}
               </option>
             ))}
           </Select>
         </Field>
         <CsvButton api={api} path={`/api/v1/admin/activity.csv?days=${days}`} filename="tlsgate-activity.csv">
-          Export activity (CSV)
+          {s.exportActivity}
         </CsvButton>
         <CsvButton api={api} path="/api/v1/admin/policy/audit.csv" filename="tlsgate-policy-audit.csv">
-          Export audit log (CSV)
+          {s.exportAudit}
         </CsvButton>
       </div>
-      {error && <Failure text={error} onRetry={load} />}
-      {!error && !summary && <Spinner label="Loading activity…" />}
+      {error && <Failure text={problemText(error.error, s)} onRetry={load} />}
+      {!error && !summary && <Spinner label={s.loadingActivity} />}
       {summary && (
         <>
-          <Table aria-label="Totals" size="small">
+          <Table aria-label={s.totals} size="small">
             <TableHeader>
               <TableRow>
                 {DECISIONS.map((decision) => (
-                  <TableHeaderCell key={decision}>{DECISION_LABELS[decision]}</TableHeaderCell>
+                  <TableHeaderCell key={decision}>{s.decisions[decision]}</TableHeaderCell>
                 ))}
               </TableRow>
             </TableHeader>
@@ -124,47 +126,44 @@ export function ActivityTab({ api }: { api: AdminApi }): ReactElement {
               </TableRow>
             </TableBody>
           </Table>
-          <p className={styles.note}>
-            Outlook does not tell add-ins when someone clicks Send Anyway: a warning that was not followed by
-            another send attempt within ten minutes counts as sent anyway, so that figure is an upper bound.
-          </p>
+          <p className={styles.note}>{s.sentAnywayNote}</p>
           <div className={styles.columns}>
             <section aria-labelledby="top-domains">
               <h2 id="top-domains" className={styles.h2}>
-                Top risky recipient domains
+                {s.topDomains}
               </h2>
-              <Ranked rows={summary.topDomains.map((row) => [row.domain, row.count])} empty="None." />
+              <Ranked rows={summary.topDomains.map((row) => [row.domain, row.count])} empty={s.none} />
             </section>
             <section aria-labelledby="top-types">
               <h2 id="top-types" className={styles.h2}>
-                What triggered
+                {s.whatTriggered}
               </h2>
               <Ranked
-                rows={summary.detectionTypes.map((row) => [FINDING_LABELS[row.type] ?? row.type, row.count])}
-                empty="Nothing yet."
+                rows={summary.detectionTypes.map((row) => [findingLabel(s, row.type), row.count])}
+                empty={s.nothingYet}
               />
             </section>
             {summary.topAddresses && summary.topAddresses.length > 0 && (
               <section aria-labelledby="top-addresses">
                 <h2 id="top-addresses" className={styles.h2}>
-                  Top risky recipients
+                  {s.topAddresses}
                 </h2>
-                <Ranked rows={summary.topAddresses.map((row) => [row.address, row.count])} empty="None." />
+                <Ranked rows={summary.topAddresses.map((row) => [row.address, row.count])} empty={s.none} />
               </section>
             )}
           </div>
           <section aria-labelledby="per-day">
             <h2 id="per-day" className={styles.h2}>
-              Per day
+              {s.perDay}
             </h2>
             <Table aria-labelledby="per-day" size="small">
               <TableHeader>
                 <TableRow>
-                  <TableHeaderCell>Day</TableHeaderCell>
+                  <TableHeaderCell>{s.day}</TableHeaderCell>
                   {DECISIONS.map((decision) => (
-                    <TableHeaderCell key={decision}>{DECISION_LABELS[decision]}</TableHeaderCell>
+                    <TableHeaderCell key={decision}>{s.decisions[decision]}</TableHeaderCell>
                   ))}
-                  <TableHeaderCell aria-hidden>Chart</TableHeaderCell>
+                  <TableHeaderCell aria-hidden>{s.chart}</TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>

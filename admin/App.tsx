@@ -16,8 +16,10 @@ import { ActivityTab } from './ActivityTab';
 import { problemText, type AdminApi, type Me, type PolicyDocument } from './api';
 import { ForcedTlsTab } from './ForcedTlsTab';
 import { HistoryTab } from './HistoryTab';
+import { LanguageSwitch, useLocalised } from './language';
 import { LookupTab } from './LookupTab';
 import { PolicyTab } from './PolicyTab';
+import type { Phrase, TabId } from './strings';
 
 const useStyles = makeStyles({
   page: { maxWidth: '1100px', margin: '0 auto', padding: tokens.spacingHorizontalL },
@@ -34,15 +36,13 @@ const useStyles = makeStyles({
   panel: { paddingTop: tokens.spacingVerticalL },
 });
 
-export type TabId = 'policy' | 'forced-tls' | 'history' | 'lookup' | 'activity';
+const TABS: readonly TabId[] = ['policy', 'forced-tls', 'history', 'lookup', 'activity'];
 
-const TABS: ReadonlyArray<[TabId, string]> = [
-  ['policy', 'Policy'],
-  ['forced-tls', 'Forced-TLS domains'],
-  ['history', 'History'],
-  ['lookup', 'Domain lookup'],
-  ['activity', 'Activity'],
-];
+/** A message in a tab: made when shown, in the language shown. */
+export interface Message {
+  ok: boolean;
+  text: Phrase;
+}
 
 /** The policy as the console last saw it, shared by every tab that changes it (they send If-Match). */
 export interface PolicyState {
@@ -54,16 +54,17 @@ export interface PolicyState {
 
 export function App({ api, me, onSignOut }: { api: AdminApi; me: Me; onSignOut: () => void }): ReactElement {
   const styles = useStyles();
+  const { s } = useLocalised();
   const [tab, setTab] = useState<TabId>(() => tabFromHash(window.location.hash));
   const [current, setCurrent] = useState<PolicyDocument | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<{ error: unknown } | null>(null);
 
   const reload = useCallback(async () => {
     try {
       setCurrent(await api.policy());
       setLoadError(null);
     } catch (error) {
-      setLoadError(problemText(error));
+      setLoadError({ error });
     }
   }, [api]);
   useEffect(() => {
@@ -75,8 +76,8 @@ export function App({ api, me, onSignOut }: { api: AdminApi; me: Me; onSignOut: 
 
   const policy: PolicyState | null = current ? { current, replace: setCurrent, reload } : null;
   let body: ReactElement;
-  if (loadError) body = <Failure text={loadError} onRetry={reload} />;
-  else if (!policy) body = <Spinner label="Loading the policy…" />;
+  if (loadError) body = <Failure text={problemText(loadError.error, s)} onRetry={reload} />;
+  else if (!policy) body = <Spinner label={s.loadingPolicy} />;
   else
     switch (tab) {
       case 'policy':
@@ -99,31 +100,32 @@ export function App({ api, me, onSignOut }: { api: AdminApi; me: Me; onSignOut: 
   return (
     <div className={styles.page}>
       <header className={styles.header}>
-        <h1 className={styles.title}>TLS Gate admin</h1>
+        <h1 className={styles.title}>{s.title}</h1>
         <div className={styles.who}>
           <Text>
-            Signed in as <strong>{me.name}</strong>
+            {s.signedInAs} <strong>{me.name}</strong>
           </Text>
+          <LanguageSwitch />
           <Button appearance="subtle" onClick={onSignOut}>
-            Sign out
+            {s.signOut}
           </Button>
         </div>
       </header>
-      <nav aria-label="Sections">
+      <nav aria-label={s.sections}>
         <TabList
           selectedValue={tab}
           onTabSelect={(_event, data) => {
             setTab(data.value as TabId);
           }}
         >
-          {TABS.map(([id, label]) => (
+          {TABS.map((id) => (
             <Tab key={id} value={id}>
-              {label}
+              {s.tabs[id]}
             </Tab>
           ))}
         </TabList>
       </nav>
-      <main className={styles.panel} aria-label={TABS.find(([id]) => id === tab)?.[1]}>
+      <main className={styles.panel} aria-label={s.tabs[tab]}>
         {body}
       </main>
     </div>
@@ -132,17 +134,18 @@ export function App({ api, me, onSignOut }: { api: AdminApi; me: Me; onSignOut: 
 
 function tabFromHash(hash: string): TabId {
   const id = hash.replace(/^#/, '');
-  return TABS.some(([tab]) => tab === id) ? (id as TabId) : 'policy';
+  return TABS.find((tab) => tab === id) ?? 'policy';
 }
 
 export function Failure({ text, onRetry }: { text: string; onRetry?: () => unknown }): ReactElement {
+  const { s } = useLocalised();
   return (
     <MessageBar intent="error" role="alert">
       <MessageBarBody>
         {text}{' '}
         {onRetry && (
           <Button size="small" onClick={() => void onRetry()}>
-            Try again
+            {s.tryAgain}
           </Button>
         )}
       </MessageBarBody>
@@ -156,6 +159,13 @@ export function Success({ text }: { text: string }): ReactElement {
       <MessageBarBody>{text}</MessageBarBody>
     </MessageBar>
   );
+}
+
+/** A tab's message, in the language shown now. */
+export function Outcome({ message }: { message: Message }): ReactElement {
+  const { s } = useLocalised();
+  const text = message.text(s);
+  return message.ok ? <Success text={text} /> : <Failure text={text} />;
 }
 
 /** Fluent's theme around the whole console, sign-in page included. */

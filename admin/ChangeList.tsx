@@ -1,6 +1,7 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
 import type { ReactElement } from 'react';
 import type { PolicyChange } from './api';
+import { useLocalised } from './language';
 
 const useStyles = makeStyles({
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
@@ -13,7 +14,8 @@ const show = (value: unknown): string => (typeof value === 'string' ? value : JS
 /** A policy diff as the audit log records it: changed values, and entries added to or removed from lists. */
 export function ChangeList({ changes }: { changes: readonly PolicyChange[] }): ReactElement {
   const styles = useStyles();
-  if (changes.length === 0) return <p>No changes.</p>;
+  const { s } = useLocalised();
+  if (changes.length === 0) return <p>{s.noChanges}</p>;
   return (
     <ul className={styles.list}>
       {changes.map((change, index) => (

@@ -3,16 +3,39 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } 
 import { ApiCallError } from '../addin/shared/api';
 import { createAdminApi, problemText, type Me } from './api';
 import { App, Themed } from './App';
-import { completeEntraSignIn, loadConsoleConfig, sessionTokenStore, type ConsoleConfig } from './session';
+import { LocalisedProvider, useLanguageChoice } from './language';
+import {
+  completeEntraSignIn,
+  loadConsoleConfig,
+  sessionTokenStore,
+  SignInError,
+  type ConsoleConfig,
+} from './session';
 import { forgetPolicyDraft } from './PolicyTab';
 import { SignIn } from './SignIn';
+import type { Phrase } from './strings';
 
 type Phase =
   | { name: 'loading' }
-  | { name: 'sign-in'; config: ConsoleConfig | null; problem: string | null }
+  | { name: 'sign-in'; config: ConsoleConfig | null; problem: Phrase | null }
   | { name: 'ready'; me: Me };
 
+function signInProblem(error: unknown): Phrase {
+  if (error instanceof SignInError)
+    switch (error.reason) {
+      case 'not-started':
+        return (s) => s.signInNotStarted;
+      case 'refused':
+        return (s) => s.signInRefused(error.detail ?? '');
+      case 'invalid':
+        return (s) => s.signInInvalid;
+    }
+  // Anything else (the config or the sign-in service failing) is technical: shown as it came.
+  return (s) => (error instanceof Error ? error.message : s.signInIncomplete);
+}
+
 export function ConsoleRoot({ base }: { base: string }): ReactElement {
+  const localised = useLanguageChoice();
   const tokens = useMemo(() => sessionTokenStore(window.sessionStorage), []);
   const [phase, setPhase] = useState<Phase>({ name: 'loading' });
   const [config, setConfig] = useState<ConsoleConfig | null>(null);
@@ -27,11 +50,7 @@ export function ConsoleRoot({ base }: { base: string }): ReactElement {
           // An expired token mid-session: back to the sign-in page (unsaved policy edits are kept).
           if (response.status === 401 && tokens.get() !== null) {
             tokens.clear();
-            setPhase({
-              name: 'sign-in',
-              config: configRef.current,
-              problem: 'Your sign-in has expired. Sign in again; unsaved policy edits are kept.',
-            });
+            setPhase({ name: 'sign-in', config: configRef.current, problem: (s) => s.sessionExpired });
           }
           return response;
         },
@@ -55,10 +74,10 @@ export function ConsoleRoot({ base }: { base: string }): ReactElement {
           // Without a token, open auth with an admin token answers 403 too: that only means "sign in".
           problem: forbidden
             ? hadToken
-              ? 'You are signed in, but without the TLS Gate admin role. Ask for the role, or sign in as someone else.'
+              ? (s) => s.notAdmin
               : null
             : hadToken || !(error instanceof ApiCallError && error.status === 401)
-              ? problemText(error)
+              ? (s) => problemText(error, s)
               : null,
         });
       }
@@ -81,11 +100,7 @@ export function ConsoleRoot({ base }: { base: string }): ReactElement {
           }
         }
       } catch (error) {
-        setPhase({
-          name: 'sign-in',
-          config: loaded,
-          problem: error instanceof Error ? error.message : 'The sign-in did not complete.',
-        });
+        setPhase({ name: 'sign-in', config: loaded, problem: signInProblem(error) });
         return;
       }
       await check(loaded);
@@ -93,7 +108,7 @@ export function ConsoleRoot({ base }: { base: string }): ReactElement {
   }, [base, check, tokens]);
 
   let body: ReactElement;
-  if (phase.name === 'loading') body = <Spinner label="Signing in…" />;
+  if (phase.name === 'loading') body = <Spinner label={localised.s.signingIn} />;
   else if (phase.name === 'sign-in')
     body = (
       <SignIn
@@ -118,5 +133,9 @@ export function ConsoleRoot({ base }: { base: string }): ReactElement {
         }}
       />
     );
-  return <Themed>{body}</Themed>;
+  return (
+    <LocalisedProvider value={localised}>
+      <Themed>{body}</Themed>
+    </LocalisedProvider>
+  );
 }

@@ -1,6 +1,7 @@
 import { Button } from '@fluentui/react-components';
 import { useState, type ReactElement, type ReactNode } from 'react';
 import { problemText, type AdminApi } from './api';
+import { useLocalised } from './language';
 
 /** Downloads a CSV export. A plain link would not carry the bearer token, so it is fetched, then saved. */
 export function CsvButton({
@@ -14,7 +15,8 @@ export function CsvButton({
   filename: string;
   children: ReactNode;
 }): ReactElement {
-  const [problem, setProblem] = useState<string | null>(null);
+  const { s } = useLocalised();
+  const [problem, setProblem] = useState<{ error: unknown } | null>(null);
   const [busy, setBusy] = useState(false);
   async function download(): Promise<void> {
     setBusy(true);
@@ -32,7 +34,7 @@ export function CsvButton({
         URL.revokeObjectURL(url);
       }, 10_000);
     } catch (error) {
-      setProblem(problemText(error));
+      setProblem({ error });
     } finally {
       setBusy(false);
     }
@@ -42,7 +44,7 @@ export function CsvButton({
       <Button disabled={busy} onClick={() => void download()}>
         {children}
       </Button>
-      {problem && <span role="alert"> {problem}</span>}
+      {problem && <span role="alert"> {problemText(problem.error, s)}</span>}
     </span>
   );
 }

@@ -1,7 +1,9 @@
 import { Button, Field, Input, makeStyles, Textarea, tokens } from '@fluentui/react-components';
 import { useState, type SyntheticEvent, type ReactElement } from 'react';
 import { isVersionConflict, problemText, type AdminApi, type ConnectorPreview } from './api';
-import { Failure, Success, type PolicyState } from './App';
+import { Outcome, type Message, type PolicyState } from './App';
+import { useLocalised } from './language';
+import type { Phrase } from './strings';
 
 const useStyles = makeStyles({
   layout: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXL },
@@ -25,14 +27,15 @@ const useStyles = makeStyles({
  */
 export function ForcedTlsTab({ api, policy }: { api: AdminApi; policy: PolicyState }): ReactElement {
   const styles = useStyles();
+  const { s } = useLocalised();
   const domains = policy.current.policy.forcedTlsDomains;
   const [entry, setEntry] = useState('');
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const [pasted, setPasted] = useState('');
   const [preview, setPreview] = useState<ConnectorPreview | null>(null);
 
-  async function saveList(next: string[], basedOnVersion: number, done: string): Promise<boolean> {
+  async function saveList(next: string[], basedOnVersion: number, done: Phrase): Promise<boolean> {
     setBusy(true);
     setMessage(null);
     try {
@@ -41,16 +44,13 @@ export function ForcedTlsTab({ api, policy }: { api: AdminApi; policy: PolicySta
         basedOnVersion,
       );
       policy.replace(saved);
-      setMessage({ ok: true, text: `${done} Saved as version ${saved.version}.` });
+      setMessage({ ok: true, text: (t) => `${done(t)} ${t.savedAs(saved.version)}` });
       return true;
     } catch (error) {
       if (isVersionConflict(error)) {
         await policy.reload();
-        setMessage({
-          ok: false,
-          text: 'Someone else changed the policy meanwhile. The list is now up to date; make your change again.',
-        });
-      } else setMessage({ ok: false, text: problemText(error) });
+        setMessage({ ok: false, text: (t) => t.forcedConflict });
+      } else setMessage({ ok: false, text: (t) => problemText(error, t) });
       return false;
     } finally {
       setBusy(false);
@@ -62,10 +62,10 @@ export function ForcedTlsTab({ api, policy }: { api: AdminApi; policy: PolicySta
     const domain = entry.trim().toLowerCase().replace(/^@/, '');
     if (!domain) return;
     if (domains.includes(domain)) {
-      setMessage({ ok: false, text: `${domain} is already on the list.` });
+      setMessage({ ok: false, text: (t) => t.alreadyListed(domain) });
       return;
     }
-    void saveList([...domains, domain].sort(), policy.current.version, `Added ${domain}.`).then((ok) => {
+    void saveList([...domains, domain].sort(), policy.current.version, (t) => t.added(domain)).then((ok) => {
       if (ok) setEntry('');
     });
   };
@@ -77,7 +77,7 @@ export function ForcedTlsTab({ api, policy }: { api: AdminApi; policy: PolicySta
     try {
       setPreview(await api.previewConnectorImport(pasted));
     } catch (error) {
-      setMessage({ ok: false, text: problemText(error) });
+      setMessage({ ok: false, text: (t) => problemText(error, t) });
     } finally {
       setBusy(false);
     }
@@ -85,13 +85,13 @@ export function ForcedTlsTab({ api, policy }: { api: AdminApi; policy: PolicySta
 
   return (
     <div className={styles.layout}>
-      {message && (message.ok ? <Success text={message.text} /> : <Failure text={message.text} />)}
+      {message && <Outcome message={message} />}
       <section aria-labelledby="forced-heading">
         <h2 id="forced-heading" className={styles.h2}>
-          Forced-TLS domains ({domains.length})
+          {s.forcedHeading(domains.length)}
         </h2>
-        {domains.length === 0 && <p>None yet. Add a domain, or import your Exchange connectors below.</p>}
-        <ul className={styles.list} aria-label="Forced-TLS domains">
+        {domains.length === 0 && <p>{s.forcedNone}</p>}
+        <ul className={styles.list} aria-label={s.forcedList}>
           {domains.map((domain) => (
             <li key={domain} className={styles.item}>
               <span>{domain}</span>
@@ -99,22 +99,22 @@ export function ForcedTlsTab({ api, policy }: { api: AdminApi; policy: PolicySta
                 size="small"
                 appearance="subtle"
                 disabled={busy}
-                aria-label={`Remove ${domain}`}
+                aria-label={s.removeDomain(domain)}
                 onClick={() =>
                   void saveList(
                     domains.filter((d) => d !== domain),
                     policy.current.version,
-                    `Removed ${domain}.`,
+                    (t) => t.removed(domain),
                   )
                 }
               >
-                Remove
+                {s.remove}
               </Button>
             </li>
           ))}
         </ul>
         <form className={styles.form} onSubmit={add}>
-          <Field label="Domain (contoso.com, or *.contoso.com for its subdomains)">
+          <Field label={s.domainField}>
             <Input
               value={entry}
               onChange={(_event, data) => {
@@ -123,20 +123,18 @@ export function ForcedTlsTab({ api, policy }: { api: AdminApi; policy: PolicySta
             />
           </Field>
           <Button type="submit" disabled={busy || entry.trim() === ''}>
-            Add
+            {s.add}
           </Button>
         </form>
       </section>
       <section aria-labelledby="import-heading">
         <h2 id="import-heading" className={styles.h2}>
-          Import from Exchange Online
+          {s.importHeading}
         </h2>
         <p>
-          In Exchange Online PowerShell run <code>Get-OutboundConnector | ConvertTo-Json</code> and paste the
-          output. The recipient domains of connectors that require TLS are proposed; nothing changes until you
-          apply.
+          {s.importHelp.before} <code>Get-OutboundConnector | ConvertTo-Json</code> {s.importHelp.after}
         </p>
-        <Field label="Get-OutboundConnector output (JSON)">
+        <Field label={s.connectorOutput}>
           <Textarea
             textarea={{ className: styles.json, spellCheck: false }}
             value={pasted}
@@ -149,7 +147,7 @@ export function ForcedTlsTab({ api, policy }: { api: AdminApi; policy: PolicySta
         </Field>
         <p>
           <Button disabled={busy || pasted.trim() === ''} onClick={() => void previewImport()}>
-            Preview import
+            {s.previewImport}
           </Button>
         </p>
         {preview && (
@@ -157,10 +155,8 @@ export function ForcedTlsTab({ api, policy }: { api: AdminApi; policy: PolicySta
             preview={preview}
             busy={busy}
             onApply={() =>
-              void saveList(
-                preview.resultingForcedTlsDomains,
-                preview.basedOnVersion,
-                `Imported ${preview.add.length} domain${preview.add.length === 1 ? '' : 's'}.`,
+              void saveList(preview.resultingForcedTlsDomains, preview.basedOnVersion, (t) =>
+                t.imported(preview.add.length),
               ).then((ok) => {
                 if (ok) {
                   setPreview(null);
@@ -185,16 +181,14 @@ function ImportPreview({
   onApply: () => void;
 }): ReactElement {
   const styles = useStyles();
+  const { s } = useLocalised();
   return (
-    <section aria-label="Import preview">
-      <p>
-        {preview.connectors.length} connector{preview.connectors.length === 1 ? '' : 's'} with TLS required:{' '}
-        {preview.connectors.map((c) => `${c.name} (${c.tls})`).join(', ') || 'none'}.
-      </p>
+    <section aria-label={s.importPreview}>
+      <p>{s.connectorsWithTls(preview.connectors.map((c) => `${c.name} (${c.tls})`))}</p>
       {preview.add.length > 0 ? (
         <>
-          <p>Will be added:</p>
-          <ul aria-label="Will be added">
+          <p>{s.willBeAdded}:</p>
+          <ul aria-label={s.willBeAdded}>
             {preview.add.map((domain) => (
               <li key={domain} className={styles.added}>
                 +{domain}
@@ -203,13 +197,13 @@ function ImportPreview({
           </ul>
         </>
       ) : (
-        <p>Nothing to add: every domain is on the list already.</p>
+        <p>{s.nothingToAdd}</p>
       )}
-      {preview.keep.length > 0 && <p>Already on the list: {preview.keep.join(', ')}</p>}
+      {preview.keep.length > 0 && <p>{s.alreadyOnList(preview.keep)}</p>}
       {preview.skipped.length > 0 && (
         <>
-          <p>Left out:</p>
-          <ul aria-label="Left out">
+          <p>{s.leftOut}:</p>
+          <ul aria-label={s.leftOut}>
             {preview.skipped.map((reason, index) => (
               <li key={index}>{reason}</li>
             ))}
@@ -217,7 +211,7 @@ function ImportPreview({
         </>
       )}
       <Button appearance="primary" disabled={busy || preview.add.length === 0} onClick={onApply}>
-        Apply: add {preview.add.length} domain{preview.add.length === 1 ? '' : 's'}
+        {s.applyImport(preview.add.length)}
       </Button>
     </section>
   );

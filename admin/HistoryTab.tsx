@@ -1,9 +1,10 @@
 import { Button, makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { isVersionConflict, problemText, type AdminApi, type AuditEntry } from './api';
-import { Failure, Success, type PolicyState } from './App';
+import { Failure, Outcome, type Message, type PolicyState } from './App';
 import { ChangeList } from './ChangeList';
 import { CsvButton } from './CsvButton';
+import { useLocalised } from './language';
 
 const useStyles = makeStyles({
   list: {
@@ -32,9 +33,10 @@ const useStyles = makeStyles({
 /** Every policy change with its diff; any earlier version comes back with one click (as a new version). */
 export function HistoryTab({ api, policy }: { api: AdminApi; policy: PolicyState }): ReactElement {
   const styles = useStyles();
+  const { s } = useLocalised();
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [error, setError] = useState<{ error: unknown } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
@@ -42,7 +44,7 @@ export function HistoryTab({ api, policy }: { api: AdminApi; policy: PolicyState
       setEntries(await api.audit(100));
       setError(null);
     } catch (failure) {
-      setError(problemText(failure));
+      setError({ error: failure });
     }
   }, [api]);
   useEffect(() => {
@@ -55,50 +57,48 @@ export function HistoryTab({ api, policy }: { api: AdminApi; policy: PolicyState
     try {
       const restored = await api.rollback(version, policy.current.version);
       policy.replace(restored);
-      setMessage({ ok: true, text: `Version ${version} is back, as version ${restored.version}.` });
+      setMessage({ ok: true, text: (t) => t.restored(version, restored.version) });
     } catch (failure) {
       if (isVersionConflict(failure)) await policy.reload();
       setMessage({
         ok: false,
-        text: isVersionConflict(failure)
-          ? 'Someone else changed the policy meanwhile. The history is now up to date; restore again if you still want to.'
-          : problemText(failure),
+        text: (t) => (isVersionConflict(failure) ? t.historyConflict : problemText(failure, t)),
       });
     } finally {
       setBusy(false);
     }
   }
 
-  if (error) return <Failure text={error} onRetry={load} />;
-  if (!entries) return <Spinner label="Loading the history…" />;
+  if (error) return <Failure text={problemText(error.error, s)} onRetry={load} />;
+  if (!entries) return <Spinner label={s.loadingHistory} />;
   return (
     <section aria-labelledby="history-heading">
       <div className={styles.toolbar}>
         <h2 id="history-heading" className={styles.h2}>
-          Policy history
+          {s.historyHeading}
         </h2>
         <CsvButton api={api} path="/api/v1/admin/policy/audit.csv" filename="tlsgate-policy-audit.csv">
-          Export audit log (CSV)
+          {s.exportAudit}
         </CsvButton>
       </div>
-      {message && (message.ok ? <Success text={message.text} /> : <Failure text={message.text} />)}
-      {entries.length === 0 && <p>The policy has never been changed: the defaults apply.</p>}
+      {message && <Outcome message={message} />}
+      {entries.length === 0 && <p>{s.neverChanged}</p>}
       <ol className={styles.list}>
         {entries.map((entry) => (
-          <li key={entry.version} className={styles.entry} aria-label={`Version ${entry.version}`}>
+          <li key={entry.version} className={styles.entry} aria-label={s.version(entry.version)}>
             <div className={styles.head}>
               <h3 className={styles.h3}>
-                Version {entry.version} · {new Date(entry.at).toLocaleString()} · {entry.actor}
-                {entry.version === policy.current.version ? ' (current)' : ''}
+                {s.version(entry.version)} · {s.dateTime(entry.at)} · {entry.actor}
+                {entry.version === policy.current.version ? ` (${s.current})` : ''}
               </h3>
               {entry.version !== policy.current.version && (
                 <Button
                   size="small"
                   disabled={busy}
                   onClick={() => void restore(entry.version)}
-                  aria-label={`Restore version ${entry.version}`}
+                  aria-label={s.restoreVersion(entry.version)}
                 >
-                  Restore this version
+                  {s.restoreThisVersion}
                 </Button>
               )}
             </div>

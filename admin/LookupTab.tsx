@@ -7,6 +7,7 @@ import { STRINGS } from '../addin/taskpane/strings';
 import { summarizeReport } from '../src/core/summary';
 import { LOOKUP_TIMEOUT_MS, problemText, type AdminApi } from './api';
 import { Failure } from './App';
+import { useLocalised } from './language';
 
 const useStyles = makeStyles({
   layout: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM, maxWidth: '720px' },
@@ -16,15 +17,16 @@ const useStyles = makeStyles({
   h3: { margin: 0, fontSize: tokens.fontSizeBase300, fontWeight: tokens.fontWeightSemibold },
 });
 
-const s = STRINGS.en;
-
 /** Any domain's full report (the task pane's details view), and a re-check that probes it again now. */
 export function LookupTab({ api }: { api: AdminApi }): ReactElement {
   const styles = useStyles();
+  const { language, s } = useLocalised();
+  // The task pane's own texts for its details view.
+  const pane = STRINGS[language];
   const [input, setInput] = useState('');
   const [report, setReport] = useState<LookupReport | null>(null);
   const [busy, setBusy] = useState<'lookup' | 'recheck' | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ error: unknown } | null>(null);
 
   async function look(domain: string, fresh: boolean): Promise<void> {
     setBusy(fresh ? 'recheck' : 'lookup');
@@ -33,7 +35,7 @@ export function LookupTab({ api }: { api: AdminApi }): ReactElement {
       const [found] = await api.lookups.lookup([domain], LOOKUP_TIMEOUT_MS, { fresh });
       setReport(found ?? null);
     } catch (failure) {
-      setError(problemText(failure));
+      setError({ error: failure });
     } finally {
       setBusy(null);
     }
@@ -51,7 +53,7 @@ export function LookupTab({ api }: { api: AdminApi }): ReactElement {
   return (
     <div className={styles.layout}>
       <form className={styles.form} onSubmit={submit}>
-        <Field label="Domain or address">
+        <Field label={s.domainOrAddress}>
           <Input
             value={input}
             onChange={(_event, data) => {
@@ -60,34 +62,30 @@ export function LookupTab({ api }: { api: AdminApi }): ReactElement {
           />
         </Field>
         <Button type="submit" appearance="primary" disabled={busy !== null || input.trim() === ''}>
-          Look up
+          {s.lookUp}
         </Button>
       </form>
-      {busy && <Spinner size="tiny" label={busy === 'recheck' ? 'Checking again…' : 'Looking up…'} />}
-      {error && <Failure text={error} />}
+      {busy && <Spinner size="tiny" label={busy === 'recheck' ? s.checkingAgain : s.lookingUp} />}
+      {error && <Failure text={problemText(error.error, s)} />}
       {report && row && (
         <section aria-labelledby="report-heading">
           <div className={styles.head}>
             <h2 id="report-heading" className={styles.h2}>
               {report.domain || input}
             </h2>
-            <StatusBadge row={row} language="en" s={s} />
+            <StatusBadge row={row} language={language} s={pane} />
             <Button
               size="small"
               disabled={busy !== null || !report.domain}
               onClick={() => void look(report.domain, true)}
             >
-              Re-check now
+              {s.recheck}
             </Button>
           </div>
-          <p>{summarizeReport(report, 'en')}</p>
-          <p>
-            Checked {new Date(report.checkedAt).toLocaleString()}
-            {report.cached ? ' (from the cache)' : ''}
-            {report.stale ? ', being refreshed' : ''}.
-          </p>
-          <h3 className={styles.h3}>Details</h3>
-          <DomainDetails row={row} s={s} id="lookup-details" label={`Details for ${report.domain}`} />
+          <p>{summarizeReport(report, language)}</p>
+          <p>{s.checkedAt(s.dateTime(report.checkedAt), report.cached, report.stale)}</p>
+          <h3 className={styles.h3}>{pane.details}</h3>
+          <DomainDetails row={row} s={pane} id="lookup-details" label={pane.detailsFor(report.domain)} />
         </section>
       )}
     </div>

@@ -11,12 +11,13 @@ import {
 import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { DETECTOR_TYPES, type Action, type OrgPolicy } from '../src/core/policy';
 import { isVersionConflict, problemText, type AdminApi, type Validation } from './api';
-import { Failure, Success, type PolicyState } from './App';
+import { Outcome, type Message, type PolicyState } from './App';
 import { ChangeList } from './ChangeList';
-import { DETECTOR_LABELS } from './labels';
+import { useLocalised } from './language';
 import { ListField } from './ListField';
 import { Preview } from './Preview';
 import { CustomRulesEditor, LabelsEditor } from './RulesEditor';
+import type { AdminStrings } from './strings';
 
 const useStyles = makeStyles({
   layout: {
@@ -46,18 +47,19 @@ const useStyles = makeStyles({
 const ACTIONS: readonly Action[] = ['allow', 'warn', 'block'];
 const VALIDATE_DELAY_MS = 300;
 
-type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
+/** `reason` is the browser's own (untranslated) word on the syntax error, when it gave one. */
+type Parsed = { ok: true; value: unknown } | { ok: false; reason: string | null };
 
 function parse(text: string): Parsed {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    return {
-      ok: false,
-      message: `Not valid JSON: ${error instanceof Error ? error.message : 'syntax error'}`,
-    };
+    return { ok: false, reason: error instanceof Error ? error.message : null };
   }
 }
+
+/** The server's verdict on the draft, or why it could not be asked. */
+type Check = Validation | { valid: false; failure: unknown };
 
 const pretty = (value: unknown): string => JSON.stringify(value, null, 2);
 
@@ -111,6 +113,7 @@ function ActionField({
   value: Action;
   onChange: (action: Action) => void;
 }): ReactElement {
+  const { s } = useLocalised();
   return (
     <Field label={label}>
       <Select
@@ -120,11 +123,26 @@ function ActionField({
         }}
       >
         {ACTIONS.map((action) => (
-          <option key={action}>{action}</option>
+          <option key={action} value={action}>
+            {s.actions[action]}
+          </option>
         ))}
       </Select>
     </Field>
   );
+}
+
+/** What is wrong with the draft: its JSON, else what the server found (or that it could not be asked). */
+function problemsOf(
+  parsed: Parsed,
+  validation: Check | null,
+  s: AdminStrings,
+): Array<{ path: string; message: string }> {
+  if (!parsed.ok) return [{ path: '', message: s.notValidJson(parsed.reason) }];
+  if (!validation || validation.valid) return [];
+  return 'failure' in validation
+    ? [{ path: '', message: problemText(validation.failure, s) }]
+    : validation.problems;
 }
 
 /** Signing out forgets the unsaved edits: the next person in this tab does not inherit them. */
@@ -135,22 +153,20 @@ export function forgetPolicyDraft(): void {
 /** The policy editor: form fields for the everyday settings, the whole policy as JSON, checks as you type. */
 export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState }): ReactElement {
   const styles = useStyles();
+  const { s } = useLocalised();
   const savedText = useMemo(() => pretty(policy.current.policy), [policy.current]);
   const [restored] = useState(() => drafts.restore());
   const [text, setText] = useState(() => restored?.text ?? savedText);
-  const [validation, setValidation] = useState<Validation | null>(null);
+  const [validation, setValidation] = useState<Check | null>(null);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(() =>
-    restored && restored.text !== savedText
-      ? {
-          ok: true,
-          text:
-            restored.version === policy.current.version
-              ? 'Your unsaved edits are back.'
-              : `Your unsaved edits are back. They were made to version ${restored.version}; the policy is now version ${policy.current.version}, so check "What will change" before saving.`,
-        }
-      : null,
-  );
+  const [message, setMessage] = useState<Message | null>(() => {
+    if (!restored || restored.text === savedText) return null;
+    const now = policy.current.version;
+    return {
+      ok: true,
+      text: (t) => (restored.version === now ? t.editsBack : t.editsBackFromOlder(restored.version, now)),
+    };
+  });
   // When the policy under the editor changes (someone else saved), an untouched editor follows it; edits
   // are kept, and "What will change" then compares them with the new version.
   const shownSaved = useRef(savedText);
@@ -179,11 +195,7 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
           if (!cancelled) setValidation(result);
         },
         (error: unknown) => {
-          if (!cancelled)
-            setValidation({
-              valid: false,
-              problems: [{ path: '', message: problemText(error), code: 'UNCHECKED' }],
-            });
+          if (!cancelled) setValidation({ valid: false, failure: error });
         },
       );
     }, VALIDATE_DELAY_MS);
@@ -208,36 +220,30 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
       // The server's canonical form (sorted, normalised domains) becomes the editor's text.
       setText(pretty(saved.policy));
       policy.replace(saved);
-      setMessage({ ok: true, text: `Saved as version ${saved.version}. Add-ins pick it up within minutes.` });
+      setMessage({ ok: true, text: (t) => `${t.savedAs(saved.version)} ${t.addinsPickItUp}` });
     } catch (error) {
       if (isVersionConflict(error)) {
         await policy.reload();
-        setMessage({
-          ok: false,
-          text: 'Someone else changed the policy meanwhile. Your edits are kept: check "What will change" (it now compares with their version) and save again.',
-        });
-      } else setMessage({ ok: false, text: problemText(error) });
+        setMessage({ ok: false, text: (t) => t.policyConflict });
+      } else setMessage({ ok: false, text: (t) => problemText(error, t) });
     } finally {
       setBusy(false);
     }
   }
 
-  const problems = !parsed.ok
-    ? [{ path: '', message: parsed.message, code: 'JSON' }]
-    : validation && !validation.valid
-      ? validation.problems
-      : [];
+  const problems = problemsOf(parsed, validation, s);
   const canSave = dirty && parsed.ok && validation?.valid === true && !busy;
 
   return (
     <div className={styles.layout}>
       <section className={styles.column} aria-labelledby="policy-heading">
         <h2 id="policy-heading" className={styles.h2}>
-          Policy (version {policy.current.version}
-          {policy.current.updatedAt
-            ? `, changed ${new Date(policy.current.updatedAt).toLocaleString()} by ${policy.current.updatedBy}`
-            : ', the default'}
-          )
+          {s.policyHeading(
+            policy.current.version,
+            policy.current.updatedAt
+              ? { at: s.dateTime(policy.current.updatedAt), by: policy.current.updatedBy }
+              : null,
+          )}
         </h2>
         {draft && (
           <>
@@ -245,7 +251,7 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
               {(['high', 'medium', 'low'] as const).map((level) => (
                 <ActionField
                   key={level}
-                  label={`${level[0]?.toUpperCase() ?? ''}${level.slice(1)} sensitivity`}
+                  label={s.sensitivityAction[level]}
                   value={draft.actions[level]}
                   onChange={(action) => {
                     edit((p) => ({ ...p, actions: { ...p.actions, [level]: action } }));
@@ -253,14 +259,14 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
                 />
               ))}
               <ActionField
-                label="Unknown TLS"
+                label={s.unknownTls}
                 value={draft.unknownAs}
                 onChange={(action) => {
                   edit((p) => ({ ...p, unknownAs: action }));
                 }}
               />
               <ActionField
-                label="Backend unreachable"
+                label={s.backendUnreachable}
                 value={draft.onBackendError}
                 onChange={(action) => {
                   edit((p) => ({ ...p, onBackendError: action }));
@@ -268,25 +274,25 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
               />
             </div>
             <Switch
-              label="Offer the secure portal"
+              label={s.offerPortal}
               checked={draft.portal}
               onChange={(_event, data) => {
                 edit((p) => ({ ...p, portal: data.checked }));
               }}
             />
             <Switch
-              label="Record recipient addresses in the activity view (otherwise domains only)"
+              label={s.recordAddresses}
               checked={draft.activityAddresses}
               onChange={(_event, data) => {
                 edit((p) => ({ ...p, activityAddresses: data.checked }));
               }}
             />
             <fieldset className={styles.row}>
-              <legend>Built-in detectors</legend>
+              <legend>{s.builtInDetectors}</legend>
               {DETECTOR_TYPES.map((type) => (
                 <Checkbox
                   key={type}
-                  label={DETECTOR_LABELS[type]}
+                  label={s.findings[type]}
                   checked={!draft.detection.disabledDetectors.includes(type)}
                   onChange={(_event, data) => {
                     edit((p) => ({
@@ -316,14 +322,14 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
             />
             <div className={styles.row}>
               <ListField
-                label="Internal domains (one per line)"
+                label={s.internalDomains}
                 values={draft.internalDomains}
                 onChange={(internalDomains) => {
                   edit((p) => ({ ...p, internalDomains }));
                 }}
               />
               <ListField
-                label="Trusted partner domains (one per line)"
+                label={s.trustedDomains}
                 values={draft.trustedDomains}
                 onChange={(trustedDomains) => {
                   edit((p) => ({ ...p, trustedDomains }));
@@ -333,11 +339,11 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
           </>
         )}
         <Field
-          label="The whole policy (JSON), everything above in one place"
+          label={s.wholePolicy}
           validationState={problems.length > 0 ? 'error' : 'none'}
           validationMessage={
             problems.length > 0 ? (
-              <ul className={styles.problems} aria-label="Problems">
+              <ul className={styles.problems} aria-label={s.problems}>
                 {problems.map((problem, index) => (
                   <li key={index}>
                     {problem.path ? <code>{problem.path}</code> : null}
@@ -361,14 +367,14 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
           />
         </Field>
         {validation?.valid && dirty && (
-          <section aria-label="What will change">
-            <h3 className={styles.h2}>What will change</h3>
+          <section aria-label={s.whatWillChange}>
+            <h3 className={styles.h2}>{s.whatWillChange}</h3>
             <ChangeList changes={validation.changes} />
           </section>
         )}
         <div className={styles.actions}>
           <Button appearance="primary" disabled={!canSave} onClick={() => void save()}>
-            Save policy
+            {s.savePolicy}
           </Button>
           <Button
             disabled={!dirty || busy}
@@ -377,11 +383,11 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
               setMessage(null);
             }}
           >
-            Discard changes
+            {s.discardChanges}
           </Button>
-          {dirty && parsed.ok && validation === null && <span>Checking…</span>}
+          {dirty && parsed.ok && validation === null && <span>{s.checking}</span>}
         </div>
-        {message && (message.ok ? <Success text={message.text} /> : <Failure text={message.text} />)}
+        {message && <Outcome message={message} />}
       </section>
       <Preview api={api} policy={draft} />
     </div>

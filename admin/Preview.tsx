@@ -11,8 +11,8 @@ import {
 import { useEffect, useMemo, useState, type SyntheticEvent, type ReactElement } from 'react';
 import type { Action, OrgPolicy } from '../src/core/policy';
 import type { DomainReport } from '../src/core/report';
-import { STATUS_LABELS } from '../src/core/status';
 import { LOOKUP_TIMEOUT_MS, problemText, type AdminApi } from './api';
+import { useLocalised } from './language';
 import { PREVIEW_SAMPLES, previewLines } from './preview';
 
 const useStyles = makeStyles({
@@ -37,11 +37,12 @@ const ACTION_COLOURS: Readonly<Record<Action, 'success' | 'warning' | 'danger'>>
 /** "With this policy, sending a BSN to gmail.com would: warn", recomputed on every edit of the draft. */
 export function Preview({ api, policy }: { api: AdminApi; policy: OrgPolicy | null }): ReactElement {
   const styles = useStyles();
+  const { s } = useLocalised();
   const [input, setInput] = useState('gmail.com');
   const [domain, setDomain] = useState('gmail.com');
   const [report, setReport] = useState<DomainReport | null>(null);
   const [ownText, setOwnText] = useState('');
-  const [lookupError, setLookupError] = useState<string | null>(null);
+  const [lookupError, setLookupError] = useState<{ error: unknown } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -52,7 +53,7 @@ export function Preview({ api, policy }: { api: AdminApi; policy: OrgPolicy | nu
         if (!cancelled) setReport(found ?? null);
       },
       (error: unknown) => {
-        if (!cancelled) setLookupError(problemText(error));
+        if (!cancelled) setLookupError({ error });
       },
     );
     return () => {
@@ -65,14 +66,14 @@ export function Preview({ api, policy }: { api: AdminApi; policy: OrgPolicy | nu
     try {
       const sender = `admin@${policy.internalDomains[0] ?? 'your-organisation.invalid'}`;
       const samples = ownText.trim()
-        ? [...PREVIEW_SAMPLES, { id: 'own', label: 'your text', subject: '', body: ownText }]
+        ? [...PREVIEW_SAMPLES, { id: 'own' as const, subject: '', body: ownText }]
         : PREVIEW_SAMPLES;
-      return previewLines(policy, report.domain || domain, report, samples, sender);
+      return previewLines(policy, report.domain || domain, report, samples, sender, s);
     } catch {
       // A draft the server has not accepted yet can be shaped in ways decide() does not expect.
       return null;
     }
-  }, [policy, report, domain, ownText]);
+  }, [policy, report, domain, ownText, s]);
 
   const submit = (event: SyntheticEvent): void => {
     event.preventDefault();
@@ -83,10 +84,10 @@ export function Preview({ api, policy }: { api: AdminApi; policy: OrgPolicy | nu
   return (
     <section className={styles.panel} aria-labelledby="preview-heading">
       <h2 id="preview-heading" className={styles.h2}>
-        Preview
+        {s.preview}
       </h2>
       <form className={styles.form} onSubmit={submit}>
-        <Field label="Recipient domain">
+        <Field label={s.recipientDomain}>
           <Input
             value={input}
             onChange={(_event, data) => {
@@ -94,9 +95,9 @@ export function Preview({ api, policy }: { api: AdminApi; policy: OrgPolicy | nu
             }}
           />
         </Field>
-        <Button type="submit">Show</Button>
+        <Button type="submit">{s.show}</Button>
       </form>
-      <Field label="Your own text (to try the organisation rules; it stays in this page)">
+      <Field label={s.ownText}>
         <Textarea
           value={ownText}
           resize="vertical"
@@ -105,21 +106,21 @@ export function Preview({ api, policy }: { api: AdminApi; policy: OrgPolicy | nu
           }}
         />
       </Field>
-      {lookupError && <p role="alert">{lookupError}</p>}
-      {!lookupError && !report && <Spinner size="tiny" label={`Looking up ${domain}…`} />}
+      {lookupError && <p role="alert">{problemText(lookupError.error, s)}</p>}
+      {!lookupError && !report && <Spinner size="tiny" label={s.lookingUpDomain(domain)} />}
       {report && (
         <p>
-          {report.domain || domain}: <Badge appearance="tint">{STATUS_LABELS.en[report.status]}</Badge>
+          {report.domain || domain}: <Badge appearance="tint">{s.statuses[report.status]}</Badge>
         </p>
       )}
-      {report && !lines && <p>Fix the problems in the policy to see what it would do.</p>}
+      {report && !lines && <p>{s.fixProblems}</p>}
       {lines && (
-        <ul className={styles.list} aria-label="What the policy would do" aria-live="polite">
+        <ul className={styles.list} aria-label={s.whatPolicyWouldDo} aria-live="polite">
           {lines.map((line) => (
             <li key={line.sampleId} data-sample={line.sampleId}>
               {line.lead}{' '}
               <Badge appearance="filled" color={ACTION_COLOURS[line.action]}>
-                {line.action}
+                {s.actions[line.action]}
               </Badge>
             </li>
           ))}

@@ -1,6 +1,7 @@
 import { Button, Checkbox, Field, Input, makeStyles, Select, tokens } from '@fluentui/react-components';
 import type { ReactElement } from 'react';
 import type { CustomRule, LabelMapping, Sensitivity } from '../src/core/policy';
+import { useLocalised } from './language';
 import { ListField } from './ListField';
 
 const useStyles = makeStyles({
@@ -34,8 +35,9 @@ function SensitivityField({
   value: Sensitivity;
   onChange: (value: Sensitivity) => void;
 }): ReactElement {
+  const { s } = useLocalised();
   return (
-    <Field label="Sensitivity">
+    <Field label={s.sensitivity}>
       <Select
         value={value}
         onChange={(_event, data) => {
@@ -43,7 +45,9 @@ function SensitivityField({
         }}
       >
         {SENSITIVITIES.map((sensitivity) => (
-          <option key={sensitivity}>{sensitivity}</option>
+          <option key={sensitivity} value={sensitivity}>
+            {s.sensitivities[sensitivity]}
+          </option>
         ))}
       </Select>
     </Field>
@@ -67,18 +71,19 @@ export function CustomRulesEditor({
   onChange: (rules: CustomRule[]) => void;
 }): ReactElement {
   const styles = useStyles();
+  const { s } = useLocalised();
   const update = (index: number, rule: CustomRule): void => {
     onChange(rules.map((existing, i) => (i === index ? rule : existing)));
   };
   return (
     <section aria-labelledby="rules-heading">
       <h3 id="rules-heading" className={styles.h3}>
-        Organisation rules
+        {s.orgRules}
       </h3>
-      <ul className={styles.list} aria-label="Organisation rules">
+      <ul className={styles.list} aria-label={s.orgRules}>
         {rules.map((rule, index) => (
-          <li key={rule.id} className={styles.item} aria-label={`Rule ${rule.name || rule.id}`}>
-            <Field label="Name">
+          <li key={rule.id} className={styles.item} aria-label={s.rule(rule.name || rule.id)}>
+            <Field label={s.name}>
               <Input
                 value={rule.name}
                 onChange={(_event, data) => {
@@ -86,7 +91,7 @@ export function CustomRulesEditor({
                 }}
               />
             </Field>
-            <Field label="Kind">
+            <Field label={s.kind}>
               <Select
                 value={rule.kind}
                 onChange={(_event, data) => {
@@ -99,14 +104,14 @@ export function CustomRulesEditor({
                   );
                 }}
               >
-                <option value="keywords">keywords</option>
-                <option value="regex">regular expression</option>
+                <option value="keywords">{s.kinds.keywords}</option>
+                <option value="regex">{s.kinds.regex}</option>
               </Select>
             </Field>
             {rule.kind === 'keywords' ? (
               <ListField
                 className={styles.wide}
-                label="Keywords (one per line)"
+                label={s.keywords}
                 values={rule.keywords}
                 onChange={(keywords) => {
                   update(index, { ...rule, keywords });
@@ -114,7 +119,7 @@ export function CustomRulesEditor({
               />
             ) : (
               <>
-                <Field label="Pattern (RE2: no backreferences or lookaround)" className={styles.wide}>
+                <Field label={s.pattern} className={styles.wide}>
                   <Input
                     value={rule.pattern}
                     onChange={(_event, data) => {
@@ -123,7 +128,7 @@ export function CustomRulesEditor({
                   />
                 </Field>
                 <Checkbox
-                  label="Ignore case"
+                  label={s.ignoreCase}
                   checked={rule.caseInsensitive}
                   onChange={(_event, data) => {
                     update(index, { ...rule, caseInsensitive: data.checked === true });
@@ -139,12 +144,12 @@ export function CustomRulesEditor({
             />
             <Button
               appearance="subtle"
-              aria-label={`Remove rule ${rule.name || rule.id}`}
+              aria-label={s.removeRule(rule.name || rule.id)}
               onClick={() => {
                 onChange(rules.filter((_rule, i) => i !== index));
               }}
             >
-              Remove
+              {s.remove}
             </Button>
           </li>
         ))}
@@ -154,11 +159,11 @@ export function CustomRulesEditor({
           onClick={() => {
             onChange([
               ...rules,
-              { id: freeId(rules), name: 'New rule', kind: 'keywords', keywords: [], sensitivity: 'high' },
+              { id: freeId(rules), name: s.newRule, kind: 'keywords', keywords: [], sensitivity: 'high' },
             ]);
           }}
         >
-          Add rule
+          {s.addRule}
         </Button>
       </p>
     </section>
@@ -174,19 +179,20 @@ export function LabelsEditor({
   onChange: (labels: LabelMapping[]) => void;
 }): ReactElement {
   const styles = useStyles();
+  const { s } = useLocalised();
   const update = (index: number, label: LabelMapping): void => {
     onChange(labels.map((existing, i) => (i === index ? label : existing)));
   };
   return (
     <section aria-labelledby="labels-heading">
       <h3 id="labels-heading" className={styles.h3}>
-        Sensitivity labels
+        {s.sensitivityLabels}
       </h3>
-      <ul className={styles.list} aria-label="Sensitivity labels">
+      <ul className={styles.list} aria-label={s.sensitivityLabels}>
         {labels.map((label, index) => (
           // Position as key: the label id is what is being typed.
-          <li key={index} className={styles.item} aria-label={`Label ${label.name || index + 1}`}>
-            <Field label="Label id (GUID, from Purview)" className={styles.wide}>
+          <li key={index} className={styles.item} aria-label={s.label(label.name || String(index + 1))}>
+            <Field label={s.labelId} className={styles.wide}>
               <Input
                 value={label.labelId}
                 onChange={(_event, data) => {
@@ -194,7 +200,7 @@ export function LabelsEditor({
                 }}
               />
             </Field>
-            <Field label="Name">
+            <Field label={s.name}>
               <Input
                 value={label.name}
                 onChange={(_event, data) => {
@@ -210,12 +216,12 @@ export function LabelsEditor({
             />
             <Button
               appearance="subtle"
-              aria-label={`Remove label ${label.name || index + 1}`}
+              aria-label={s.removeLabel(label.name || String(index + 1))}
               onClick={() => {
                 onChange(labels.filter((_label, i) => i !== index));
               }}
             >
-              Remove
+              {s.remove}
             </Button>
           </li>
         ))}
@@ -226,7 +232,7 @@ export function LabelsEditor({
             onChange([...labels, { labelId: '', name: '', sensitivity: 'high' }]);
           }}
         >
-          Add label
+          {s.addLabel}
         </Button>
       </p>
     </section>

@@ -8,7 +8,9 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useState, type SyntheticEvent, type ReactElement } from 'react';
+import { LanguageSwitch, useLocalised } from './language';
 import { beginEntraSignIn, type ConsoleConfig } from './session';
+import type { Phrase } from './strings';
 
 const useStyles = makeStyles({
   page: {
@@ -19,6 +21,7 @@ const useStyles = makeStyles({
     rowGap: tokens.spacingVerticalL,
     padding: tokens.spacingHorizontalL,
   },
+  head: { display: 'flex', alignItems: 'center', justifyContent: 'space-between' },
   title: { margin: 0, fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold },
   form: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalS },
 });
@@ -30,12 +33,13 @@ export function SignIn({
   onToken,
 }: {
   config: ConsoleConfig | null;
-  problem: string | null;
+  problem: Phrase | null;
   onToken: (token: string) => void;
 }): ReactElement {
   const styles = useStyles();
+  const { s } = useLocalised();
   const [token, setToken] = useState('');
-  const [redirectProblem, setRedirectProblem] = useState<string | null>(null);
+  const [redirectFailed, setRedirectFailed] = useState(false);
   const signIn = config?.signIn ?? null;
 
   const submit = (event: SyntheticEvent): void => {
@@ -43,10 +47,13 @@ export function SignIn({
     if (token.trim()) onToken(token.trim());
   };
 
-  const shown = redirectProblem ?? problem;
+  const shown = redirectFailed ? s.microsoftUnreachable : problem?.(s);
   return (
     <main className={styles.page}>
-      <h1 className={styles.title}>TLS Gate admin</h1>
+      <div className={styles.head}>
+        <h1 className={styles.title}>{s.title}</h1>
+        <LanguageSwitch />
+      </div>
       {shown && (
         <MessageBar intent="error" role="alert">
           <MessageBarBody>{shown}</MessageBarBody>
@@ -57,21 +64,17 @@ export function SignIn({
           appearance="primary"
           onClick={() => {
             beginEntraSignIn(signIn, window.sessionStorage, window.location).catch(() => {
-              setRedirectProblem('The Microsoft sign-in page could not be reached. Try again.');
+              setRedirectFailed(true);
             });
           }}
         >
-          Sign in with Microsoft
+          {s.signInWithMicrosoft}
         </Button>
       )}
       <form className={styles.form} onSubmit={submit}>
         <Field
-          label={signIn ? 'Or use a token (automation, break-glass)' : 'Admin token'}
-          hint={
-            config?.auth === 'open'
-              ? 'The value of TLSGATE_ADMIN_TOKEN on the server.'
-              : 'TLSGATE_ADMIN_TOKEN, or an Entra access token for the TLS Gate API.'
-          }
+          label={signIn ? s.tokenLabelBesideMicrosoft : s.tokenLabel}
+          hint={config?.auth === 'open' ? s.tokenHintOpen : s.tokenHintEntra}
         >
           <Input
             type="password"
@@ -83,7 +86,7 @@ export function SignIn({
           />
         </Field>
         <Button type="submit" disabled={token.trim() === ''}>
-          Sign in with token
+          {s.signInWithToken}
         </Button>
       </form>
     </main>

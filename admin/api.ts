@@ -6,6 +6,7 @@ import {
   type ApiClient,
   type ApiClientOptions,
 } from '../addin/shared/api';
+import type { AdminStrings } from './strings';
 
 /** The admin console's calls to the backend: the admin routes, plus lookups through the add-in's client. */
 
@@ -149,13 +150,19 @@ export function isVersionConflict(error: unknown): boolean {
 }
 
 /** What to tell the admin about a failed call: the server's own explanation when it gave one. */
-export function problemText(error: unknown): string {
-  if (error instanceof ApiCallError) {
-    if (error.detail) return error.detail;
-    if (error.kind === 'unauthorized') return 'Your sign-in was not accepted. Sign in again.';
-    if (error.kind === 'timeout') return 'TLS Gate did not answer in time. Try again.';
-    if (error.kind === 'unreachable') return 'TLS Gate could not be reached. Check your connection.';
-    return error.message;
+export function problemText(error: unknown, s: AdminStrings): string {
+  if (!(error instanceof ApiCallError)) return s.failures.unknown;
+  if (error.detail) return error.detail;
+  switch (error.kind) {
+    case 'unauthorized':
+      return s.failures.unauthorized;
+    case 'timeout':
+      return s.failures.timeout;
+    case 'unreachable':
+      return s.failures.unreachable;
+    case 'rejected':
+      return s.failures.rejected(error.status);
+    case 'bad-response':
+      return s.failures.badResponse;
   }
-  return 'Something went wrong. Try again.';
 }

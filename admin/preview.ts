@@ -2,6 +2,7 @@ import { classifyMessage } from '../src/core/classifier/index';
 import { decide, type RecipientReason } from '../src/core/decide';
 import type { Action, OrgPolicy } from '../src/core/policy';
 import type { DomainReport } from '../src/core/report';
+import type { AdminStrings, SampleId } from './strings';
 
 /**
  * The policy editor's live preview: what the on-send check would do with sample messages sent to one
@@ -9,31 +10,25 @@ import type { DomainReport } from '../src/core/report';
  */
 
 export interface PreviewSample {
-  id: string;
-  /** Reads after "sending": "a BSN", "an IBAN". */
-  label: string;
+  /** Also names the sample in the sentence: AdminStrings.samples. */
+  id: SampleId;
   subject: string;
   body: string;
 }
 
 export const PREVIEW_SAMPLES: readonly PreviewSample[] = [
-  { id: 'bsn', label: 'a BSN', subject: 'Client file', body: 'BSN: 111222333' },
-  { id: 'iban', label: 'an IBAN', subject: 'Payment', body: 'Please pay to IBAN NL91 ABNA 0417 1643 00' },
-  {
-    id: 'card',
-    label: 'a card number',
-    subject: 'Booking',
-    body: 'Card number 4111 1111 1111 1111, exp 12/27',
-  },
-  { id: 'health', label: 'health data', subject: 'Referral', body: 'Diagnosis: E11.9 (type 2 diabetes)' },
-  { id: 'plain', label: 'an ordinary message', subject: 'Lunch', body: 'Shall we have lunch on Friday?' },
+  { id: 'bsn', subject: 'Client file', body: 'BSN: 111222333' },
+  { id: 'iban', subject: 'Payment', body: 'Please pay to IBAN NL91 ABNA 0417 1643 00' },
+  { id: 'card', subject: 'Booking', body: 'Card number 4111 1111 1111 1111, exp 12/27' },
+  { id: 'health', subject: 'Referral', body: 'Diagnosis: E11.9 (type 2 diabetes)' },
+  { id: 'plain', subject: 'Lunch', body: 'Shall we have lunch on Friday?' },
 ];
 
 export interface PreviewLine {
-  sampleId: string;
+  sampleId: SampleId;
   /** "With this policy, sending a BSN to gmail.com would:" */
   lead: string;
-  /** The lead and the action: "… would: warn". */
+  /** The lead and the action as a word: "… would: warn". */
   sentence: string;
   action: Action;
   reason: RecipientReason | null;
@@ -47,6 +42,7 @@ export function previewLines(
   report: DomainReport | null,
   samples: readonly PreviewSample[],
   senderAddress: string,
+  s: AdminStrings,
 ): PreviewLine[] {
   return samples.map((sample) => {
     const { findings } = classifyMessage(
@@ -57,11 +53,11 @@ export function previewLines(
       senderAddress,
       language: 'en',
     });
-    const lead = `With this policy, sending ${sample.label} to ${domain} would:`;
+    const lead = s.previewLead(s.samples[sample.id], domain);
     return {
       sampleId: sample.id,
       lead,
-      sentence: `${lead} ${decision.action}`,
+      sentence: `${lead} ${s.actions[decision.action]}`,
       action: decision.action,
       reason: decision.perRecipient[0]?.reason ?? null,
       findings: [...new Set(findings.map((finding) => finding.type))],

@@ -40,6 +40,20 @@ export async function loadConsoleConfig(base: string): Promise<ConsoleConfig> {
   return (await response.json()) as ConsoleConfig;
 }
 
+/** Why a sign-in's return could not be completed; the console says it in the admin's language. */
+export class SignInError extends Error {
+  constructor(
+    readonly reason: 'not-started' | 'refused' | 'invalid',
+    message: string,
+    /** Microsoft's own explanation, for `refused`. */
+    readonly detail: string | null = null,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'SignInError';
+  }
+}
+
 interface PendingSignIn {
   verifier: string;
   state: string;
@@ -85,7 +99,7 @@ export async function beginEntraSignIn(
 
 /**
  * On the way back from sign-in: trades the code for an access token to the TLS Gate API. Null when this
- * page load is not a sign-in's return. Throws with a message for people when the sign-in failed.
+ * page load is not a sign-in's return. Throws a SignInError when the sign-in failed.
  */
 export async function completeEntraSignIn(
   signIn: NonNullable<ConsoleConfig['signIn']>,
@@ -96,7 +110,7 @@ export async function completeEntraSignIn(
   if (!current.searchParams.has('state')) return null;
   const saved = storage.getItem(FLOW_KEY);
   storage.removeItem(FLOW_KEY);
-  if (!saved) throw new Error('This sign-in was not started here. Sign in again.');
+  if (!saved) throw new SignInError('not-started', 'This sign-in was not started here.');
   const pending = JSON.parse(saved) as PendingSignIn;
   const server = await discover(signIn.authority);
   const client: oauth.Client = { client_id: signIn.clientId };
@@ -104,12 +118,11 @@ export async function completeEntraSignIn(
   try {
     params = oauth.validateAuthResponse(server, client, current, pending.state);
   } catch (error) {
-    if (error instanceof oauth.AuthorizationResponseError)
-      throw new Error(
-        `Microsoft refused the sign-in: ${error.error_description ?? error.error}`.slice(0, 300),
-        { cause: error },
-      );
-    throw new Error('The sign-in answer was not valid. Sign in again.', { cause: error });
+    if (error instanceof oauth.AuthorizationResponseError) {
+      const detail = (error.error_description ?? error.error).slice(0, 300);
+      throw new SignInError('refused', `Microsoft refused the sign-in: ${detail}`, detail, { cause: error });
+    }
+    throw new SignInError('invalid', 'The sign-in answer was not valid.', null, { cause: error });
   }
   const response = await oauth.authorizationCodeGrantRequest(
     server,

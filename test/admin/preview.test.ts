@@ -1,10 +1,12 @@
 import { PREVIEW_SAMPLES, previewLines } from '../../admin/preview';
+import { ADMIN_STRINGS } from '../../admin/strings';
 import { DEFAULT_POLICY, type OrgPolicy } from '../../src/core/policy';
 import { reportFor } from '../support/reports';
 
 /** The console's preview runs the add-in's own classifier and decide() over sample messages. */
 
 const SENDER = 'admin@org.example';
+const EN = ADMIN_STRINGS.en;
 
 describe('previewLines', () => {
   it('says what each sample would get with the draft policy', () => {
@@ -14,6 +16,7 @@ describe('previewLines', () => {
       reportFor('gmail.com', 'opportunistic'),
       PREVIEW_SAMPLES,
       SENDER,
+      EN,
     );
     expect(Object.fromEntries(lines.map((line) => [line.sampleId, line.sentence]))).toEqual({
       bsn: 'With this policy, sending a BSN to gmail.com would: block',
@@ -28,19 +31,19 @@ describe('previewLines', () => {
   it('follows every change of the draft', () => {
     const report = reportFor('gmail.com', 'opportunistic');
     const relaxed: OrgPolicy = { ...DEFAULT_POLICY, actions: { ...DEFAULT_POLICY.actions, high: 'warn' } };
-    expect(previewLines(relaxed, 'gmail.com', report, PREVIEW_SAMPLES, SENDER)[0]?.action).toBe('warn');
+    expect(previewLines(relaxed, 'gmail.com', report, PREVIEW_SAMPLES, SENDER, EN)[0]?.action).toBe('warn');
 
     const noBsn: OrgPolicy = {
       ...DEFAULT_POLICY,
       detection: { ...DEFAULT_POLICY.detection, disabledDetectors: ['nl-bsn'] },
     };
-    expect(previewLines(noBsn, 'gmail.com', report, PREVIEW_SAMPLES, SENDER)[0]).toMatchObject({
+    expect(previewLines(noBsn, 'gmail.com', report, PREVIEW_SAMPLES, SENDER, EN)[0]).toMatchObject({
       action: 'allow',
       findings: [],
     });
 
     const trusted: OrgPolicy = { ...DEFAULT_POLICY, trustedDomains: ['gmail.com'] };
-    expect(previewLines(trusted, 'gmail.com', report, PREVIEW_SAMPLES, SENDER)[0]).toMatchObject({
+    expect(previewLines(trusted, 'gmail.com', report, PREVIEW_SAMPLES, SENDER, EN)[0]).toMatchObject({
       action: 'allow',
       reason: 'trusted',
     });
@@ -53,6 +56,7 @@ describe('previewLines', () => {
       reportFor('bank.example', 'enforced'),
       PREVIEW_SAMPLES,
       SENDER,
+      EN,
     );
     expect(enforced.every((line) => line.action === 'allow')).toBe(true);
     const unknown = previewLines(
@@ -61,7 +65,23 @@ describe('previewLines', () => {
       reportFor('odd.example', 'unknown'),
       PREVIEW_SAMPLES,
       SENDER,
+      EN,
     );
     expect(unknown[0]).toMatchObject({ action: 'block', reason: 'unknown' });
+  });
+
+  it('says it in Dutch, with the action as a word and the same decision', () => {
+    const [bsn] = previewLines(
+      DEFAULT_POLICY,
+      'gmail.com',
+      reportFor('gmail.com', 'opportunistic'),
+      PREVIEW_SAMPLES,
+      SENDER,
+      ADMIN_STRINGS.nl,
+    );
+    expect(bsn).toMatchObject({
+      action: 'block',
+      sentence: 'Met dit beleid is de actie bij het versturen van een BSN naar gmail.com: blokkeren',
+    });
   });
 });

@@ -371,4 +371,43 @@ describe('the admin console in Chromium', () => {
     expect(readFileSync(await (await audit).path(), 'utf8')).toContain('Rolled back');
     expect(await cspViolations()).toEqual([]);
   });
+
+  it('switches to Dutch, keeps it across a reload, and switches back', async () => {
+    await page.goto(`${server.url}/admin`);
+    await page.getByLabel('Or use a token (automation, break-glass)').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in with token' }).click();
+    await page.getByText('Signed in as').waitFor();
+
+    await page.getByLabel('Language', { exact: true }).selectOption('nl');
+    await page.getByText('Aangemeld als').waitFor();
+    for (const tab of [
+      'Beleid',
+      'Domeinen met afgedwongen TLS',
+      'Geschiedenis',
+      'Domein opzoeken',
+      'Activiteit',
+    ])
+      await page.getByRole('tab', { name: tab }).waitFor();
+    // The saved policy warns for high sensitivity; the action is shown as a Dutch word.
+    const dutchBsn = 'Met dit beleid is de actie bij het versturen van een BSN naar gmail.com: waarschuwen';
+    await page.getByText(dutchBsn).waitFor();
+    await page.getByText('Opportunistische TLS', { exact: true }).waitFor();
+    await expect(page.getByLabel('Hoge gevoeligheid').inputValue()).resolves.toBe('warn');
+    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('nl');
+
+    await page.reload();
+    await page.getByText(dutchBsn).waitFor();
+    await page.getByRole('main', { name: 'Beleid' }).waitFor();
+    await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('nl');
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(SCREENSHOTS, 'admin-policy-nl.png'), fullPage: true });
+    expect(await axeViolations()).toEqual([]);
+
+    await page.getByLabel('Taal', { exact: true }).selectOption('en');
+    await page.getByText('With this policy, sending a BSN to gmail.com would: warn').waitFor();
+    await expect(page.evaluate(() => window.localStorage.getItem('tlsgate.admin.language'))).resolves.toBe(
+      'en',
+    );
+    expect(await cspViolations()).toEqual([]);
+  });
 });
