@@ -1,15 +1,14 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import type { FastifyInstance } from 'fastify';
-import webpack from 'webpack';
 import { blankReport, type DomainReport } from '../../src/core/report';
 import { buildApp } from '../../src/server/app';
 import { testConfig } from '../../src/server/config';
 import { SEND_ANYWAY_AFTER_MS } from '../../src/server/routes/activity';
-import { launchEventConfig } from '../../webpack.config';
+import { buildLaunchEventBundle } from '../support/launchevent-bundle';
 import { createOfficeStub } from '../support/office-stub';
 
 /**
@@ -37,13 +36,7 @@ beforeAll(async () => {
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  await new Promise<void>((resolve, reject) => {
-    webpack(launchEventConfig({ baseUrl: base, outDir: dir, mode: 'production' })).run((error, stats) => {
-      if (error ?? stats?.hasErrors()) reject(error ?? new Error(stats?.toString()));
-      else resolve();
-    });
-  });
-  bundle = readFileSync(join(dir, 'launchevent.js'), 'utf8');
+  bundle = await buildLaunchEventBundle(base);
 }, 60_000);
 afterAll(async () => {
   await app.close();

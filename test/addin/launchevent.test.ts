@@ -1,15 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import vm from 'node:vm';
 import * as acorn from 'acorn';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import webpack from 'webpack';
 import { portalNoticeHtml } from '../../addin/shared/portal-notice';
 import { DEFAULT_POLICY, type OrgPolicy } from '../../src/core/policy';
 import type { DomainStatus } from '../../src/core/status';
-import { launchEventConfig } from '../../webpack.config';
+import { buildLaunchEventBundle } from '../support/launchevent-bundle';
 import { createOfficeStub, type StubOptions } from '../support/office-stub';
 
 /**
@@ -67,15 +63,7 @@ const server = setupServer(
 );
 
 beforeAll(async () => {
-  const outDir = mkdtempSync(join(tmpdir(), 'tlsgate-launchevent-'));
-  await new Promise<void>((resolve, reject) => {
-    webpack(launchEventConfig({ baseUrl: BASE, outDir, mode: 'production' })).run((error, stats) => {
-      if (error) reject(error);
-      else if (stats?.hasErrors()) reject(new Error(stats.toString({ all: false, errors: true })));
-      else resolve();
-    });
-  });
-  bundle = readFileSync(join(outDir, 'launchevent.js'), 'utf8');
+  bundle = await buildLaunchEventBundle(BASE);
   server.listen({ onUnhandledRequest: 'error' });
 }, 60_000);
 afterEach(() => {

@@ -1,15 +1,14 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import type { FastifyInstance } from 'fastify';
-import webpack from 'webpack';
 import { blankReport } from '../../src/core/report';
 import { buildApp } from '../../src/server/app';
 import { testConfig } from '../../src/server/config';
-import { launchEventConfig } from '../../webpack.config';
 import { startTestIssuer, testEntraConfig, type TestIssuer } from '../support/entra';
+import { buildLaunchEventBundle } from '../support/launchevent-bundle';
 import { createOfficeStub } from '../support/office-stub';
 
 /**
@@ -39,15 +38,7 @@ beforeAll(async () => {
   );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  await new Promise<void>((resolve, reject) => {
-    webpack(launchEventConfig({ baseUrl: base, outDir: dir, mode: 'production', sso: true })).run(
-      (error, stats) => {
-        if (error ?? stats?.hasErrors()) reject(error ?? new Error(stats?.toString()));
-        else resolve();
-      },
-    );
-  });
-  bundle = readFileSync(join(dir, 'launchevent.js'), 'utf8');
+  bundle = await buildLaunchEventBundle(base, { sso: true });
 }, 60_000);
 afterAll(async () => {
   await app.close();
