@@ -1,4 +1,4 @@
-import { render, screen, type RenderResult } from '@testing-library/react';
+import { render, screen, within, type RenderResult } from '@testing-library/react';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { DEFAULT_POLICY, type OrgPolicy } from '../../src/core/policy';
@@ -130,4 +130,23 @@ export function renderPane(options: ShimOptions = {}): RenderedPane {
   });
   const result = render(<Root controller={controller} language={mailbox.language} office={office} />);
   return { ...result, shim, controller };
+}
+
+/** How long the pane tests wait for the UI: role queries are slow in jsdom, seconds apiece on a busy CI box. */
+export const WAIT = { timeout: 15_000 };
+
+/**
+ * An open alert dialog, found by its title, and a button in it. Buttons are found with `hidden: true`: in
+ * jsdom on a busy machine tabster can leave the surface aria-hidden (its modalizer waits for focus that
+ * jsdom moves late). That the open dialogs are accessible is checked in Chromium (test/e2e/browser.test.ts).
+ */
+export async function alertDialog(title: string): Promise<HTMLElement> {
+  const heading = await screen.findByText(title, {}, WAIT);
+  const dialog = heading.closest<HTMLElement>('[role="alertdialog"]');
+  if (!dialog) throw new Error(`"${title}" is not in an alert dialog`);
+  return dialog;
+}
+
+export function dialogButton(dialog: HTMLElement, name: string): HTMLElement {
+  return within(dialog).getByRole('button', { name, hidden: true });
 }

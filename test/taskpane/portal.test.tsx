@@ -11,7 +11,16 @@ import type { SendContext } from '../../addin/launchevent/send-check';
 import type { PortalMessageCreated } from '../../addin/shared/api';
 import { PORTAL_NOTICE_START } from '../../addin/shared/portal-notice';
 import { DEFAULT_POLICY } from '../../src/core/policy';
-import { API, FakeBackend, renderPane, to, type RenderedPane } from '../support/taskpane-harness';
+import {
+  alertDialog,
+  API,
+  dialogButton,
+  FakeBackend,
+  renderPane,
+  to,
+  WAIT,
+  type RenderedPane,
+} from '../support/taskpane-harness';
 
 /** "Send securely" in the pane: offered by the policy, confirmed, then done, or said why not. */
 
@@ -65,7 +74,7 @@ function withSendAsync(pane: RenderedPane): void {
   };
 }
 
-const WAIT = { timeout: 5000 };
+jest.setTimeout(60_000);
 
 /** The "Send securely" button once the policy is in and offers the portal (it is off until then). */
 async function activeSendSecurely(name = 'Send securely'): Promise<HTMLElement> {
@@ -112,9 +121,9 @@ describe('send securely in the pane', () => {
     const button = screen.getByRole('button', { name: 'Send securely' });
 
     await userEvent.click(button);
-    const dialog = await screen.findByRole('alertdialog', { name: 'Send through the secure portal?' }, WAIT);
+    const dialog = await alertDialog('Send through the secure portal?');
     expect(dialog.textContent).toContain('the attachments are removed, and the message is sent.');
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Send securely' }));
+    await userEvent.click(dialogButton(dialog, 'Send securely'));
     expect(await screen.findByText('Sent through the secure portal.', {}, WAIT)).toBeTruthy();
     expect(uploads).toEqual([
       expect.objectContaining({ subject: 'Deposit', body: IBAN_BODY, recipients: ['ann@plain.example'] }),
@@ -128,8 +137,8 @@ describe('send securely in the pane', () => {
     backend.policy = { ...DEFAULT_POLICY, portal: true };
     const pane = renderPane({ draft: { to: to('ann@plain.example'), body: IBAN_BODY } });
     await userEvent.click(await activeSendSecurely());
-    const dialog = await screen.findByRole('alertdialog', { name: 'Send through the secure portal?' }, WAIT);
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    const dialog = await alertDialog('Send through the secure portal?');
+    await userEvent.click(dialogButton(dialog, 'Cancel'));
     await waitFor(() => {
       expect(screen.queryByRole('alertdialog', { hidden: true })).toBeNull();
     }, WAIT);
@@ -149,13 +158,9 @@ describe('send securely in the pane', () => {
       expect(actionButtons('Acties')).toEqual(['1 risicovolle ontvanger verwijderen…', 'Veilig verzenden']);
     }, WAIT);
     await userEvent.click(button);
-    const dialog = await screen.findByRole(
-      'alertdialog',
-      { name: 'Via het beveiligde portaal verzenden?' },
-      WAIT,
-    );
+    const dialog = await alertDialog('Via het beveiligde portaal verzenden?');
     expect(dialog.textContent).toContain('u drukt op Verzenden.');
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Veilig verzenden' }));
+    await userEvent.click(dialogButton(dialog, 'Veilig verzenden'));
     expect(
       await screen.findByText(
         'Het bericht staat in het beveiligde portaal en het concept bevat nu de link: druk op Verzenden.',
@@ -172,8 +177,8 @@ describe('send securely in the pane', () => {
     uploadFails = true;
     const pane = renderPane({ draft: { to: to('ann@plain.example'), body: IBAN_BODY } });
     await userEvent.click(await activeSendSecurely());
-    const dialog = await screen.findByRole('alertdialog', { name: 'Send through the secure portal?' }, WAIT);
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Send securely' }));
+    const dialog = await alertDialog('Send through the secure portal?');
+    await userEvent.click(dialogButton(dialog, 'Send securely'));
     expect(
       await screen.findByText(
         'The upload failed: TLS Gate turned the request down; wait a moment. Nothing was changed.',
