@@ -62,6 +62,74 @@ function freeId(rules: readonly CustomRule[]): string {
   return `rule-${n}`;
 }
 
+/**
+ * A titled list of entries edited in place, each with its fields and a Remove button, plus an Add button:
+ * the shape both the rules and the labels take.
+ */
+function EditableList<T>({
+  id,
+  title,
+  items,
+  onChange,
+  keyOf,
+  nameOf,
+  removeLabel,
+  addLabel,
+  newItem,
+  fields,
+}: {
+  id: string;
+  title: string;
+  items: readonly T[];
+  onChange: (items: T[]) => void;
+  keyOf: (item: T, index: number) => string | number;
+  /** The entry's accessible name (its list item) and the name its Remove button refers to. */
+  nameOf: (item: T, index: number) => { item: string; remove: string };
+  removeLabel: string;
+  addLabel: string;
+  newItem: () => T;
+  fields: (item: T, update: (item: T) => void) => ReactElement;
+}): ReactElement {
+  const styles = useStyles();
+  return (
+    <section aria-labelledby={id}>
+      <h3 id={id} className={styles.h3}>
+        {title}
+      </h3>
+      <ul className={styles.list} aria-label={title}>
+        {items.map((item, index) => {
+          const names = nameOf(item, index);
+          return (
+            <li key={keyOf(item, index)} className={styles.item} aria-label={names.item}>
+              {fields(item, (changed) => {
+                onChange(items.map((existing, i) => (i === index ? changed : existing)));
+              })}
+              <Button
+                appearance="subtle"
+                aria-label={names.remove}
+                onClick={() => {
+                  onChange(items.filter((_item, i) => i !== index));
+                }}
+              >
+                {removeLabel}
+              </Button>
+            </li>
+          );
+        })}
+      </ul>
+      <p>
+        <Button
+          onClick={() => {
+            onChange([...items, newItem()]);
+          }}
+        >
+          {addLabel}
+        </Button>
+      </p>
+    </section>
+  );
+}
+
 /** The organisation's own detection rules: keyword lists and (RE2-safe) regular expressions. */
 export function CustomRulesEditor({
   rules,
@@ -72,101 +140,86 @@ export function CustomRulesEditor({
 }): ReactElement {
   const styles = useStyles();
   const { s } = useLocalised();
-  const update = (index: number, rule: CustomRule): void => {
-    onChange(rules.map((existing, i) => (i === index ? rule : existing)));
-  };
   return (
-    <section aria-labelledby="rules-heading">
-      <h3 id="rules-heading" className={styles.h3}>
-        {s.orgRules}
-      </h3>
-      <ul className={styles.list} aria-label={s.orgRules}>
-        {rules.map((rule, index) => (
-          <li key={rule.id} className={styles.item} aria-label={s.rule(rule.name || rule.id)}>
-            <Field label={s.name}>
-              <Input
-                value={rule.name}
-                onChange={(_event, data) => {
-                  update(index, { ...rule, name: data.value });
-                }}
-              />
-            </Field>
-            <Field label={s.kind}>
-              <Select
-                value={rule.kind}
-                onChange={(_event, data) => {
-                  const base = { id: rule.id, name: rule.name, sensitivity: rule.sensitivity };
-                  update(
-                    index,
-                    data.value === 'regex'
-                      ? { ...base, kind: 'regex', pattern: '', caseInsensitive: true }
-                      : { ...base, kind: 'keywords', keywords: [] },
-                  );
-                }}
-              >
-                <option value="keywords">{s.kinds.keywords}</option>
-                <option value="regex">{s.kinds.regex}</option>
-              </Select>
-            </Field>
-            {rule.kind === 'keywords' ? (
-              <ListField
-                className={styles.wide}
-                label={s.keywords}
-                values={rule.keywords}
-                onChange={(keywords) => {
-                  update(index, { ...rule, keywords });
-                }}
-              />
-            ) : (
-              <>
-                <Field label={s.pattern} className={styles.wide}>
-                  <Input
-                    value={rule.pattern}
-                    onChange={(_event, data) => {
-                      update(index, { ...rule, pattern: data.value });
-                    }}
-                  />
-                </Field>
-                <Checkbox
-                  label={s.ignoreCase}
-                  checked={rule.caseInsensitive}
-                  onChange={(_event, data) => {
-                    update(index, { ...rule, caseInsensitive: data.checked === true });
-                  }}
-                />
-              </>
-            )}
-            <SensitivityField
-              value={rule.sensitivity}
-              onChange={(sensitivity) => {
-                update(index, { ...rule, sensitivity });
+    <EditableList
+      id="rules-heading"
+      title={s.orgRules}
+      items={rules}
+      onChange={onChange}
+      keyOf={(rule) => rule.id}
+      nameOf={(rule) => ({ item: s.rule(rule.name || rule.id), remove: s.removeRule(rule.name || rule.id) })}
+      removeLabel={s.remove}
+      addLabel={s.addRule}
+      newItem={(): CustomRule => ({
+        id: freeId(rules),
+        name: s.newRule,
+        kind: 'keywords',
+        keywords: [],
+        sensitivity: 'high',
+      })}
+      fields={(rule, update) => (
+        <>
+          <Field label={s.name}>
+            <Input
+              value={rule.name}
+              onChange={(_event, data) => {
+                update({ ...rule, name: data.value });
               }}
             />
-            <Button
-              appearance="subtle"
-              aria-label={s.removeRule(rule.name || rule.id)}
-              onClick={() => {
-                onChange(rules.filter((_rule, i) => i !== index));
+          </Field>
+          <Field label={s.kind}>
+            <Select
+              value={rule.kind}
+              onChange={(_event, data) => {
+                const base = { id: rule.id, name: rule.name, sensitivity: rule.sensitivity };
+                update(
+                  data.value === 'regex'
+                    ? { ...base, kind: 'regex', pattern: '', caseInsensitive: true }
+                    : { ...base, kind: 'keywords', keywords: [] },
+                );
               }}
             >
-              {s.remove}
-            </Button>
-          </li>
-        ))}
-      </ul>
-      <p>
-        <Button
-          onClick={() => {
-            onChange([
-              ...rules,
-              { id: freeId(rules), name: s.newRule, kind: 'keywords', keywords: [], sensitivity: 'high' },
-            ]);
-          }}
-        >
-          {s.addRule}
-        </Button>
-      </p>
-    </section>
+              <option value="keywords">{s.kinds.keywords}</option>
+              <option value="regex">{s.kinds.regex}</option>
+            </Select>
+          </Field>
+          {rule.kind === 'keywords' ? (
+            <ListField
+              className={styles.wide}
+              label={s.keywords}
+              values={rule.keywords}
+              onChange={(keywords) => {
+                update({ ...rule, keywords });
+              }}
+            />
+          ) : (
+            <>
+              <Field label={s.pattern} className={styles.wide}>
+                <Input
+                  value={rule.pattern}
+                  onChange={(_event, data) => {
+                    update({ ...rule, pattern: data.value });
+                  }}
+                />
+              </Field>
+              <Checkbox
+                label={s.ignoreCase}
+                checked={rule.caseInsensitive}
+                onChange={(_event, data) => {
+                  update({ ...rule, caseInsensitive: data.checked === true });
+                }}
+              />
+            </>
+          )}
+          <SensitivityField
+            value={rule.sensitivity}
+            onChange={(sensitivity) => {
+              update({ ...rule, sensitivity });
+            }}
+          />
+        </>
+      )}
+    />
   );
 }
 
@@ -180,61 +233,47 @@ export function LabelsEditor({
 }): ReactElement {
   const styles = useStyles();
   const { s } = useLocalised();
-  const update = (index: number, label: LabelMapping): void => {
-    onChange(labels.map((existing, i) => (i === index ? label : existing)));
-  };
   return (
-    <section aria-labelledby="labels-heading">
-      <h3 id="labels-heading" className={styles.h3}>
-        {s.sensitivityLabels}
-      </h3>
-      <ul className={styles.list} aria-label={s.sensitivityLabels}>
-        {labels.map((label, index) => (
-          // Position as key: the label id is what is being typed.
-          <li key={index} className={styles.item} aria-label={s.label(label.name || String(index + 1))}>
-            <Field label={s.labelId} className={styles.wide}>
-              <Input
-                value={label.labelId}
-                onChange={(_event, data) => {
-                  update(index, { ...label, labelId: data.value.trim() });
-                }}
-              />
-            </Field>
-            <Field label={s.name}>
-              <Input
-                value={label.name}
-                onChange={(_event, data) => {
-                  update(index, { ...label, name: data.value });
-                }}
-              />
-            </Field>
-            <SensitivityField
-              value={label.sensitivity}
-              onChange={(sensitivity) => {
-                update(index, { ...label, sensitivity });
+    <EditableList
+      id="labels-heading"
+      title={s.sensitivityLabels}
+      items={labels}
+      onChange={onChange}
+      // Position as key: the label id is what is being typed.
+      keyOf={(_label, index) => index}
+      nameOf={(label, index) => ({
+        item: s.label(label.name || String(index + 1)),
+        remove: s.removeLabel(label.name || String(index + 1)),
+      })}
+      removeLabel={s.remove}
+      addLabel={s.addLabel}
+      newItem={(): LabelMapping => ({ labelId: '', name: '', sensitivity: 'high' })}
+      fields={(label, update) => (
+        <>
+          <Field label={s.labelId} className={styles.wide}>
+            <Input
+              value={label.labelId}
+              onChange={(_event, data) => {
+                update({ ...label, labelId: data.value.trim() });
               }}
             />
-            <Button
-              appearance="subtle"
-              aria-label={s.removeLabel(label.name || String(index + 1))}
-              onClick={() => {
-                onChange(labels.filter((_label, i) => i !== index));
+          </Field>
+          <Field label={s.name}>
+            <Input
+              value={label.name}
+              onChange={(_event, data) => {
+                update({ ...label, name: data.value });
               }}
-            >
-              {s.remove}
-            </Button>
-          </li>
-        ))}
-      </ul>
-      <p>
-        <Button
-          onClick={() => {
-            onChange([...labels, { labelId: '', name: '', sensitivity: 'high' }]);
-          }}
-        >
-          {s.addLabel}
-        </Button>
-      </p>
-    </section>
+            />
+          </Field>
+          <SensitivityField
+            value={label.sensitivity}
+            onChange={(sensitivity) => {
+              update({ ...label, sensitivity });
+            }}
+          />
+        </>
+      )}
+    />
   );
 }

@@ -14,6 +14,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { ensureDevCertificate } from '../../src/server/dev-cert';
 import { linkPath, markersOnDisk, multipart, startPortalApp, type PortalApp } from '../support/portal';
 import { codeFrom, startSmtpInbox, type SmtpInbox } from '../support/smtp-inbox';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/ui-server';
 
 const SCREENSHOTS = resolve(__dirname, '../../test-output/screenshots');
 const SUBJECT = `Quarterly figures ${randomUUID()}`;
@@ -96,18 +97,7 @@ beforeAll(async () => {
     https: { cert: dev.cert, key: dev.key },
   });
   await portal.app.listen({ port, host: '127.0.0.1' });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   // The development CA is not in Chromium's store; the certificate is checked by the upload above instead.
   context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, locale: 'en-GB' });
   page = await context.newPage();
