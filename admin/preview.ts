@@ -1,4 +1,4 @@
-import { classifyMessage } from '../src/core/classifier/index';
+import { classifyMessage, validateRegexPattern } from '../src/core/classifier/index';
 import { decide, type RecipientReason } from '../src/core/decide';
 import type { Action, OrgPolicy } from '../src/core/policy';
 import type { DomainReport } from '../src/core/report';
@@ -44,12 +44,18 @@ export function previewLines(
   senderAddress: string,
   s: AdminStrings,
 ): PreviewLine[] {
+  // A rule whose pattern is not allowed yet (still being typed) would count as matched everywhere (the
+  // classifier fails closed); the editor lists it as a problem and such a draft cannot be saved.
+  const customRules = policy.detection.customRules.filter(
+    (rule) => rule.kind !== 'regex' || validateRegexPattern(rule.pattern, rule.caseInsensitive).ok,
+  );
+  const previewed: OrgPolicy = { ...policy, detection: { ...policy.detection, customRules } };
   return samples.map((sample) => {
     const { findings } = classifyMessage(
       { subject: sample.subject, body: sample.body, bodyType: 'text', attachmentNames: [] },
-      policy,
+      previewed,
     );
-    const decision = decide([{ address: `someone@${domain}`, report }], findings, policy, {
+    const decision = decide([{ address: `someone@${domain}`, report }], findings, previewed, {
       senderAddress,
       language: 'en',
     });

@@ -46,6 +46,8 @@ interface FindingGroup {
 function groupFindings(findings: readonly ContentFinding[], s: Strings): FindingGroup[] {
   const groups = new Map<string, FindingGroup>();
   for (const finding of findings) {
+    // A rule that could not finish is named on a line of its own (unfinishedRules).
+    if (finding.unfinished !== undefined) continue;
     const named = finding.type === 'custom' || finding.type === 'label';
     const key = named ? `${finding.type}:${finding.ruleId ?? finding.ruleName ?? ''}` : finding.type;
     let group = groups.get(key);
@@ -62,6 +64,14 @@ function groupFindings(findings: readonly ContentFinding[], s: Strings): Finding
     if (!group.sources.includes(finding.source)) group.sources.push(finding.source);
   }
   return [...groups.values()];
+}
+
+/** Names of the org rules that could not finish checking the message, once each. */
+function unfinishedRules(findings: readonly ContentFinding[]): string[] {
+  const names = findings
+    .filter((finding) => finding.unfinished !== undefined)
+    .map((finding) => finding.ruleName ?? finding.ruleId ?? '');
+  return [...new Set(names)];
 }
 
 const INTENT = { allow: 'success', warn: 'warning', block: 'error' } as const;
@@ -102,6 +112,7 @@ export function ContentSection({
   const styles = useStyles();
   const { scan } = snapshot;
   const groups = groupFindings(scan.findings, s);
+  const unfinished = unfinishedRules(scan.findings);
   return (
     <section aria-labelledby="tlsgate-content-heading">
       <div className={styles.head}>
@@ -114,7 +125,7 @@ export function ContentSection({
         <p className={styles.text}>{s.scanning}</p>
       ) : scan.state === 'failed' ? (
         <p className={styles.text}>{s.scanFailed}</p>
-      ) : groups.length === 0 ? (
+      ) : groups.length === 0 && unfinished.length === 0 ? (
         <p className={styles.text}>{s.nothingFound}</p>
       ) : (
         <ul className={styles.list} aria-label={s.contentHeading}>
@@ -131,6 +142,9 @@ export function ContentSection({
                 ({group.sources.map((source) => s.foundIn[source]).join(', ')})
               </span>
             </li>
+          ))}
+          {unfinished.map((name) => (
+            <li key={`unfinished:${name}`}>{s.ruleUnfinished(name)}</li>
           ))}
         </ul>
       )}

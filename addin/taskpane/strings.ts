@@ -59,6 +59,8 @@ export interface Strings {
   nothingFound: string;
   kinds: Record<FindingType, string>;
   foundIn: Record<'subject' | 'body' | 'attachment-name' | 'label', string>;
+  /** An org rule that ran out of time on this message: it counts as matched. */
+  ruleUnfinished: (name: string) => string;
   verdictHeading: string;
   verdictTitles: Record<'allow' | 'warn' | 'block', string>;
   verdictPending: string;
@@ -167,6 +169,8 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
       'attachment-name': 'in an attachment name',
       label: 'on the message',
     },
+    ruleUnfinished: (name) =>
+      `The rule “${name}” could not finish checking this message, so it counts as matched.`,
     verdictHeading: 'When you press Send',
     verdictTitles: {
       allow: 'The message will be sent',
@@ -313,6 +317,8 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
       'attachment-name': 'in de naam van een bijlage',
       label: 'op het bericht',
     },
+    ruleUnfinished: (name) =>
+      `De regel “${name}” kon de controle van dit bericht niet afronden en telt daarom als treffer.`,
     verdictHeading: 'Als u op Verzenden drukt',
     verdictTitles: {
       allow: 'Het bericht wordt verzonden',

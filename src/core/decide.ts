@@ -226,6 +226,8 @@ const DETAIL_LEVELS: readonly Detail[] = [
 interface Texts {
   kinds: Record<DetectorType, string>;
   custom: string;
+  /** A rule that could not finish checking the message; it counts as matched. */
+  customUnfinished: string;
   matches: string;
   label: string;
   and: string;
@@ -259,6 +261,7 @@ const TEXTS: Readonly<Record<Language, Texts>> = {
       'nl-passport': 'passport or ID card number|passport or ID card numbers',
     },
     custom: '"{name}" ({n} {matches})',
+    customUnfinished: '"{name}" (could not finish checking; counts as a match)',
     matches: 'match|matches',
     label: 'the label "{name}"',
     and: 'and',
@@ -291,6 +294,7 @@ const TEXTS: Readonly<Record<Language, Texts>> = {
       'nl-passport': 'paspoort- of ID-kaartnummer|paspoort- of ID-kaartnummers',
     },
     custom: '"{name}" ({n} {matches})',
+    customUnfinished: '"{name}" (controle niet afgerond; telt als treffer)',
     matches: 'treffer|treffers',
     label: 'het label "{name}"',
     and: 'en',
@@ -329,8 +333,9 @@ function pick(pair: string, count: number): string {
 }
 
 /** "3 IBANs", the kind of a finding with its count. */
-function kindText(texts: Texts, type: FindingType, count: number, name: string): string {
+function kindText(texts: Texts, type: FindingType, count: number, name: string, unfinished: boolean): string {
   if (type === 'label') return fill(texts.label, { name });
+  if (type === 'custom' && unfinished) return fill(texts.customUnfinished, { name });
   if (type === 'custom')
     return fill(texts.custom, { name, n: String(count), matches: pick(texts.matches, count) });
   return `${count} ${pick(texts.kinds[type], count)}`;
@@ -357,18 +362,30 @@ const TYPE_ORDER: readonly FindingType[] = [
 function describeFindings(findings: readonly ContentFinding[], texts: Texts, detail: Detail): string {
   const groups = new Map<
     string,
-    { type: FindingType; name: string; best: number; examples: string[]; count: number }
+    { type: FindingType; name: string; best: number; examples: string[]; count: number; unfinished: boolean }
   >();
   for (const f of findings) {
     const key =
       f.type === 'custom' || f.type === 'label' ? `${f.type}:${f.ruleName ?? f.ruleId ?? ''}` : f.type;
     let group = groups.get(key);
     if (!group) {
-      group = { type: f.type, name: f.ruleName ?? f.ruleId ?? '', best: 0, examples: [], count: 0 };
+      group = {
+        type: f.type,
+        name: f.ruleName ?? f.ruleId ?? '',
+        best: 0,
+        examples: [],
+        count: 0,
+        unfinished: false,
+      };
       groups.set(key, group);
     }
-    group.count++;
     group.best = Math.max(group.best, f.confidence);
+    // A rule that could not finish has a stand-in finding without a value; it is named, not counted.
+    if (f.unfinished !== undefined) {
+      group.unfinished = true;
+      continue;
+    }
+    group.count++;
     if (f.type !== 'label' && !group.examples.includes(f.masked)) group.examples.push(f.masked);
   }
   const sorted = [...groups.values()].sort(
@@ -376,7 +393,7 @@ function describeFindings(findings: readonly ContentFinding[], texts: Texts, det
       b.best - a.best || TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || compare(a.name, b.name),
   );
   const shown = sorted.slice(0, detail.maxKinds).map((g) => {
-    const name = kindText(texts, g.type, g.count, clip(g.name, 40));
+    const name = kindText(texts, g.type, g.count, clip(g.name, 40), g.unfinished);
     const examples = [...g.examples].sort(compare).slice(0, detail.examples);
     return examples.length > 0 ? `${name}: ${examples.join(', ')}` : name;
   });

@@ -49,6 +49,31 @@ describe('previewLines', () => {
     });
   });
 
+  it('leaves out a regex rule whose pattern is still being typed, which the classifier would count everywhere', () => {
+    const typing: OrgPolicy = {
+      ...DEFAULT_POLICY,
+      actions: { high: 'block', medium: 'block', low: 'block' },
+      detection: {
+        ...DEFAULT_POLICY.detection,
+        customRules: [
+          {
+            id: 'rule-1',
+            name: 'New',
+            kind: 'regex',
+            pattern: '',
+            caseInsensitive: false,
+            sensitivity: 'high',
+          },
+        ],
+      },
+    };
+    const report = reportFor('gmail.com', 'opportunistic');
+    const plain = previewLines(typing, 'gmail.com', report, PREVIEW_SAMPLES, SENDER, EN).find(
+      (line) => line.sampleId === 'plain',
+    );
+    expect(plain).toMatchObject({ action: 'allow', findings: [] });
+  });
+
   it('allows everything to a domain with enforced TLS, and treats unknown TLS as the policy says', () => {
     const enforced = previewLines(
       DEFAULT_POLICY,

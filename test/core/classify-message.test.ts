@@ -110,6 +110,12 @@ describe('classifyMessage', () => {
       now: () => (clock += 15),
     });
     expect(result.truncatedRules).toEqual(['slow', 'unsafe']);
+    // Neither checked the whole message, so both count as matched (fail closed).
+    expect(result.findings.map((finding) => [finding.ruleId, finding.unfinished])).toEqual([
+      ['slow', 'timed-out'],
+      ['unsafe', 'not-allowed'],
+    ]);
+    expect(result.sensitivity).toBe('high');
   });
 
   it('counts a mapped sensitivity label as a finding, matching ids without case or braces', () => {

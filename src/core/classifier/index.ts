@@ -9,6 +9,7 @@ import {
   DETECTOR_TYPES,
   type DetectorType,
   type FindingType,
+  type CustomRule,
   type OrgPolicy,
   type RegexRule,
   type Sensitivity,
@@ -25,6 +26,12 @@ export { CONFIDENCE, sensitivityOf, sensitivityOfConfidence, type Confidence } f
 
 export type FindingSource = 'subject' | 'body' | 'attachment-name' | 'label';
 
+/**
+ * Why an org rule could not check the whole message: it ran out of its own time, the time for all rules was
+ * spent before it ran, or its pattern is outside the safe subset (a policy from before a validator change).
+ */
+export type RuleUnfinished = 'timed-out' | 'over-budget' | 'not-allowed';
+
 export interface ContentFinding {
   type: FindingType;
   /** Purview's convention: 85 high, 75 medium, 65 low. */
@@ -37,6 +44,11 @@ export interface ContentFinding {
   /** For `custom` the rule, for `label` the label id. */
   ruleId?: string;
   ruleName?: string;
+  /**
+   * Set on the one finding that stands for a custom rule that could not finish: it counts as a match at the
+   * rule's sensitivity (fail closed), with no span (start = end = 0) and an empty `masked`.
+   */
+  unfinished?: RuleUnfinished;
 }
 
 export interface MessageContent {
@@ -52,13 +64,21 @@ export interface Classification {
   findings: ContentFinding[];
   /** The highest confidence among the findings, as a sensitivity; null when nothing was found. */
   sensitivity: Sensitivity | null;
-  /** Ids of regex rules that ran out of time on this message (or could not run); their matches may be partial. */
+  /**
+   * Ids of rules that ran out of time on this message, were not run because the time for all rules was
+   * spent, or may not run; each also has a finding with `unfinished` set.
+   */
   truncatedRules: string[];
 }
 
 export interface ClassifyOptions {
   /** Time allowed for each regex rule on one message (default 50 ms). */
   regexBudgetMs?: number;
+  /**
+   * Time allowed for all the org's rules together on one message (default 500 ms), so that many slow rules
+   * cannot hold the on-send check past its own budget. Rules not run for lack of it count as matched.
+   */
+  rulesBudgetMs?: number;
   /** A clock in milliseconds (default performance.now, else Date.now). */
   now?: () => number;
 }
@@ -128,14 +148,36 @@ export function classifyMessage(
   }));
 
   const truncatedRules: string[] = [];
+  const unfinished = (rule: CustomRule, why: RuleUnfinished): void => {
+    truncatedRules.push(rule.id);
+    findings.push({
+      type: 'custom',
+      confidence: CONFIDENCE[rule.sensitivity],
+      start: 0,
+      end: 0,
+      masked: '',
+      source: 'body',
+      ruleId: rule.id,
+      ruleName: rule.name,
+      unfinished: why,
+    });
+  };
   const now = options.now ?? defaultNow;
   const budgetMs = options.regexBudgetMs ?? 50;
+  const rulesBudgetMs = options.rulesBudgetMs ?? 500;
+  const rulesStarted = now();
   for (const rule of policy.detection.customRules) {
+    // Text after a rule that stopped was not checked, so the rule counts as matched (fail closed).
+    const left = rulesBudgetMs - (now() - rulesStarted);
+    if (left <= 0) {
+      unfinished(rule, 'over-budget');
+      continue;
+    }
     let spans: number[];
     if (rule.kind === 'keywords') spans = matchKeywords(text, rule);
     else {
-      const result = runRegexRule(text, rule, budgetMs, now);
-      if (result.truncated) truncatedRules.push(rule.id);
+      const result = runRegexRule(text, rule, Math.min(budgetMs, left), now);
+      if (result.unfinished) unfinished(rule, result.unfinished);
       spans = result.spans;
     }
     for (let k = 0; k + 1 < spans.length; k += 2) {
@@ -178,9 +220,10 @@ function runRegexRule(
   rule: RegexRule,
   budgetMs: number,
   now: () => number,
-): { spans: number[]; truncated: boolean } {
+): { spans: number[]; unfinished: RuleUnfinished | null } {
   const re = compileRegexRule(rule);
   // A pattern outside the safe subset (a policy from before a validator change) is not run at all.
-  if (!re) return { spans: [], truncated: true };
-  return runRegex(text, re, { budgetMs, now });
+  if (!re) return { spans: [], unfinished: 'not-allowed' };
+  const { spans, truncated } = runRegex(text, re, { budgetMs, now });
+  return { spans, unfinished: truncated ? 'timed-out' : null };
 }
