@@ -22,6 +22,7 @@ import { createAuthenticator, type Identity } from './auth';
 import type { Config } from './config';
 import { ApiError, errorBody, type ErrorCode } from './errors';
 import { createLookupService, probeWith, type LookupService, type ProbeFn } from './lookup';
+import { createProbeBudget, createProbeQueue } from './probe-queue';
 import { createPolicyService, type PolicyService } from './policy-service';
 import { maskPortalToken, registerPortal, type PortalDeps } from './portal';
 import type { PortalService } from './portal/service';
@@ -40,6 +41,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     identity: Identity | null;
   }
+  interface FastifyContextConfig {
+    /** An API route that answers without sign-in. Only the OpenAPI document is. */
+    public?: boolean;
+  }
 }
 
 export interface AppDeps {
@@ -54,6 +59,8 @@ export interface AppDeps {
   fastify?: Partial<FastifyServerOptions> & { https?: { cert: string | Buffer; key: string | Buffer } };
   /** The secure portal's mailer, SMS provider, clock and limits (tests, benchmarks). */
   portal?: PortalDeps;
+  /** How often the probe queue is logged while busy; default every minute. */
+  probeQueueLogMs?: number;
 }
 
 export interface Services {
@@ -137,6 +144,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const policy = createPolicyService(store);
   const lookup = createLookupService({
     store,
+    queue: createProbeQueue(config.probes.concurrency, config.probes.queueLimit),
+    budget: createProbeBudget(config.probes.perMinute),
     probe:
       deps.probe ??
       probeWith({
@@ -154,7 +163,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, code, message } = describeError(error);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (status >= 500 && code !== 'BUSY') request.log.error({ err: error }, 'request failed');
+    if (error instanceof ApiError && error.retryAfterSeconds !== undefined)
+      void reply.header('retry-after', String(error.retryAfterSeconds));
     void reply.status(status).send(errorBody(code, message));
   });
   app.setNotFoundHandler((request, reply) => {
@@ -193,11 +204,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(fastifyCors, { origin: config.publicUrl, credentials: false, maxAge: 600 });
 
   // One hook for headers and authentication (before rate limiting, so limits key on the signed-in
-  // subject). Callback style: this runs on every request, and open auth needs no promise.
+  // subject). Callback style: this runs on every request, and open auth needs no promise. Whether a
+  // request needs sign-in is decided by the route the router matched, never by the raw URL: the router
+  // decodes %-escapes and accepts absolute-form request lines, so "/%61pi/v1/policy" is /api/v1/policy.
   const authenticate = createAuthenticator(config);
   app.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers);
-    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/v1/openapi.json')) {
+    if (!needsIdentity(request)) {
       done();
       return;
     }
@@ -223,6 +236,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       done();
     }
   });
+  // The last word before any API handler: whatever the hooks above did, no identity means no answer.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (request.identity === null && needsIdentity(request))
+      done(new ApiError(401, 'UNAUTHENTICATED', 'Sign in: a bearer token is required.'));
+    else done();
+  });
 
   await app.register(fastifyRateLimit, {
     global: true,
@@ -232,7 +251,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     timeWindow: 60_000,
     keyGenerator: (request) =>
       `${request.identity?.subject ?? `ip:${request.ip}`}${isFresh(request.query) ? ':fresh' : ''}`,
-    allowList: (request) => !request.url.startsWith('/api/'),
+    allowList: (request) => !isApiRoute(request),
     // The add-in does not pace itself by these headers; a refused request still gets Retry-After.
     addHeadersOnExceeding: {
       'x-ratelimit-limit': false,
@@ -266,7 +285,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(activityRoutes, { prefix: '/api/v1' });
   await app.register(adminRoutes, { prefix: '/api/v1' });
   app.services.portal = await registerPortal(app, deps.portal);
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { public: true } }, () => app.swagger());
   // Classic Outlook's JavaScript runtime makes cross-origin calls only for scripts listed here.
   app.get('/.well-known/microsoft-officeaddins-allowed.json', { schema: { hide: true } }, () => ({
     allowed: [`${config.publicUrl}/launchevent.js`],
@@ -279,11 +298,34 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   }
   adminConsoleRoutes(app, config);
 
+  // The probe queue in the log once a minute while probes run or wait (README "Security").
+  let loggedProbes = lookup.probes;
+  const queueLog = setInterval(() => {
+    const queue = lookup.queue();
+    const started = lookup.probes - loggedProbes;
+    if (queue.running + queue.queued === 0 && started === 0) return;
+    loggedProbes = lookup.probes;
+    app.log.info({ probeQueue: { ...queue, started } }, 'probe queue');
+  }, deps.probeQueueLogMs ?? 60_000);
+  queueLog.unref();
+
   app.addHook('onClose', async () => {
+    clearInterval(queueLog);
     await lookup.idle();
     await store.close();
   });
   return app;
+}
+
+/** A route under /api (by its registered path, so however the request spelled it). */
+function isApiRoute(request: FastifyRequest): boolean {
+  const url = request.routeOptions.url;
+  return url !== undefined && (url === '/api' || url.startsWith('/api/'));
+}
+
+/** Every API route needs a signed-in caller unless it is marked public: a route that forgets gets 401. */
+function needsIdentity(request: FastifyRequest): boolean {
+  return isApiRoute(request) && request.routeOptions.config.public !== true;
 }
 
 function isFresh(query: unknown): boolean {

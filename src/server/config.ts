@@ -1,9 +1,11 @@
 import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDnsServer } from '../probe/dns';
+import { smtpConfig, type SmtpConfig } from './config-smtp';
+
+export type { SmtpConfig } from './config-smtp';
 
 /**
  * Configuration from environment variables (README "Configuration"). Checked once at start: a bad value
@@ -47,6 +49,11 @@ export interface Config {
   adminToken: string | null;
   /** Requests per minute per client; forced re-probes (?fresh=1) have their own, stricter limit. */
   rateLimit: { perMinute: number; freshPerMinute: number };
+  /**
+   * Probes a client may start per minute (one per domain the cache cannot answer), and the instance's
+   * probe queue: how many run at once and how many may wait before requests get 503 BUSY.
+   */
+  probes: { perMinute: number; concurrency: number; queueLimit: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where the built add-in lives (served at /). */
   distDir: string;
@@ -79,22 +86,14 @@ export interface PortalConfig {
   smsProvider: 'log' | null;
 }
 
-export interface SmtpConfig {
-  /** smtp: uses STARTTLS (required), smtps: implicit TLS. */
-  secure: boolean;
-  host: string;
-  port: number;
-  user: string | null;
-  pass: string | null;
-  /** The From header, `addr` or `Name <addr>`. */
-  from: string;
-  /** PEM trust anchors for the relay's certificate, beside the system's. */
-  caFile: string | null;
-}
-
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    // One problem fits on one line; several are listed.
+    super(
+      problems.length === 1
+        ? `Invalid configuration: ${problems[0] ?? ''}`
+        : `Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -129,6 +128,9 @@ const envSchema = z.object({
   TLSGATE_ADMIN_SCOPE: z.string().min(1).max(200).optional(),
   TLSGATE_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
   TLSGATE_RATE_LIMIT_FRESH: z.coerce.number().int().min(1).max(10_000).default(20),
+  TLSGATE_PROBES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  TLSGATE_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  TLSGATE_PROBE_QUEUE: z.coerce.number().int().min(0).max(100_000).default(200),
   TLSGATE_ACTIVITY_RETENTION_DAYS: z.coerce
     .number({ error: RETENTION_HINT })
     .int(RETENTION_HINT)
@@ -138,6 +140,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
   TLSGATE_AUTH_OPEN_IN_PRODUCTION: flag.default(false),
+  TLSGATE_AUTH_OPEN_PUBLIC: flag.default(false),
   TLSGATE_TRUSTED_PROXIES: z.string().optional(),
   TLSGATE_MASTER_KEY: z.string().optional(),
   TLSGATE_MASTER_KEY_PREVIOUS: z.string().optional(),
@@ -160,64 +163,6 @@ function masterKey(name: string, value: string, problems: string[]): Buffer | nu
     return null;
   }
   return Buffer.from(trimmed, 'base64');
-}
-
-const ADDRESS = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
-
-function smtpConfig(
-  url: string,
-  from: string | undefined,
-  caFile: string | undefined,
-  cwd: string,
-  problems: string[],
-): SmtpConfig | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    problems.push(
-      'TLSGATE_SMTP_URL: not a URL; use smtp://user:pass@host:587 (STARTTLS) or smtps://host:465.',
-    );
-    return null;
-  }
-  const before = problems.length;
-  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:')
-    problems.push('TLSGATE_SMTP_URL: use smtp:// (STARTTLS, required) or smtps:// (implicit TLS).');
-  if (!parsed.hostname) problems.push('TLSGATE_SMTP_URL: names no host.');
-  // nodemailer reads options from the query (tls.rejectUnauthorized=false, ignoreTLS): none may weaken TLS.
-  if (parsed.search || parsed.hash)
-    problems.push(
-      'TLSGATE_SMTP_URL: options in the URL are not accepted; TLS is always required and verified.',
-    );
-  if (from === undefined) problems.push('TLSGATE_SMTP_FROM is required with TLSGATE_SMTP_URL.');
-  else {
-    const address = /<([^<>]*)>\s*$/.exec(from)?.[1] ?? from.trim();
-    if (!ADDRESS.test(address) || /[\r\n]/.test(from))
-      problems.push('TLSGATE_SMTP_FROM: give an address, or "Name <address>".');
-  }
-  let ca: string | null = null;
-  if (caFile !== undefined) {
-    ca = absolute(caFile, cwd);
-    try {
-      if (!readFileSync(ca, 'utf8').includes('-----BEGIN CERTIFICATE-----'))
-        problems.push(`TLSGATE_SMTP_CA_FILE: ${ca} holds no PEM certificate.`);
-    } catch (error) {
-      problems.push(
-        `TLSGATE_SMTP_CA_FILE: cannot read ${ca}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  }
-  if (problems.length > before) return null;
-  const secure = parsed.protocol === 'smtps:';
-  return {
-    secure,
-    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
-    user: parsed.username ? decodeURIComponent(parsed.username) : null,
-    pass: parsed.password ? decodeURIComponent(parsed.password) : null,
-    from: from ?? '',
-    caFile: ca,
-  };
 }
 
 /** Reads the configuration; throws ConfigError listing every problem at once. */
@@ -292,6 +237,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
   else if (e.TLSGATE_SMTP_FROM !== undefined || e.TLSGATE_SMTP_CA_FILE !== undefined)
     problems.push('TLSGATE_SMTP_FROM and TLSGATE_SMTP_CA_FILE need TLSGATE_SMTP_URL.');
 
+  if (
+    openAdminExposed({ auth: e.TLSGATE_AUTH, host, adminToken: e.TLSGATE_ADMIN_TOKEN ?? null }) &&
+    !e.TLSGATE_AUTH_OPEN_PUBLIC
+  )
+    problems.push(
+      `HOST=${host} with TLSGATE_AUTH=open and no TLSGATE_ADMIN_TOKEN makes everyone who can reach the server an admin; use TLSGATE_AUTH=entra, set TLSGATE_ADMIN_TOKEN, bind HOST=127.0.0.1, or set TLSGATE_AUTH_OPEN_PUBLIC=1 if that is really meant.`,
+    );
+
   const production = e.NODE_ENV === 'production';
   if (production && e.TLSGATE_AUTH === 'open' && !e.TLSGATE_AUTH_OPEN_IN_PRODUCTION)
     problems.push(
@@ -342,6 +295,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     entra,
     adminToken: e.TLSGATE_ADMIN_TOKEN ?? null,
     rateLimit: { perMinute: e.TLSGATE_RATE_LIMIT, freshPerMinute: e.TLSGATE_RATE_LIMIT_FRESH },
+    probes: {
+      perMinute: e.TLSGATE_PROBES_PER_MINUTE,
+      concurrency: e.TLSGATE_PROBE_CONCURRENCY,
+      queueLimit: e.TLSGATE_PROBE_QUEUE,
+    },
     logLevel: e.LOG_LEVEL,
     distDir: resolve(cwd, 'dist'),
     dataDir: resolve(cwd, 'data'),
@@ -354,6 +312,22 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     activityRetentionDays: e.TLSGATE_ACTIVITY_RETENTION_DAYS,
     adminConsole,
   };
+}
+
+/** Whether `host` is a loopback address (or localhost): only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost' || bare === '::1') return true;
+  const v4 = bare.replace(/^::ffff:/, '');
+  return isIP(v4) === 4 && v4.startsWith('127.');
+}
+
+/**
+ * Open auth without an admin token makes every caller an admin; on anything but loopback that is
+ * everyone on the network (TLSGATE_AUTH_OPEN_PUBLIC=1 accepts it, loudly).
+ */
+export function openAdminExposed(config: Pick<Config, 'auth' | 'host' | 'adminToken'>): boolean {
+  return config.auth === 'open' && config.adminToken === null && !isLoopbackHost(config.host);
 }
 
 function absolute(path: string, cwd: string): string {
@@ -392,6 +366,7 @@ export function describeConfig(config: Config): string[] {
     `  Admin sign-in: ${config.adminConsole ? `Microsoft (client ${config.adminConsole.clientId}, ${config.adminConsole.authority})` : 'token only'}`,
     `  DNS:           ${config.dnsServers?.join(', ') ?? 'system resolvers'}${config.allowPrivateNetworks ? ', private networks allowed' : ''}`,
     `  Rate limits:   ${config.rateLimit.perMinute}/min, fresh probes ${config.rateLimit.freshPerMinute}/min per client`,
+    `  Probes:        ${config.probes.perMinute}/min per client; ${config.probes.concurrency} at once, ${config.probes.queueLimit} waiting`,
     `  Master key:    ${config.portal.masterKey ? 'TLSGATE_MASTER_KEY, set (hidden)' : 'key file in the data folder'}${config.portal.previousKeys.length ? `, ${config.portal.previousKeys.length} previous` : ''}`,
     `  Mail relay:    ${smtp ? `${smtp.secure ? 'smtps' : 'smtp+STARTTLS'}://${smtp.host}:${smtp.port}, user ${smtp.user ? 'set' : 'none'}, password ${hidden(smtp.pass)}` : 'none (no email codes)'}`,
     `  SMS:           ${config.portal.smsProvider ?? 'none'}`,

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'PRECONDITION_REQUIRED'
   | 'VERSION_CONFLICT'
   | 'NOT_READY'
+  /** The instance's probe queue is full; Retry-After says when to try again. */
+  | 'BUSY'
   | 'INTERNAL'
   /** The org policy has the secure portal switched off. */
   | 'PORTAL_DISABLED'
@@ -21,6 +23,8 @@ export type ErrorCode =
   | 'PORTAL_NOT_CONFIGURED'
   /** The portal message was revoked or has expired; it can no longer change. */
   | 'MESSAGE_CLOSED'
+  /** A portal message's sender address is not the one the sign-in vouches for (entra mode). */
+  | 'SENDER_MISMATCH'
   /** The policy history has no such version (never existed, or before history was kept). */
   | 'POLICY_VERSION_NOT_FOUND'
   /** A rollback would not change the policy: the chosen version equals the current one. */
@@ -33,6 +37,8 @@ export class ApiError extends Error {
     readonly statusCode: number,
     readonly code: ErrorCode,
     message: string,
+    /** Sent as Retry-After (429, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';

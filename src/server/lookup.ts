@@ -1,12 +1,17 @@
 import { normalizeDomainInput } from '../core/domain';
 import { forcedTlsCovers } from '../core/policy';
 import type { DomainReport } from '../core/report';
-import { checkDomain, type CheckOptions } from '../probe/check';
+import { checkDomain, dnsClientFor, type CheckOptions } from '../probe/check';
+import type { DnsClient } from '../probe/dns';
+import { ApiError } from './errors';
+import { createProbeQueue, type ProbeBudget, type ProbeQueue, type ProbeQueueStats } from './probe-queue';
 import type { Store, StoredReport } from './store/store';
 
 /**
  * Domain lookups through the cache: fresh answers from the store, one probe per cold domain however many
  * ask at once (single flight), stale answers served at once while a refresh runs in the background.
+ * Probes go through one bounded queue, and each caller pays for the probes its request needs before any
+ * starts: a request that does not fit is refused whole (503 BUSY, 429 RATE_LIMITED).
  */
 
 export type ProbeFn = (domain: string) => Promise<DomainReport>;
@@ -14,33 +19,58 @@ export type ProbeFn = (domain: string) => Promise<DomainReport>;
 /** How long after a check a stale answer may still be served while it is refreshed. */
 export const STALE_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
+/** Retry-After for a full queue: about one probe's time budget, as slots free within it. */
+export const BUSY_RETRY_AFTER_SECONDS = 10;
+
 export interface LookupOptions {
   store: Store;
   probe: ProbeFn;
   /** The org's forced-TLS list, read per request so policy changes apply at once. */
   forcedTlsDomains: () => Promise<readonly string[]>;
+  /** The instance's probe queue; default 16 running and 200 waiting. */
+  queue?: ProbeQueue;
+  /** Probes per caller per minute; without it callers are not charged. */
+  budget?: ProbeBudget;
   now?: () => number;
   onBackgroundError?: (domain: string, error: unknown) => void;
 }
 
 export interface LookupService {
-  /** One JSON object per input, in order: the report plus `cached`, `stale` and `expiresAt`. */
-  lookup(inputs: readonly string[], fresh: boolean): Promise<string[]>;
+  /**
+   * One JSON object per input, in order: the report plus `cached`, `stale` and `expiresAt`. `caller`
+   * (the identity's subject) is charged one probe per domain the cache cannot answer; internal callers
+   * (benchmarks, warm-ups) pass none.
+   */
+  lookup(inputs: readonly string[], fresh: boolean, caller?: string): Promise<string[]>;
   /** The same for one domain already in canonical form (the single-domain route's hot path). */
-  lookupDomain(domain: string, fresh: boolean): Promise<string>;
+  lookupDomain(domain: string, fresh: boolean, caller?: string): Promise<string>;
   /** Probes started so far (for tests and metrics). */
   readonly probes: number;
+  /** The probe queue now (/readyz and the metrics log line). */
+  queue(): ProbeQueueStats;
   /** Waits for background refreshes (tests, shutdown). */
   idle(): Promise<void>;
 }
 
+/** The real probe. Every check shares one DNS client, so its cap on queries in flight holds overall. */
 export function probeWith(options: CheckOptions): ProbeFn {
-  return (domain) => checkDomain(domain, options);
+  let dns: DnsClient | undefined = options.dns;
+  return (domain) => {
+    // Created on first use: a server that never probes needs no resolver configured.
+    dns ??= dnsClientFor(options);
+    return checkDomain(domain, { ...options, dns });
+  };
 }
 
+/** What the cache can answer before anything starts; then the answer, cached or being probed. */
+type Cached = { probe: false; stored: StoredReport; stale: boolean };
+type Plan = Cached | { probe: true };
+type Answer = Cached | { probed: Promise<StoredReport> };
+
 export function createLookupService(options: LookupOptions): LookupService {
-  const { store, probe } = options;
+  const { store, probe, budget } = options;
   const now = options.now ?? Date.now;
+  const queue = options.queue ?? createProbeQueue(16, 200);
   const inflight = new Map<string, Promise<StoredReport>>();
   let probes = 0;
 
@@ -48,44 +78,77 @@ export function createLookupService(options: LookupOptions): LookupService {
     const existing = inflight.get(domain);
     if (existing) return existing;
     probes++;
-    const task = (async () => {
-      const report = await probe(domain);
-      const checkedAt = Date.parse(report.checkedAt) || now();
-      const stored: StoredReport = {
-        domain,
-        json: JSON.stringify(report),
-        checkedAt,
-        expiresAt: checkedAt + report.cacheTtlSeconds * 1000,
-        staleUntil: checkedAt + STALE_WINDOW_MS,
-      };
-      await store.putReport(stored);
-      return stored;
-    })().finally(() => inflight.delete(domain));
+    const task = queue
+      .run(async () => {
+        const report = await probe(domain);
+        const checkedAt = Date.parse(report.checkedAt) || now();
+        const stored: StoredReport = {
+          domain,
+          json: JSON.stringify(report),
+          checkedAt,
+          expiresAt: checkedAt + report.cacheTtlSeconds * 1000,
+          staleUntil: checkedAt + STALE_WINDOW_MS,
+        };
+        await store.putReport(stored);
+        return stored;
+      })
+      .finally(() => inflight.delete(domain));
     inflight.set(domain, task);
     return task;
   };
 
-  const resolveOne = async (
-    domain: string,
-    fresh: boolean,
-  ): Promise<{ stored: StoredReport; cached: boolean; stale: boolean }> => {
-    if (!fresh) {
-      const cached = await store.getReport(domain);
-      const at = now();
-      if (cached && at < cached.expiresAt) return { stored: cached, cached: true, stale: false };
-      if (cached && at < cached.staleUntil) {
-        // Serve what we have; the refresh lands in the store for the next caller.
-        runProbe(domain).catch((error: unknown) => options.onBackgroundError?.(domain, error));
-        return { stored: cached, cached: true, stale: true };
-      }
+  const plan = async (domain: string, fresh: boolean): Promise<Plan> => {
+    if (fresh) return { probe: true };
+    const cached = await store.getReport(domain);
+    const at = now();
+    if (cached && at < cached.expiresAt) return { probe: false, stored: cached, stale: false };
+    if (cached && at < cached.staleUntil) return { probe: false, stored: cached, stale: true };
+    return { probe: true };
+  };
+
+  /**
+   * Starts the probes `plans` need, all or none: a full queue or an exhausted budget refuses the request
+   * before anything starts (synchronous from the check to the start, so no other request interleaves).
+   */
+  const start = (plans: ReadonlyMap<string, Plan>, caller: string | undefined): Map<string, Answer> => {
+    const needed = [...plans].filter(([, item]) => item.probe).map(([domain]) => domain);
+    if (needed.length > 0) {
+      if (!queue.hasRoom(needed.filter((domain) => !inflight.has(domain)).length))
+        throw new ApiError(
+          503,
+          'BUSY',
+          'The server is checking too many domains right now; try again shortly.',
+          BUSY_RETRY_AFTER_SECONDS,
+        );
+      const wait = caller === undefined || !budget ? 0 : budget.take(caller, needed.length);
+      if (wait > 0)
+        throw new ApiError(
+          429,
+          'RATE_LIMITED',
+          `Too many domains checked; try again in ${wait} seconds (cached answers are still served).`,
+          wait,
+        );
     }
-    return { stored: await runProbe(domain), cached: false, stale: false };
+    const answers = new Map<string, Answer>();
+    for (const [domain, item] of plans) {
+      if (item.probe) {
+        answers.set(domain, { probed: runProbe(domain) });
+        continue;
+      }
+      // Serve what we have; the refresh lands in the store for the next caller, unless the queue is busy.
+      if (item.stale && !inflight.has(domain) && queue.hasRoomForBackground())
+        runProbe(domain).catch((error: unknown) => options.onBackgroundError?.(domain, error));
+      answers.set(domain, item);
+    }
+    return answers;
   };
 
   // A fresh cache hit renders the same bytes every time until the entry is replaced; keep them.
   const renderedHits = new WeakMap<StoredReport, string>();
-  const answer = async (domain: string, fresh: boolean, forced: readonly string[]): Promise<string> => {
-    const { stored, cached, stale } = await resolveOne(domain, fresh);
+  const render = async (domain: string, item: Answer, forced: readonly string[]): Promise<string> => {
+    const stored = 'probed' in item ? await item.probed : item.stored;
+    const cached = !('probed' in item);
+    const stale = !('probed' in item) && item.stale;
     if (forcedTlsCovers(domain, forced))
       return withMeta(applyForcedTls(stored.json), cached, stale, stored.expiresAt);
     if (!cached || stale) return withMeta(stored.json, cached, stale, stored.expiresAt);
@@ -98,29 +161,36 @@ export function createLookupService(options: LookupOptions): LookupService {
   };
 
   return {
-    async lookupDomain(domain, fresh) {
-      return answer(domain, fresh, await options.forcedTlsDomains());
+    async lookupDomain(domain, fresh, caller) {
+      const [forced, item] = await Promise.all([options.forcedTlsDomains(), plan(domain, fresh)]);
+      if (!item.probe && !item.stale) return render(domain, item, forced);
+      const answer = start(new Map([[domain, item]]), caller).get(domain);
+      if (!answer) throw new Error('lookup plan lost the domain');
+      return render(domain, answer, forced);
     },
     get probes() {
       return probes;
     },
+    queue: () => queue.stats(),
     async idle() {
       while (inflight.size > 0) await Promise.allSettled([...inflight.values()]);
     },
-    async lookup(inputs, fresh) {
+    async lookup(inputs, fresh, caller) {
       const forced = await options.forcedTlsDomains();
-      // Duplicates (also "a@x.org" and "X.org.") are looked up once.
-      const unique = new Map<string, Promise<string>>();
+      // Duplicates (also "a@x.org" and "X.org.") are looked up, and charged, once.
+      const parsed = inputs.map((input) => normalizeDomainInput(input));
+      const domains = [...new Set(parsed.flatMap((result) => (result.ok ? [result.domain] : [])))];
+      const plans = new Map(
+        await Promise.all(domains.map(async (domain) => [domain, await plan(domain, fresh)] as const)),
+      );
+      const answers = new Map(
+        [...start(plans, caller)].map(([domain, item]) => [domain, render(domain, item, forced)] as const),
+      );
       return Promise.all(
-        inputs.map(async (input) => {
-          const parsed = normalizeDomainInput(input);
-          if (!parsed.ok) return withMeta(JSON.stringify(await checkDomain(input)), false, false, null);
-          let pending = unique.get(parsed.domain);
-          if (!pending) {
-            pending = answer(parsed.domain, fresh, forced);
-            unique.set(parsed.domain, pending);
-          }
-          return pending;
+        parsed.map(async (result, index) => {
+          if (!result.ok)
+            return withMeta(JSON.stringify(await checkDomain(inputs[index] ?? '')), false, false, null);
+          return answers.get(result.domain) ?? Promise.reject(new Error('lookup plan lost a domain'));
         }),
       );
     },

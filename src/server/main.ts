@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Node builtins only at run time, so this works without the build's development dependencies.
-import { parseSsoSettings, type SsoSettings } from '../../scripts/manifest';
+import { parseOnBackendError, parseSsoSettings, type SsoSettings } from '../../scripts/manifest';
 import { buildApp } from './app';
-import { ConfigError, describeConfig, loadConfig, type Config } from './config';
+import { ConfigError, describeConfig, loadConfig, openAdminExposed, type Config } from './config';
 import { ensureDevCertificate } from './dev-cert';
 
 /** `npm start`: check the configuration, build the app, listen, and say how to use it. */
@@ -44,7 +44,12 @@ const BUILT_PAGES = ['taskpane.html', 'commands.html', 'try.html', 'admin.html']
  */
 async function ensureAddinBuilt(config: Config): Promise<void> {
   const infoFile = join(config.distDir, 'build-info.json');
-  let built: { baseUrl?: string; ssoClientId?: string | null; ssoResource?: string | null } = {};
+  let built: {
+    baseUrl?: string;
+    ssoClientId?: string | null;
+    ssoResource?: string | null;
+    onBackendError?: string;
+  } = {};
   try {
     built = JSON.parse(readFileSync(infoFile, 'utf8')) as typeof built;
   } catch {
@@ -54,14 +59,18 @@ async function ensureAddinBuilt(config: Config): Promise<void> {
   // Outlook loads add-ins only over HTTPS; behind a TLS proxy TLSGATE_PUBLIC_URL is its https URL.
   if (!config.publicUrl.startsWith('https://')) return;
   let sso: SsoSettings | null;
+  let onBackendError: string;
   try {
     sso = parseSsoSettings(process.env, config.publicUrl);
+    // ADDIN_ON_BACKEND_ERROR is baked into launchevent.js: a different value needs a rebuild.
+    onBackendError = parseOnBackendError(process.env);
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }
   const sameSso =
     (built.ssoClientId ?? null) === (sso?.clientId ?? null) &&
-    (built.ssoResource ?? null) === (sso?.resource ?? null);
+    (built.ssoResource ?? null) === (sso?.resource ?? null) &&
+    (built.onBackendError ?? 'warn') === onBackendError;
   // A dist/ from an older checkout may lack a page that this version serves (e.g. the admin console).
   const complete = BUILT_PAGES.every((page) => existsSync(join(config.distDir, page)));
   if (builtFor === config.publicUrl && sameSso && complete) return;
@@ -88,9 +97,23 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+  // Only reached with TLSGATE_AUTH_OPEN_PUBLIC=1 (loadConfig refuses it otherwise): say so, loudly.
+  if (openAdminExposed(config))
+    process.stderr.write(
+      [
+        '',
+        '!!! WARNING: TLSGATE_AUTH=open on a public interface, and no TLSGATE_ADMIN_TOKEN.',
+        `!!! Everyone who can reach this server (HOST=${config.host}) is an admin and can change the policy.`,
+        '!!! Allowed only because TLSGATE_AUTH_OPEN_PUBLIC=1. Use entra auth, or set TLSGATE_ADMIN_TOKEN.',
+        '',
+        '',
+      ].join('\n'),
+    );
   await ensureAddinBuilt(config);
   const tls = await tlsOptions(config);
   const app = await buildApp(config, tls.https ? { fastify: { https: tls.https } } : {});
+  if (openAdminExposed(config))
+    app.log.warn({ host: config.host }, 'open auth on a public interface: every caller is an admin');
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

@@ -418,7 +418,10 @@ describe('policy', () => {
 describe('health, documents and headers', () => {
   it('reports liveness and readiness', async () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
+      status: 'ready',
+      probes: { running: 0, queued: 0, capacity: 16, queueLimit: 200 },
+    });
   });
 
   it('reports not ready when the database does not answer', async () => {

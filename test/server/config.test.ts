@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       adminToken: null,
       logLevel: 'info',
       activityRetentionDays: 180,
+      probes: { perMinute: 300, concurrency: 16, queueLimit: 200 },
     });
   });
 
@@ -42,7 +43,7 @@ describe('loadConfig', () => {
       TLSGATE_ENTRA_AUDIENCE: 'api://tlsgate',
     };
     expect(loadConfig(env).host).toBe('0.0.0.0');
-    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0', TLSGATE_AUTH_OPEN_PUBLIC: '1' }).host).toBe('0.0.0.0');
   });
 
   it('takes several audiences, comma separated (the API and the add-in SSO client id)', () => {
@@ -69,6 +70,9 @@ describe('loadConfig', () => {
         TLSGATE_ENTRA_AUDIENCE: 'api://tlsgate',
         TLSGATE_ADMIN_TOKEN: 'x'.repeat(40),
         TLSGATE_ACTIVITY_RETENTION_DAYS: '365',
+        TLSGATE_PROBES_PER_MINUTE: '120',
+        TLSGATE_PROBE_CONCURRENCY: '8',
+        TLSGATE_PROBE_QUEUE: '50',
         LOG_LEVEL: 'warn',
       },
       '/srv',
@@ -84,6 +88,7 @@ describe('loadConfig', () => {
       auth: 'entra',
       adminToken: 'x'.repeat(40),
       activityRetentionDays: 365,
+      probes: { perMinute: 120, concurrency: 8, queueLimit: 50 },
       logLevel: 'warn',
     });
     expect(config.entra).toMatchObject({
@@ -116,6 +121,9 @@ describe('loadConfig', () => {
     [{ TLSGATE_ACTIVITY_RETENTION_DAYS: 'abc' }, 'TLSGATE_ACTIVITY_RETENTION_DAYS'],
     [{ TLSGATE_ACTIVITY_RETENTION_DAYS: '3651' }, 'TLSGATE_ACTIVITY_RETENTION_DAYS'],
     [{ TLSGATE_ACTIVITY_RETENTION_DAYS: '7.5' }, 'TLSGATE_ACTIVITY_RETENTION_DAYS'],
+    [{ TLSGATE_PROBES_PER_MINUTE: '0' }, 'TLSGATE_PROBES_PER_MINUTE'],
+    [{ TLSGATE_PROBE_CONCURRENCY: 'many' }, 'TLSGATE_PROBE_CONCURRENCY'],
+    [{ TLSGATE_PROBE_QUEUE: '-1' }, 'TLSGATE_PROBE_QUEUE'],
   ])('refuses %j, naming %s', (env, name) => {
     const found = problems(env);
     expect(found.join('\n')).toContain(name);

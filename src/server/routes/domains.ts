@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_INPUT_LENGTH, normalizeDomainInput } from '../../core/domain';
@@ -11,6 +11,8 @@ export function domainRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const fresh = (query: { fresh?: string | undefined }): boolean =>
     query.fresh === '1' || query.fresh === 'true';
+  // Each domain the cache cannot answer is charged to the caller (the auth hook guarantees one here).
+  const caller = (request: FastifyRequest): string => request.identity?.subject ?? `ip:${request.ip}`;
 
   api.get(
     '/domains/:domain',
@@ -20,13 +22,23 @@ export function domainRoutes(app: FastifyInstance): void {
         description: 'The DomainReport plus cache metadata. An address is looked up by its domain.',
         params: z.object({ domain: z.string().min(1).max(MAX_INPUT_LENGTH) }),
         querystring: freshQuery,
-        response: { 200: lookupResultSchema, 400: errorSchema, 401: errorSchema, 429: errorSchema },
+        response: {
+          200: lookupResultSchema,
+          400: errorSchema,
+          401: errorSchema,
+          429: errorSchema,
+          503: errorSchema,
+        },
       },
     },
     async (request, reply) => {
       const parsed = normalizeDomainInput(request.params.domain);
       if (!parsed.ok) throw new ApiError(400, 'INVALID_DOMAIN', parsed.message);
-      const json = await app.services.lookup.lookupDomain(parsed.domain, fresh(request.query));
+      const json = await app.services.lookup.lookupDomain(
+        parsed.domain,
+        fresh(request.query),
+        caller(request),
+      );
       // Sent pre-serialised: the stored report is already JSON (the cached hot path).
       return reply.type('application/json; charset=utf-8').send(json as never);
     },
@@ -37,7 +49,7 @@ export function domainRoutes(app: FastifyInstance): void {
     {
       schema: {
         summary: 'Many recipient domains at once',
-        description: `Up to ${MAX_BATCH} domains or addresses; reports come back in input order, duplicates probed once. Invalid entries get status "invalid".`,
+        description: `Up to ${MAX_BATCH} domains or addresses; reports come back in input order, duplicates probed once. Invalid entries get status "invalid". Every domain the cache cannot answer counts against the caller's probes per minute (429 RATE_LIMITED); a full probe queue is 503 BUSY. Both send Retry-After.`,
         querystring: freshQuery,
         body: z.object({ domains: z.array(z.string().max(MAX_INPUT_LENGTH)).min(1).max(MAX_BATCH) }).strict(),
         response: {
@@ -46,11 +58,16 @@ export function domainRoutes(app: FastifyInstance): void {
           401: errorSchema,
           413: errorSchema,
           429: errorSchema,
+          503: errorSchema,
         },
       },
     },
     async (request, reply) => {
-      const reports = await app.services.lookup.lookup(request.body.domains, fresh(request.query));
+      const reports = await app.services.lookup.lookup(
+        request.body.domains,
+        fresh(request.query),
+        caller(request),
+      );
       return reply
         .type('application/json; charset=utf-8')
         .send(`{"reports":[${reports.join(',')}]}` as never);

@@ -6,7 +6,8 @@ export function healthRoutes(app: FastifyInstance): void {
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
     try {
       await app.services.store.ping();
-      return { status: 'ready' };
+      // The probe queue is reported, not judged: a full queue refuses lookups (503 BUSY), not health.
+      return { status: 'ready', probes: app.services.lookup.queue() };
     } catch (error) {
       request.log.error({ err: error }, 'database does not answer');
       return reply.status(503).send(errorBody('NOT_READY', 'The database does not answer.'));
