@@ -10,6 +10,15 @@ export interface Identity {
   name: string;
   admin: boolean;
   via: 'open' | 'entra' | 'admin-token';
+  /** The mail address an Entra token vouches for (`preferred_username`, else `upn`), when it has one. */
+  email?: string;
+}
+
+/** A claim that can name a mailbox: one @, no spaces, at most 254 characters. */
+function addressClaim(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const address = value.trim();
+  return address.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address) ? address : null;
 }
 
 /** Synchronous where it can be (open auth, admin token), so the hot path needs no promise. */
@@ -86,7 +95,9 @@ export function createAuthenticator(config: Config): Authenticator {
       ? payload.groups.filter((group) => typeof group === 'string')
       : [];
     const subject = typeof payload.oid === 'string' ? payload.oid : (payload.sub ?? 'unknown');
+    const email = addressClaim(payload.preferred_username) ?? addressClaim(payload.upn);
     return {
+      ...(email !== null ? { email } : {}),
       subject: `user:${subject}`,
       name: typeof payload.name === 'string' ? payload.name.slice(0, 100) : subject,
       admin:

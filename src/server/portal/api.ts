@@ -9,6 +9,7 @@ import {
   DEFAULT_EXPIRY_DAYS,
   MAX_EXPIRY_DAYS,
   PORTAL_LIMITS,
+  normalizeAddress,
   PortalError,
   type NewMessage,
   type PortalService,
@@ -31,7 +32,11 @@ const phone = z
 
 export const newMessageSchema = z
   .object({
-    senderEmail: address.describe('Where the sender is told of replies and lockouts.'),
+    senderEmail: address
+      .optional()
+      .describe(
+        'Shown to recipients as the sender, and where the sender is told of replies and lockouts. Required with open auth; with entra auth it is the signed-in address, and any other is refused.',
+      ),
     subject: z.string().max(PORTAL_LIMITS.subject),
     body: z.string().refine((body) => Buffer.byteLength(body, 'utf8') <= PORTAL_LIMITS.bodyBytes, {
       error: `the body may be at most ${PORTAL_LIMITS.bodyBytes / 1048576} MiB`,
@@ -112,6 +117,32 @@ function senderOf(request: FastifyRequest): string {
   const identity = request.identity;
   if (!identity) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in first.');
   return identity.subject;
+}
+
+/**
+ * The address recipients see as From and the sender's own codes go to. With entra auth only the one the
+ * token vouches for: a client cannot send in someone else's name.
+ */
+function senderAddress(request: FastifyRequest, given: string | undefined, mode: 'open' | 'entra'): string {
+  if (mode === 'open') {
+    if (given === undefined)
+      throw new ApiError(400, 'VALIDATION_FAILED', 'message.senderEmail: the sender address is required');
+    return given;
+  }
+  const own = request.identity?.email;
+  if (own === undefined)
+    throw new ApiError(
+      403,
+      'SENDER_MISMATCH',
+      'Your sign-in carries no mail address (preferred_username or upn), so the portal cannot name you as the sender.',
+    );
+  if (given !== undefined && normalizeAddress(given) !== normalizeAddress(own))
+    throw new ApiError(
+      403,
+      'SENDER_MISMATCH',
+      'A message can only be sent from the address you signed in with.',
+    );
+  return own;
 }
 
 /** Service errors as API errors. */
@@ -267,6 +298,7 @@ export async function portalApiRoutes(
 
       const draft = service.draft();
       let input: z.output<typeof newMessageSchema> | null = null;
+      let senderEmail = '';
       try {
         for await (const part of request.parts()) {
           if (part.type === 'field') {
@@ -287,6 +319,7 @@ export async function portalApiRoutes(
             const parsed = newMessageSchema.safeParse(json);
             if (!parsed.success) throw new ApiError(400, 'VALIDATION_FAILED', issues(parsed.error));
             input = parsed.data;
+            senderEmail = senderAddress(request, input.senderEmail, app.services.config.auth);
             if (!service.canVerifyWith(input.verification.method))
               throw new ApiError(
                 503,
@@ -337,7 +370,7 @@ export async function portalApiRoutes(
 
       const message: NewMessage = {
         sender,
-        senderEmail: input.senderEmail,
+        senderEmail,
         subject: input.subject,
         format: input.format,
         body: input.body,
@@ -367,6 +400,23 @@ export async function portalApiRoutes(
           expiresAt: new Date(created.expiresAt).toISOString(),
           verification: input.verification.method,
         });
+    },
+  );
+
+  api.post(
+    '/links/check',
+    {
+      schema: {
+        summary: 'Whether a portal link is live and yours',
+        description:
+          "The on-send check asks before it trusts a portal notice in a draft: live only for the recipient link of an active message of the signed-in sender; revoked, expired, someone else's and unknown links are not.",
+        body: z.object({ link: z.string().max(2048) }).strict(),
+        response: { 200: z.object({ live: z.boolean() }), 400: errorSchema, 401: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const live = await service.linkIsLive(senderOf(request), request.body.link);
+      return reply.header('cache-control', 'no-store').send({ live });
     },
   );
 

@@ -179,7 +179,7 @@ export async function portalPages(
         const view = await service.view(ctx, signedIn.session);
         return html(reply, 200, messagePage(lang(request), token, csrfFor('session', signedIn.id), view, n));
       }
-      if (service.isLocked(ctx)) return info(request, reply, 423, 'locked');
+      if (await service.isLocked(ctx, request.ip)) return info(request, reply, 423, 'locked');
       const flow = flowOf(request, reply, token);
       return html(reply, 200, startPage(lang(request), token, csrfFor('flow', flow)));
     },
@@ -221,7 +221,7 @@ export async function portalPages(
         400,
         startPage(lang(request), token, csrfFor('flow', flow), { kind: 'bad', text: t.invalidEmail }),
       );
-    const result = await service.start(ctx, flow, email, lang(request));
+    const result = await service.start(ctx, flow, email, lang(request), request.ip);
     if (result === 'locked') return info(request, reply, 423, 'locked');
     if (result === 'unavailable') return info(request, reply, 503, 'unavailable');
     return html(reply, 200, codePage(lang(request), token, csrfFor('flow', flow), email, codeKind(ctx)));
@@ -234,7 +234,7 @@ export async function portalPages(
     const { token } = request.params;
     const t = STRINGS[lang(request)];
     const email = form(request.body, 'email').slice(0, 254);
-    const result = await service.verify(ctx, flow, form(request.body, 'code').slice(0, 100));
+    const result = await service.verify(ctx, flow, form(request.body, 'code').slice(0, 100), request.ip);
     if (result.ok) {
       jar.clear(reply, FLOW_COOKIE, cookieAttributes(token));
       jar.set(reply, SESSION_COOKIE, result.sessionId, cookieAttributes(token));

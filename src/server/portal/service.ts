@@ -38,6 +38,11 @@ export const CODE_ATTEMPTS = 5;
 export const LOCK_FAILURES = 10;
 export const LOCK_WINDOW_MS = 60 * 60 * 1000;
 export const LOCK_MS = 60 * 60 * 1000;
+/**
+ * Wrong codes on one link per window, from anyone, after which every wrong code is answered as locked
+ * (right codes still work): addresses that are not recipients cannot lock the recipients out.
+ */
+export const LINK_FAILURES = 50;
 export const SESSION_TTL_MS = 30 * 60 * 1000;
 /** Codes sent per message per hour, whatever the addresses: no one can mail-bomb a recipient through us. */
 export const CODES_PER_HOUR = 10;
@@ -189,11 +194,14 @@ export interface PortalService {
   replies(sender: string, id: string): Promise<SenderReply[]>;
   revoke(sender: string, id: string): Promise<MessageSummary>;
   extend(sender: string, id: string, expiresAt: number): Promise<MessageSummary>;
+  /** Whether `link` is a recipient link of an active message of `sender` (the on-send check asks). */
+  linkIsLive(sender: string, link: string): Promise<boolean>;
   resolve(token: string): Promise<LinkContext | null>;
   methodFor(ctx: LinkContext): PortalMethod;
-  isLocked(ctx: LinkContext): boolean;
-  start(ctx: LinkContext, flowId: string, email: string, lang: Lang): Promise<StartResult>;
-  verify(ctx: LinkContext, flowId: string, entered: string): Promise<VerifyResult>;
+  /** Whether sign-in is locked for the message, or for this client (IP) on it. */
+  isLocked(ctx: LinkContext, client: string): Promise<boolean>;
+  start(ctx: LinkContext, flowId: string, email: string, lang: Lang, client: string): Promise<StartResult>;
+  verify(ctx: LinkContext, flowId: string, entered: string, client: string): Promise<VerifyResult>;
   session(ctx: LinkContext, sessionId: string): Promise<PortalSession | null>;
   endSession(sessionId: string): Promise<void>;
   view(ctx: LinkContext, session: PortalSession): Promise<MessageView>;
@@ -358,13 +366,44 @@ export function createPortalService(deps: PortalServiceDeps): PortalService {
     return ctx.role === 'sender' ? 'email-code' : ctx.message.method;
   }
 
-  function isLocked(ctx: LinkContext): boolean {
+  function messageLocked(ctx: LinkContext): boolean {
     return ctx.message.lockedUntil !== null && ctx.message.lockedUntil > now();
+  }
+
+  /** The wrong-code counters besides the participants': this IP on this link, and the link itself. */
+  function throttleKeys(master: MasterKey, messageId: string, client: string): [Buffer, Buffer] {
+    return [mac(master.hmac, 'throttle-ip', messageId, client), mac(master.hmac, 'throttle-link', messageId)];
+  }
+
+  async function isLocked(ctx: LinkContext, client: string): Promise<boolean> {
+    if (messageLocked(ctx)) return true;
+    const master = masterFor(ctx.message);
+    if (!master) return false;
+    const [ipLocked] = await store.throttleLocked([throttleKeys(master, ctx.message.id, client)[0]], now());
+    return ipLocked === true;
+  }
+
+  /** Holds one counter off for LOCK_MS; audited once, and nobody is mailed (the sender cannot act on it). */
+  async function holdOff(messageId: string, key: Buffer, at: number, scope: 'ip' | 'link'): Promise<void> {
+    if (await store.lockThrottle(key, messageId, at, at + LOCK_MS))
+      await store.addEvent(messageId, { at, kind: 'throttled', participant: null, detail: { scope } });
+  }
+
+  async function resolve(token: string): Promise<LinkContext | null> {
+    if (!TOKEN_PATTERN.test(token)) return null;
+    const found = await store.findLink(tokenHash(token));
+    if (!found) return null;
+    const message = await store.getMessage(found.messageId);
+    if (!message) return null;
+    const current = await expireIfDue(message);
+    if (current.state !== 'active') return null;
+    return { message: current, role: found.role };
   }
 
   return {
     methodFor,
     isLocked,
+    resolve,
 
     idle: async (): Promise<void> => {
       while (pending.size > 0) await Promise.allSettled([...pending]);
@@ -538,24 +577,27 @@ export function createPortalService(deps: PortalServiceDeps): PortalService {
 
     // --- the recipient (or the sender, through a sender link), through the pages
 
-    async resolve(token: string): Promise<LinkContext | null> {
-      if (!TOKEN_PATTERN.test(token)) return null;
-      const found = await store.findLink(tokenHash(token));
-      if (!found) return null;
-      const message = await store.getMessage(found.messageId);
-      if (!message) return null;
-      const current = await expireIfDue(message);
-      if (current.state !== 'active') return null;
-      return { message: current, role: found.role };
+    async linkIsLive(sender: string, given: string): Promise<boolean> {
+      const prefix = link('');
+      if (!given.startsWith(prefix)) return false;
+      const ctx = await resolve(given.slice(prefix.length));
+      // A sender link (from a reply notice) is never what a notice to recipients carries.
+      return ctx !== null && ctx.role === 'recipient' && ctx.message.sender === sender;
     },
 
     /**
      * An address was entered. Whether or not it is one of the message's participants, the same work is
      * done and the same answer given; a code goes out (in the background) only to a real one.
      */
-    async start(ctx: LinkContext, flowId: string, email: string, lang: Lang): Promise<StartResult> {
+    async start(
+      ctx: LinkContext,
+      flowId: string,
+      email: string,
+      lang: Lang,
+      client: string,
+    ): Promise<StartResult> {
       const { message } = ctx;
-      if (isLocked(ctx)) return 'locked';
+      if (await isLocked(ctx, client)) return 'locked';
       const master = masterFor(message);
       if (!master) return 'unavailable';
       const entered = addressHash(master, message.id, email);
@@ -612,11 +654,14 @@ export function createPortalService(deps: PortalServiceDeps): PortalService {
       return 'sent';
     },
 
-    async verify(ctx: LinkContext, flowId: string, entered: string): Promise<VerifyResult> {
+    async verify(ctx: LinkContext, flowId: string, entered: string, client: string): Promise<VerifyResult> {
       const { message } = ctx;
-      if (isLocked(ctx)) return { ok: false, reason: 'locked' };
+      if (messageLocked(ctx)) return { ok: false, reason: 'locked' };
       const master = masterFor(message);
       if (!master) return { ok: false, reason: 'unavailable' };
+      const throttles = throttleKeys(master, message.id, client);
+      const [ipLocked, linkLocked] = await store.throttleLocked(throttles, now());
+      if (ipLocked) return { ok: false, reason: 'locked' };
       const idHash = secretHash(flowId);
       const challenge = await store.getChallenge(idHash);
       if (!challenge || challenge.messageId !== message.id) return { ok: false, reason: 'restart' };
@@ -640,8 +685,12 @@ export function createPortalService(deps: PortalServiceDeps): PortalService {
           challenge.participant,
           at,
           at - LOCK_WINDOW_MS,
+          throttles,
         );
-        if (count.recent >= LOCK_FAILURES) {
+        // Only participants' wrong codes lock the message (and mail the sender). Everyone's count per IP and
+        // per link, which hold off only wrong codes from there; the answer is the same either way, so it
+        // does not tell who is a recipient.
+        if (challenge.participant !== null && count.recent >= LOCK_FAILURES) {
           if (await store.lock(message.id, at, at + LOCK_MS)) {
             await store.addEvent(message.id, {
               at,
@@ -659,6 +708,15 @@ export function createPortalService(deps: PortalServiceDeps): PortalService {
               })),
             );
           }
+          return { ok: false, reason: 'locked' };
+        }
+        const [fromIp = 0, onLink = 0] = count.throttles;
+        if (fromIp >= LOCK_FAILURES) {
+          await holdOff(message.id, throttles[0], at, 'ip');
+          return { ok: false, reason: 'locked' };
+        }
+        if (onLink >= LINK_FAILURES || linkLocked === true) {
+          await holdOff(message.id, throttles[1], at, 'link');
           return { ok: false, reason: 'locked' };
         }
         return { ok: false, reason: count.attempts >= CODE_ATTEMPTS ? 'void' : 'wrong' };
@@ -792,7 +850,7 @@ export function createPortalService(deps: PortalServiceDeps): PortalService {
       let closed = 0;
       for (const id of await store.dueForExpiry(now(), 500))
         if (await store.close(id, 'expired', now(), null)) closed++;
-      await store.prune(now());
+      await store.prune(now(), now() - LOCK_WINDOW_MS);
       return closed;
     },
   };

@@ -87,6 +87,21 @@ export const PORTAL_SCHEMA = `
   CREATE INDEX portal_events_message ON portal_events (message_id, kind, at);
 `;
 
+/**
+ * Wrong-code counters beside the per-message count of participants' (migration 6 in sqlite.ts): per IP on a
+ * link, and per link. Keys are keyed hashes, so no IP address is stored. Safe to run again.
+ */
+export const PORTAL_THROTTLE_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS portal_throttle (
+    key          BLOB PRIMARY KEY,
+    message_id   TEXT NOT NULL REFERENCES portal_messages (id),
+    window_start INTEGER NOT NULL,
+    failures     INTEGER NOT NULL,
+    locked_until INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS portal_throttle_message ON portal_throttle (message_id);
+`;
+
 interface MessageRow {
   id: string;
   sender: string;
@@ -208,6 +223,31 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
   const countKind = db.prepare<[string, string, number], { n: number }>(
     'SELECT COUNT(*) AS n FROM portal_events WHERE message_id = ? AND kind = ? AND at >= ?',
   );
+  const countParticipantFailures = db.prepare<[string, number], { n: number }>(
+    `SELECT COUNT(*) AS n FROM portal_events
+     WHERE message_id = ? AND kind = 'code-failed' AND participant IS NOT NULL AND at >= ?`,
+  );
+  // SET sees the row as it was, so both CASEs test the old window.
+  const bumpThrottle = db.prepare<
+    [{ key: Buffer; messageId: string; at: number; windowStart: number }],
+    { failures: number }
+  >(
+    `INSERT INTO portal_throttle (key, message_id, window_start, failures) VALUES (@key, @messageId, @at, 1)
+     ON CONFLICT (key) DO UPDATE SET
+       failures = CASE WHEN window_start < @windowStart THEN 1 ELSE failures + 1 END,
+       window_start = CASE WHEN window_start < @windowStart THEN @at ELSE window_start END
+     RETURNING failures`,
+  );
+  const lockThrottleRow = db.prepare(
+    `UPDATE portal_throttle SET locked_until = ?
+     WHERE key = ? AND message_id = ? AND (locked_until IS NULL OR locked_until <= ?)`,
+  );
+  const selectThrottleLock = db.prepare<[Buffer], { locked_until: number | null }>(
+    'SELECT locked_until FROM portal_throttle WHERE key = ?',
+  );
+  const pruneThrottle = db.prepare(
+    'DELETE FROM portal_throttle WHERE window_start < ? AND (locked_until IS NULL OR locked_until < ?)',
+  );
   const spend = db.prepare('UPDATE portal_challenges SET spent = 1 WHERE id_hash = ? AND spent = 0');
   const lockMessage = db.prepare(
     `UPDATE portal_messages SET locked_until = ?
@@ -243,6 +283,7 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
     'portal_links',
     'portal_challenges',
     'portal_sessions',
+    'portal_throttle',
   ].map((table) => db.prepare(`DELETE FROM ${table} WHERE message_id = ?`));
   const selectDue = db.prepare<[number, number], { id: string }>(
     "SELECT id FROM portal_messages WHERE state = 'active' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
@@ -284,10 +325,23 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
   );
 
   const failure = db.transaction(
-    (idHash: Buffer, messageId: string, participant: number | null, at: number, windowStart: number) => {
+    (
+      idHash: Buffer,
+      messageId: string,
+      participant: number | null,
+      at: number,
+      windowStart: number,
+      throttles: readonly Buffer[],
+    ) => {
       const attempts = bumpAttempts.get(idHash)?.attempts ?? 0;
       event(messageId, { at, kind: 'code-failed', participant, detail: null });
-      return { attempts, recent: countKind.get(messageId, 'code-failed', windowStart)?.n ?? 0 };
+      return {
+        attempts,
+        recent: countParticipantFailures.get(messageId, windowStart)?.n ?? 0,
+        throttles: throttles.map(
+          (key) => bumpThrottle.get({ key, messageId, at, windowStart })?.failures ?? 0,
+        ),
+      };
     },
   );
 
@@ -365,8 +419,19 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
           : null,
       );
     },
-    recordFailure(idHash, messageId, participant, at, windowStart) {
-      return Promise.resolve(failure(idHash, messageId, participant, at, windowStart));
+    recordFailure(idHash, messageId, participant, at, windowStart, throttles) {
+      return Promise.resolve(failure(idHash, messageId, participant, at, windowStart, throttles));
+    },
+    lockThrottle(key, messageId, at, until) {
+      return Promise.resolve(lockThrottleRow.run(until, key, messageId, at).changes === 1);
+    },
+    throttleLocked(keys, at) {
+      return Promise.resolve(
+        keys.map((key) => {
+          const until = selectThrottleLock.get(key)?.locked_until ?? null;
+          return until !== null && until > at;
+        }),
+      );
     },
     spendChallenge(idHash) {
       return Promise.resolve(spend.run(idHash).changes === 1);
@@ -433,9 +498,10 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
     dueForExpiry(now, limit) {
       return Promise.resolve(selectDue.all(now, limit).map((row) => row.id));
     },
-    prune(now) {
+    prune(now, throttleBefore) {
       pruneChallenges.run(now);
       pruneSessions.run(now);
+      pruneThrottle.run(throttleBefore, now);
       return Promise.resolve();
     },
   };

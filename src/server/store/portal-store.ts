@@ -15,6 +15,8 @@ export type PortalEventKind =
   | 'code-sent'
   | 'code-failed'
   | 'locked'
+  /** Wrong codes from one IP, or from non-recipients on one link: only they are held off (no mail). */
+  | 'throttled'
   | 'opened'
   | 'downloaded'
   | 'replied'
@@ -105,8 +107,10 @@ export interface NewPortalMessage {
 export interface FailureCount {
   /** Wrong entries on this challenge. */
   attempts: number;
-  /** Wrong entries on the whole message since the window start. */
+  /** Wrong entries by the message's participants (not by other addresses) since the window start. */
   recent: number;
+  /** Per throttle key given, the wrong entries in its current window. */
+  throttles: number[];
 }
 
 export interface PortalStore {
@@ -129,14 +133,22 @@ export interface PortalStore {
   /** Creates or replaces the challenge with this id. */
   putChallenge(challenge: PortalChallenge): Promise<void>;
   getChallenge(idHash: Buffer): Promise<PortalChallenge | null>;
-  /** Counts a wrong entry on the challenge and records `code-failed`, at once. */
+  /**
+   * Counts a wrong entry on the challenge and on each throttle key (a counter per key whose window restarts
+   * once it began before `windowStart`), and records `code-failed`, at once.
+   */
   recordFailure(
     idHash: Buffer,
     messageId: string,
     participant: number | null,
     at: number,
     windowStart: number,
+    throttles: readonly Buffer[],
   ): Promise<FailureCount>;
+  /** Holds a throttle key off until `until`; false if it already was at `at` (record it once). */
+  lockThrottle(key: Buffer, messageId: string, at: number, until: number): Promise<boolean>;
+  /** Per key, whether it is held off at `at`. */
+  throttleLocked(keys: readonly Buffer[], at: number): Promise<boolean[]>;
   /** Marks the challenge used; false if it already was (so a code works once, even in a race). */
   spendChallenge(idHash: Buffer): Promise<boolean>;
   /** Locks recipients out until `until`; false if it was already locked at `at` (notify once). */
@@ -153,7 +165,7 @@ export interface PortalStore {
   setExpiry(messageId: string, expiresAt: number, at: number): Promise<boolean>;
   /**
    * Closes an active message: deletes its wrapped key, access code, chunks, participants, links,
-   * challenges and sessions, sets the state and records the event. False if it was not active.
+   * challenges, sessions and throttle counters, sets the state and records the event. False if it was not active.
    */
   close(
     messageId: string,
@@ -163,6 +175,6 @@ export interface PortalStore {
   ): Promise<boolean>;
   /** Active messages whose expiry has passed. */
   dueForExpiry(now: number, limit: number): Promise<string[]>;
-  /** Deletes challenges and sessions that have expired. */
-  prune(now: number): Promise<void>;
+  /** Deletes challenges and sessions that have expired, and throttle counters idle since `throttleBefore`. */
+  prune(now: number, throttleBefore: number): Promise<void>;
 }

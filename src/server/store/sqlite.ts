@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { OrgPolicy } from '../../core/policy';
 import { ACTIVITY_ADDRESSES_SCHEMA, ACTIVITY_SCHEMA, createSqliteActivityStore } from './activity-sqlite';
-import { createSqlitePortalStore, PORTAL_SCHEMA } from './portal-sqlite';
+import { createSqlitePortalStore, PORTAL_SCHEMA, PORTAL_THROTTLE_SCHEMA } from './portal-sqlite';
 import type {
   PolicyAuditEntry,
   PolicyChange,
@@ -45,6 +45,8 @@ const MIGRATIONS: readonly string[] = [
   'ALTER TABLE policy_audit ADD COLUMN note TEXT;',
   // 5: activity addresses and pending Send Anyway warnings (activity-sqlite.ts).
   ACTIVITY_ADDRESSES_SCHEMA,
+  // 6: portal wrong-code counters per IP and per link (portal-sqlite.ts).
+  PORTAL_THROTTLE_SCHEMA,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
