@@ -1,12 +1,14 @@
 import type { FindingType } from '../../src/core/policy';
-import type { DaneState } from '../../src/core/report';
 import type { Language } from '../../src/core/status';
+import { plural, REPORT_STRINGS, type ReportStrings } from '../../ui/strings';
 import type { ApiErrorKind } from '../shared/api';
 import type { SecureSendResult } from './secure-send';
 
-/** The pane's texts. Status labels come from src/core/status.ts, decision messages from decide(). */
-export interface Strings {
-  locale: string;
+/**
+ * The pane's texts: its own, plus those of the report views it shares with the console (ui/strings.ts).
+ * Status labels come from src/core/status.ts, decision messages from decide().
+ */
+export interface Strings extends ReportStrings {
   title: string;
   loading: string;
   noOffice: string;
@@ -20,38 +22,8 @@ export interface Strings {
   noRecipients: string;
   fields: Record<'to' | 'cc' | 'bcc', string>;
   noDomain: string;
-  checkFailed: string;
   checkFailedReason: string;
   stoppedSend: string;
-  details: string;
-  detailsFor: (domain: string) => string;
-  loadingDetails: string;
-  detailsUnavailable: string;
-  lastChecked: string;
-  mxHeading: string;
-  noMx: string;
-  preference: string;
-  tlsVersion: string;
-  cipher: string;
-  issuer: string;
-  expires: string;
-  certificate: string;
-  trusted: string;
-  notTrusted: (reason: string | null) => string;
-  nameMismatch: string;
-  noStarttls: string;
-  noAnswer: string;
-  notProbed: string;
-  mtaSts: string;
-  mode: string;
-  mxPatterns: string;
-  maxAge: string;
-  days: (n: number) => string;
-  notPublished: string;
-  dane: string;
-  daneStates: Record<DaneState, string>;
-  tlsRpt: string;
-  published: string;
   contentHeading: string;
   scanAgain: string;
   scanning: string;
@@ -90,11 +62,9 @@ export interface Strings {
   checked: (n: number, risky: number) => string;
 }
 
-const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
-
 export const STRINGS: Readonly<Record<Language, Strings>> = {
   en: {
-    locale: 'en-GB',
+    ...REPORT_STRINGS.en,
     title: 'TLS Gate',
     loading: 'Loading TLS Gate…',
     noOffice: 'Office.js could not be loaded. Check the connection, then reload.',
@@ -108,46 +78,8 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
     noRecipients: 'Add recipients to see whether their mail servers enforce TLS.',
     fields: { to: 'To', cc: 'Cc', bcc: 'Bcc' },
     noDomain: '(no domain)',
-    checkFailed: 'Check failed',
     checkFailedReason: 'The TLS check could not run.',
     stoppedSend: 'Stopped the send',
-    details: 'Details',
-    detailsFor: (domain) => `Details for ${domain}`,
-    loadingDetails: 'Loading details…',
-    detailsUnavailable: 'Details could not be loaded.',
-    lastChecked: 'Last checked',
-    mxHeading: 'Mail servers (MX)',
-    noMx: 'No mail servers.',
-    preference: 'preference',
-    tlsVersion: 'TLS version',
-    cipher: 'Cipher',
-    issuer: 'Certificate issuer',
-    expires: 'Certificate expires',
-    certificate: 'Certificate',
-    trusted: 'trusted',
-    notTrusted: (reason) => `not trusted${reason ? ` (${reason})` : ''}`,
-    nameMismatch: 'does not name the server',
-    noStarttls: 'No STARTTLS',
-    noAnswer: 'Did not answer',
-    notProbed: 'Not contacted',
-    mtaSts: 'MTA-STS',
-    mode: 'Mode',
-    mxPatterns: 'MX patterns',
-    maxAge: 'Max age',
-    days: (n) => `${n} ${plural(n, 'day', 'days')}`,
-    notPublished: 'Not published',
-    dane: 'DANE',
-    daneStates: {
-      none: 'No TLSA records',
-      unauthenticated: 'TLSA records without DNSSEC',
-      unusable: 'TLSA records not usable',
-      valid: 'Valid',
-      mismatch: 'Certificate does not match',
-      untested: 'Not tested',
-      error: 'Lookup failed',
-    },
-    tlsRpt: 'TLS-RPT',
-    published: 'Published',
     contentHeading: 'Sensitive content',
     scanAgain: 'Scan again',
     scanning: 'Scanning the message…',
@@ -216,6 +148,8 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
           return `Outlook did not let TLS Gate read the message. ${unchanged}`;
         case 'upload-failed':
           if (r.code === 'PORTAL_DISABLED') return `The secure portal is switched off. ${unchanged}`;
+          if (r.code === 'SENDER_MISMATCH')
+            return `Your sign-in is for another address than the one sending this message, so the secure portal cannot send it as you. ${unchanged}`;
           if (r.code === 'BODY_TOO_LARGE')
             return `The message is too large for the secure portal. ${unchanged}`;
           return `The upload failed: ${STRINGS.en.problems[r.kind]} ${unchanged}`;
@@ -242,7 +176,7 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
     checked: (n, risky) => `Checked ${n} ${plural(n, 'domain', 'domains')}; ${risky} without enforced TLS.`,
   },
   nl: {
-    locale: 'nl-NL',
+    ...REPORT_STRINGS.nl,
     title: 'TLS Gate',
     loading: 'TLS Gate laden…',
     noOffice: 'Office.js kon niet worden geladen. Controleer de verbinding en laad opnieuw.',
@@ -256,46 +190,8 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
     noRecipients: 'Voeg ontvangers toe om te zien of hun mailservers TLS afdwingen.',
     fields: { to: 'Aan', cc: 'Cc', bcc: 'Bcc' },
     noDomain: '(geen domein)',
-    checkFailed: 'Controle mislukt',
     checkFailedReason: 'De TLS-controle kon niet worden uitgevoerd.',
     stoppedSend: 'Hield het verzenden tegen',
-    details: 'Details',
-    detailsFor: (domain) => `Details van ${domain}`,
-    loadingDetails: 'Details laden…',
-    detailsUnavailable: 'De details konden niet worden geladen.',
-    lastChecked: 'Laatst gecontroleerd',
-    mxHeading: 'Mailservers (MX)',
-    noMx: 'Geen mailservers.',
-    preference: 'voorkeur',
-    tlsVersion: 'TLS-versie',
-    cipher: 'Cipher',
-    issuer: 'Uitgever certificaat',
-    expires: 'Certificaat verloopt',
-    certificate: 'Certificaat',
-    trusted: 'vertrouwd',
-    notTrusted: (reason) => `niet vertrouwd${reason ? ` (${reason})` : ''}`,
-    nameMismatch: 'noemt de server niet',
-    noStarttls: 'Geen STARTTLS',
-    noAnswer: 'Gaf geen antwoord',
-    notProbed: 'Niet benaderd',
-    mtaSts: 'MTA-STS',
-    mode: 'Modus',
-    mxPatterns: 'MX-patronen',
-    maxAge: 'Maximale geldigheid',
-    days: (n) => `${n} ${plural(n, 'dag', 'dagen')}`,
-    notPublished: 'Niet gepubliceerd',
-    dane: 'DANE',
-    daneStates: {
-      none: 'Geen TLSA-records',
-      unauthenticated: 'TLSA-records zonder DNSSEC',
-      unusable: 'TLSA-records niet bruikbaar',
-      valid: 'Geldig',
-      mismatch: 'Certificaat komt niet overeen',
-      untested: 'Niet getest',
-      error: 'Opvragen mislukt',
-    },
-    tlsRpt: 'TLS-RPT',
-    published: 'Gepubliceerd',
     contentHeading: 'Gevoelige inhoud',
     scanAgain: 'Opnieuw scannen',
     scanning: 'Het bericht wordt gescand…',
@@ -366,6 +262,8 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
           return `Outlook liet TLS Gate het bericht niet lezen. ${unchanged}`;
         case 'upload-failed':
           if (r.code === 'PORTAL_DISABLED') return `Het beveiligde portaal staat uit. ${unchanged}`;
+          if (r.code === 'SENDER_MISMATCH')
+            return `U bent aangemeld met een ander adres dan het adres dat dit bericht verstuurt, dus het beveiligde portaal kan het niet namens u versturen. ${unchanged}`;
           if (r.code === 'BODY_TOO_LARGE')
             return `Het bericht is te groot voor het beveiligde portaal. ${unchanged}`;
           return `Het uploaden is mislukt: ${STRINGS.nl.problems[r.kind]} ${unchanged}`;

@@ -4,6 +4,7 @@ import { officeComposeItem, officeMailbox, officeSecureDraft } from '../../addin
 import { createApiClient, type PortalMessageCreated } from '../../addin/shared/api';
 import { PORTAL_NOTICE_START } from '../../addin/shared/portal-notice';
 import { sendSecurely, type SecureSendResult } from '../../addin/taskpane/secure-send';
+import { STRINGS } from '../../addin/taskpane/strings';
 import { contentOf, file, installOutlook, person, type MockOptions } from '../support/outlook-draft';
 
 /**
@@ -148,6 +149,17 @@ describe('send securely', () => {
     expect(await run()).toEqual({ outcome: 'upload-failed', kind: 'rejected', code: 'PORTAL_DISABLED' });
     expect(outlook.writes).toEqual([]);
     expect(contentOf(outlook.draft)).toEqual(before);
+  });
+
+  it('a sign-in for another address (SENDER_MISMATCH) changes nothing and is explained in both languages', async () => {
+    refuse = { status: 403, code: 'SENDER_MISMATCH' };
+    const outlook = installOutlook(draftOptions());
+    const before = contentOf(outlook.draft);
+    const result = await run();
+    expect(result).toEqual({ outcome: 'upload-failed', kind: 'rejected', code: 'SENDER_MISMATCH' });
+    expect(contentOf(outlook.draft)).toEqual(before);
+    expect(STRINGS.en.secureOutcome(result)).toMatch(/another address.*Nothing was changed\./);
+    expect(STRINGS.nl.secureOutcome(result)).toMatch(/ander adres.*Er is niets gewijzigd\./);
   });
 
   it('puts body, attachments and recipients back when removing an attachment fails', async () => {
