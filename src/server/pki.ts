@@ -1,6 +1,7 @@
 /**
- * A small PKI: a root CA (optionally intermediates) that issues server leaves, plus self-signed leaves.
- * Used for the development certificate and by the tests' mail internet. ECDSA P-256 keeps generation fast.
+ * A small PKI for the development certificate (dev-cert.ts): a root CA that issues server leaves. The tests'
+ * PKI (test/support/pki.ts) builds intermediates and self-signed leaves on makeCertificate, so both make
+ * certificates the same way. ECDSA P-256 keeps generation fast.
  */
 import { KeyObject, randomBytes, webcrypto } from 'node:crypto';
 
@@ -19,9 +20,6 @@ export interface Issued {
   certPem: string;
   /** PKCS#8 PEM */
   keyPem: string;
-  certDer: Buffer;
-  /** DER SubjectPublicKeyInfo of the certificate's key (DANE selector 1). */
-  spkiDer: Buffer;
   /** This certificate followed by its issuer chain up to and including the root; hand this to servers. */
   fullChainPem: string;
 }
@@ -37,7 +35,12 @@ export interface LeafOptions {
 export interface CertificateAuthority extends Issued {
   name: string;
   issue(opts: LeafOptions): Promise<Issued>;
-  intermediate(name: string): Promise<CertificateAuthority>;
+}
+
+/** A certificate with its key pair: what signs the certificates below it. */
+export interface KeyedCertificate {
+  cert: x509.X509Certificate;
+  keys: CryptoKeyPair;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -55,21 +58,16 @@ function serial(): string {
   return bytes.toString('hex');
 }
 
-function keyPem(key: CryptoKey): string {
-  return KeyObject.from(key).export({ type: 'pkcs8', format: 'pem' }) as string;
-}
-
 function dnEscape(value: string): string {
   return value.replace(/[\\,+="<>;#]/g, (c) => `\\${c}`);
 }
 
-function toIssued(cert: x509.X509Certificate, keys: CryptoKeyPair, issuerChainPem: string): Issued {
-  const certPem = cert.toString('pem') + '\n';
+/** The PEMs of a certificate and its key; `issuerChainPem` is its issuer's full chain ('' for a root). */
+export function toIssued(made: KeyedCertificate, issuerChainPem: string): Issued {
+  const certPem = made.cert.toString('pem') + '\n';
   return {
     certPem,
-    keyPem: keyPem(keys.privateKey),
-    certDer: Buffer.from(cert.rawData),
-    spkiDer: Buffer.from(cert.publicKey.rawData),
+    keyPem: KeyObject.from(made.keys.privateKey).export({ type: 'pkcs8', format: 'pem' }) as string,
     fullChainPem: certPem + issuerChainPem,
   };
 }
@@ -83,7 +81,7 @@ function defaultValidity(opts: { notBefore?: Date; notAfter?: Date }): { notBefo
 }
 
 async function leafExtensions(
-  opts: LeafOptions,
+  sans: readonly string[],
   publicKey: CryptoKey,
   issuerKey: CryptoKey,
 ): Promise<x509.Extension[]> {
@@ -91,7 +89,7 @@ async function leafExtensions(
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-    new x509.SubjectAlternativeNameExtension(opts.sans.map((value) => ({ type: 'dns' as const, value }))),
+    new x509.SubjectAlternativeNameExtension(sans.map((value) => ({ type: 'dns' as const, value }))),
     await x509.SubjectKeyIdentifierExtension.create(publicKey),
     await x509.AuthorityKeyIdentifierExtension.create(issuerKey),
   ];
@@ -106,72 +104,64 @@ async function caExtensions(publicKey: CryptoKey, issuerKey: CryptoKey): Promise
   ];
 }
 
-function makeCa(
-  name: string,
-  cert: x509.X509Certificate,
-  keys: CryptoKeyPair,
-  issuerChainPem: string,
-): CertificateAuthority {
-  const self = toIssued(cert, keys, issuerChainPem);
+export interface CertificateSpec {
+  commonName: string;
+  /** A CA certificate, or (with sans) a server leaf. */
+  ca: boolean;
+  sans?: readonly string[];
+  /** Default: from a day ago. */
+  notBefore?: Date;
+  /** Default: 30 days from now. */
+  notAfter?: Date;
+}
+
+/** A fresh key pair and a certificate for it, signed by `issuer`, or by its own key without one. */
+export async function makeCertificate(
+  spec: CertificateSpec,
+  issuer?: KeyedCertificate,
+): Promise<KeyedCertificate> {
+  const keys = await generateKeys();
+  const signer = issuer?.keys ?? keys;
+  const extensions = spec.ca
+    ? await caExtensions(keys.publicKey, signer.publicKey)
+    : await leafExtensions(spec.sans ?? [], keys.publicKey, signer.publicKey);
+  const common = {
+    serialNumber: serial(),
+    ...defaultValidity(spec),
+    signingAlgorithm: SIGN_ALG,
+    extensions,
+  };
+  const name = `CN=${dnEscape(spec.commonName)}`;
+  const cert = issuer
+    ? await x509.X509CertificateGenerator.create({
+        ...common,
+        subject: name,
+        issuer: issuer.cert.subject,
+        publicKey: keys.publicKey,
+        signingKey: issuer.keys.privateKey,
+      })
+    : await x509.X509CertificateGenerator.createSelfSigned({ ...common, name, keys });
+  return { cert, keys };
+}
+
+/** A CA from its certificate and key; `issuerChainPem` is its issuer's full chain ('' for a root). */
+function authority(name: string, self: KeyedCertificate, issuerChainPem: string): CertificateAuthority {
+  const issued = toIssued(self, issuerChainPem);
   return {
-    ...self,
+    ...issued,
     name,
     async issue(opts: LeafOptions): Promise<Issued> {
-      const leafKeys = await generateKeys();
-      const leaf = await x509.X509CertificateGenerator.create({
-        serialNumber: serial(),
-        subject: `CN=${dnEscape(opts.commonName)}`,
-        issuer: cert.subject,
-        ...defaultValidity(opts),
-        signingAlgorithm: SIGN_ALG,
-        publicKey: leafKeys.publicKey,
-        signingKey: keys.privateKey,
-        extensions: await leafExtensions(opts, leafKeys.publicKey, keys.publicKey),
-      });
-      return toIssued(leaf, leafKeys, self.fullChainPem);
-    },
-    async intermediate(subName: string): Promise<CertificateAuthority> {
-      const subKeys = await generateKeys();
-      const sub = await x509.X509CertificateGenerator.create({
-        serialNumber: serial(),
-        subject: `CN=${dnEscape(subName)}`,
-        issuer: cert.subject,
-        ...defaultValidity({}),
-        signingAlgorithm: SIGN_ALG,
-        publicKey: subKeys.publicKey,
-        signingKey: keys.privateKey,
-        extensions: await caExtensions(subKeys.publicKey, keys.publicKey),
-      });
-      return makeCa(subName, sub, subKeys, self.fullChainPem);
+      return toIssued(await makeCertificate({ ...opts, ca: false }, self), issued.fullChainPem);
     },
   };
 }
 
-/** Self-signed root CA. */
+/** Self-signed root CA, valid for a year. */
 export async function createCa(name = 'TLS Gate Root CA'): Promise<CertificateAuthority> {
-  const keys = await generateKeys();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(),
-    name: `CN=${dnEscape(name)}`,
-    notBefore: new Date(Date.now() - DAY),
+  const root = await makeCertificate({
+    commonName: name,
+    ca: true,
     notAfter: new Date(Date.now() + 365 * DAY),
-    signingAlgorithm: SIGN_ALG,
-    keys,
-    extensions: await caExtensions(keys.publicKey, keys.publicKey),
   });
-  return makeCa(name, cert, keys, '');
-}
-
-/** A leaf signed by its own key; not a CA, so it can only be trusted by pinning (e.g. DANE-EE). */
-export async function createSelfSigned(opts: LeafOptions): Promise<Issued> {
-  const keys = await generateKeys();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(),
-    name: `CN=${dnEscape(opts.commonName)}`,
-    ...defaultValidity(opts),
-    signingAlgorithm: SIGN_ALG,
-    keys,
-    extensions: await leafExtensions(opts, keys.publicKey, keys.publicKey),
-  });
-  return toIssued(cert, keys, '');
+  return authority(name, root, '');
 }

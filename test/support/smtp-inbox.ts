@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { createCa } from '../../src/server/pki';
+import { createTestCa } from './pki';
 
 export interface ReceivedMail {
   from: string;
@@ -75,7 +75,7 @@ export function codeFrom(mail: ReceivedMail): string {
 }
 
 export async function startSmtpInbox(options: SmtpInboxOptions = {}): Promise<SmtpInbox> {
-  const ca = await createCa('TLS Gate SMTP Test CA');
+  const ca = await createTestCa('TLS Gate SMTP Test CA');
   const leaf = await ca.issue({ commonName: 'localhost', sans: ['localhost'] });
   const dir = mkdtempSync(join(tmpdir(), 'tlsgate-smtp-'));
   const caFile = join(dir, 'ca.pem');

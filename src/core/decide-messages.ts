@@ -1,0 +1,309 @@
+/**
+ * The wording of a send decision: the Smart Alert message in English and Dutch, shortened until it fits the
+ * 500-character limit. Pure and deterministic, like the decision itself (decide.ts).
+ */
+import type { ContentFinding } from './classifier/index';
+import { compare, MAX_MESSAGE_LENGTH, type RecipientDecision, type RecipientReason } from './decision';
+import type { Action, DetectorType, FindingType, Sensitivity } from './policy';
+import { STATUS_LABELS, type Language } from './status';
+
+/** Worst first: the order in which risky recipients are named. */
+const REASON_RANK: Readonly<Record<RecipientReason, number>> = {
+  none: 0,
+  opportunistic: 1,
+  unknown: 2,
+  'lookup-failed': 3,
+  invalid: 4,
+  undeliverable: 5,
+  'not-sensitive': 6,
+  enforced: 7,
+  trusted: 8,
+  internal: 9,
+};
+
+/** What the message is written from. */
+export interface MessageFacts {
+  action: Action;
+  sensitivity: Sensitivity | null;
+  sensitiveAction: Action;
+  perRecipient: readonly RecipientDecision[];
+  findings: readonly ContentFinding[];
+  secureSendOffered: boolean;
+}
+
+/** How much detail fits; tried in order until the message is short enough. */
+interface Detail {
+  examples: number;
+  maxDomains: number;
+  domainWidth: number;
+  maxKinds: number;
+}
+
+const DETAIL_LEVELS: readonly Detail[] = [
+  { examples: 2, maxDomains: 3, domainWidth: 253, maxKinds: 5 },
+  { examples: 1, maxDomains: 3, domainWidth: 253, maxKinds: 5 },
+  { examples: 0, maxDomains: 3, domainWidth: 253, maxKinds: 4 },
+  { examples: 0, maxDomains: 3, domainWidth: 40, maxKinds: 3 },
+  { examples: 0, maxDomains: 2, domainWidth: 30, maxKinds: 3 },
+  { examples: 0, maxDomains: 1, domainWidth: 30, maxKinds: 2 },
+];
+
+/**
+ * The message texts. "{x}" is filled in; "one|many" pairs are chosen by count. Kept as data so both
+ * languages stay side by side and the on-send bundle stays small.
+ */
+interface Texts {
+  kinds: Record<DetectorType, string>;
+  custom: string;
+  /** A rule that could not finish checking the message; it counts as matched. */
+  customUnfinished: string;
+  matches: string;
+  label: string;
+  and: string;
+  or: string;
+  more: string;
+  moreKinds: string;
+  checkFailedLabel: string;
+  blocked: string;
+  contains: string;
+  unencrypted: string;
+  checkFailed: string;
+  undeliverable: string;
+  remove: string;
+  portal: string;
+  anyway: string;
+  youCan: string;
+  fixAddress: string;
+  nothingFound: string;
+  allSafe: string;
+  allowed: string;
+}
+
+const TEXTS: Readonly<Record<Language, Texts>> = {
+  en: {
+    kinds: {
+      'nl-bsn': 'BSN (Dutch citizen service number)|BSNs (Dutch citizen service numbers)',
+      iban: 'IBAN|IBANs',
+      'payment-card': 'payment card number|payment card numbers',
+      'us-ssn': 'US Social Security number|US Social Security numbers',
+      health: 'diagnosis code (ICD-10)|diagnosis codes (ICD-10)',
+      'nl-passport': 'passport or ID card number|passport or ID card numbers',
+    },
+    custom: '"{name}" ({n} {matches})',
+    customUnfinished: '"{name}" (could not finish checking; counts as a match)',
+    matches: 'match|matches',
+    label: 'the label "{name}"',
+    and: 'and',
+    or: 'or',
+    more: '{n} more',
+    moreKinds: 'other kind|other kinds',
+    checkFailedLabel: 'check failed',
+    blocked: 'Blocked: ',
+    contains: 'This message contains {what}.',
+    unencrypted: 'Mail to {domains} can travel unencrypted.',
+    checkFailed: 'The TLS check could not run for {domains}.',
+    undeliverable: 'Mail to {domains} cannot be delivered; check {the address|these addresses}.',
+    remove: 'remove {the recipient|these recipients}',
+    portal: 'send it through the secure portal',
+    anyway: 'send anyway',
+    youCan: 'You can {options}.',
+    fixAddress: 'You can correct or remove the address, or send anyway.',
+    nothingFound: 'No sensitive content found.',
+    allSafe:
+      'This message contains {what}; every recipient is internal, trusted or receives mail with enforced TLS.',
+    allowed: 'This message contains {what}; the policy allows sending it.',
+  },
+  nl: {
+    kinds: {
+      'nl-bsn': "BSN (burgerservicenummer)|BSN's (burgerservicenummers)",
+      iban: "IBAN|IBAN's",
+      'payment-card': 'betaalkaartnummer|betaalkaartnummers',
+      'us-ssn': 'Amerikaans Social Security-nummer|Amerikaanse Social Security-nummers',
+      health: 'diagnosecode (ICD-10)|diagnosecodes (ICD-10)',
+      'nl-passport': 'paspoort- of ID-kaartnummer|paspoort- of ID-kaartnummers',
+    },
+    custom: '"{name}" ({n} {matches})',
+    customUnfinished: '"{name}" (controle niet afgerond; telt als treffer)',
+    matches: 'treffer|treffers',
+    label: 'het label "{name}"',
+    and: 'en',
+    or: 'of',
+    more: 'nog {n}',
+    moreKinds: 'ander soort gegeven|andere soorten gegevens',
+    checkFailedLabel: 'controle mislukt',
+    blocked: 'Geblokkeerd: ',
+    contains: 'Dit bericht bevat {what}.',
+    unencrypted: 'Mail naar {domains} kan onversleuteld verstuurd worden.',
+    checkFailed: 'De TLS-controle kon niet worden uitgevoerd voor {domains}.',
+    undeliverable: 'Mail naar {domains} kan niet worden afgeleverd; controleer {het adres|deze adressen}.',
+    remove: '{de ontvanger|deze ontvangers} verwijderen',
+    portal: 'het bericht via het beveiligde portaal versturen',
+    anyway: 'het toch verzenden',
+    youCan: 'U kunt {options}.',
+    fixAddress: 'U kunt het adres verbeteren of verwijderen, of het bericht toch verzenden.',
+    nothingFound: 'Geen gevoelige inhoud gevonden.',
+    allSafe:
+      'Dit bericht bevat {what}; elke ontvanger is intern, vertrouwd of ontvangt mail met afgedwongen TLS.',
+    allowed: 'Dit bericht bevat {what}; het beleid staat verzenden toe.',
+  },
+};
+
+/** Fills "{key}" from `values` and picks from "{one|many}" (and a bare "one|many") by `count`. */
+function fill(template: string, values: Readonly<Record<string, string>>, count = 1): string {
+  return template.replace(/\{([^}]*)\}/g, (whole, key: string) => {
+    const pair = key.split('|');
+    return pair.length === 2 ? (pair[count === 1 ? 0 : 1] ?? '') : (values[key] ?? whole);
+  });
+}
+
+function pick(pair: string, count: number): string {
+  const [one = pair, many = pair] = pair.split('|');
+  return count === 1 ? one : many;
+}
+
+/** "3 IBANs", the kind of a finding with its count. */
+function kindText(texts: Texts, type: FindingType, count: number, name: string, unfinished: boolean): string {
+  if (type === 'label') return fill(texts.label, { name });
+  if (type === 'custom' && unfinished) return fill(texts.customUnfinished, { name });
+  if (type === 'custom')
+    return fill(texts.custom, { name, n: String(count), matches: pick(texts.matches, count) });
+  return `${count} ${pick(texts.kinds[type], count)}`;
+}
+
+/** "a, b or c". */
+function list(items: readonly string[], conjunction: string): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1] ?? ''}`;
+}
+
+const TYPE_ORDER: readonly FindingType[] = [
+  'label',
+  'nl-bsn',
+  'us-ssn',
+  'payment-card',
+  'iban',
+  'nl-passport',
+  'health',
+  'custom',
+];
+
+/** What was found: kinds with counts and masked examples, most confident first. */
+function describeFindings(findings: readonly ContentFinding[], texts: Texts, detail: Detail): string {
+  const groups = new Map<
+    string,
+    { type: FindingType; name: string; best: number; examples: string[]; count: number; unfinished: boolean }
+  >();
+  for (const f of findings) {
+    const key =
+      f.type === 'custom' || f.type === 'label' ? `${f.type}:${f.ruleName ?? f.ruleId ?? ''}` : f.type;
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        type: f.type,
+        name: f.ruleName ?? f.ruleId ?? '',
+        best: 0,
+        examples: [],
+        count: 0,
+        unfinished: false,
+      };
+      groups.set(key, group);
+    }
+    group.best = Math.max(group.best, f.confidence);
+    // A rule that could not finish has a stand-in finding without a value; it is named, not counted.
+    if (f.unfinished !== undefined) {
+      group.unfinished = true;
+      continue;
+    }
+    group.count++;
+    if (f.type !== 'label' && !group.examples.includes(f.masked)) group.examples.push(f.masked);
+  }
+  const sorted = [...groups.values()].sort(
+    (a, b) =>
+      b.best - a.best || TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) || compare(a.name, b.name),
+  );
+  const shown = sorted.slice(0, detail.maxKinds).map((g) => {
+    const name = kindText(texts, g.type, g.count, clip(g.name, 40), g.unfinished);
+    const examples = [...g.examples].sort(compare).slice(0, detail.examples);
+    return examples.length > 0 ? `${name}: ${examples.join(', ')}` : name;
+  });
+  const hidden = sorted.length - detail.maxKinds;
+  if (hidden > 0) shown.push(`${hidden} ${pick(texts.moreKinds, hidden)}`);
+  return list(shown, texts.and);
+}
+
+/** Keeps both ends of a long name visible: "averyveryl…example.com". */
+function clip(text: string, width: number): string {
+  if (text.length <= width) return text;
+  const head = Math.ceil((width - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (width - 1 - head))}`;
+}
+
+function describeDomains(
+  recipients: readonly RecipientDecision[],
+  language: Language,
+  texts: Texts,
+  detail: Detail,
+): string {
+  const byDomain = new Map<string, RecipientDecision>();
+  for (const r of recipients) {
+    const known = byDomain.get(r.domain);
+    if (!known || REASON_RANK[r.reason] < REASON_RANK[known.reason]) byDomain.set(r.domain, r);
+  }
+  const sorted = [...byDomain.values()].sort(
+    (a, b) => REASON_RANK[a.reason] - REASON_RANK[b.reason] || compare(a.domain, b.domain),
+  );
+  const named = sorted.slice(0, detail.maxDomains).map((r) => {
+    const label = r.status === 'error' ? texts.checkFailedLabel : STATUS_LABELS[language][r.status];
+    return `${clip(r.domain === '' ? r.address : r.domain, detail.domainWidth)} (${label})`;
+  });
+  if (sorted.length > detail.maxDomains)
+    named.push(fill(texts.more, { n: String(sorted.length - detail.maxDomains) }));
+  return list(named, texts.and);
+}
+
+export function compose(facts: MessageFacts, language: Language): string {
+  let message = '';
+  for (const detail of DETAIL_LEVELS) {
+    message = composeAt(facts, language, detail);
+    if (message.length <= MAX_MESSAGE_LENGTH) return message;
+  }
+  return `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+}
+
+function composeAt(facts: MessageFacts, language: Language, detail: Detail): string {
+  const texts = TEXTS[language];
+  const risky = facts.perRecipient.filter((r) => r.action !== 'allow');
+  const what = facts.findings.length > 0 ? describeFindings(facts.findings, texts, detail) : '';
+  if (facts.action === 'allow') {
+    if (facts.sensitivity === null) return texts.nothingFound;
+    const safe = facts.perRecipient.every(
+      (r) => r.reason === 'internal' || r.reason === 'trusted' || r.reason === 'enforced',
+    );
+    return fill(safe && facts.sensitiveAction !== 'allow' ? texts.allSafe : texts.allowed, { what });
+  }
+  const tls = risky.filter(
+    (r) => r.reason === 'none' || r.reason === 'opportunistic' || r.reason === 'unknown',
+  );
+  const failed = risky.filter((r) => r.reason === 'lookup-failed');
+  const undeliverable = risky.filter((r) => r.reason === 'invalid' || r.reason === 'undeliverable');
+  const domains = (group: readonly RecipientDecision[]): string =>
+    describeDomains(group, language, texts, detail);
+  const sentences: string[] = [];
+  if (tls.length > 0 || failed.length > 0) sentences.push(fill(texts.contains, { what }));
+  if (tls.length > 0) sentences.push(fill(texts.unencrypted, { domains: domains(tls) }));
+  if (failed.length > 0) sentences.push(fill(texts.checkFailed, { domains: domains(failed) }));
+  if (undeliverable.length > 0)
+    sentences.push(fill(texts.undeliverable, { domains: domains(undeliverable) }, undeliverable.length));
+  if (tls.length > 0 || failed.length > 0) {
+    const options = [fill(texts.remove, {}, tls.length + failed.length)];
+    if (facts.secureSendOffered) options.push(texts.portal);
+    if (facts.action === 'warn') options.push(texts.anyway);
+    sentences.push(fill(texts.youCan, { options: list(options, texts.or) }));
+  } else sentences.push(texts.fixAddress);
+  const text = sentences.join(' ');
+  return facts.action === 'block' ? texts.blocked + lowerFirst(text) : text;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
