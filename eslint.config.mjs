@@ -37,6 +37,9 @@ export default tseslint.config(
       // The admin console runs in an ordinary browser, never in Outlook.
       'admin/**/*.ts',
       'admin/**/*.tsx',
+      // Shared by the task pane and the console, so it may not assume Outlook either.
+      'ui/**/*.ts',
+      'ui/**/*.tsx',
     ],
     ignores: ['addin/launchevent/index.ts', 'addin/taskpane/index.tsx'],
     rules: {

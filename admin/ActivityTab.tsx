@@ -12,10 +12,11 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
-import { problemText, type ActivityDecision, type ActivitySummary, type AdminApi } from './api';
-import { Failure } from './App';
+import type { ActivityDecision, ActivitySummary, AdminApi } from './api';
 import { CsvButton } from './CsvButton';
 import { useLocalised } from './language';
+import { Failure } from './Outcome';
+import { problemText } from './problem';
 import { findingLabel } from './strings';
 
 const useStyles = makeStyles({

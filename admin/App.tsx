@@ -2,8 +2,6 @@ import {
   Button,
   FluentProvider,
   makeStyles,
-  MessageBar,
-  MessageBarBody,
   Spinner,
   Tab,
   TabList,
@@ -13,13 +11,16 @@ import {
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { ActivityTab } from './ActivityTab';
-import { problemText, type AdminApi, type Me, type PolicyDocument } from './api';
+import type { AdminApi, Me, PolicyDocument } from './api';
 import { ForcedTlsTab } from './ForcedTlsTab';
 import { HistoryTab } from './HistoryTab';
 import { LanguageSwitch, useLocalised } from './language';
 import { LookupTab } from './LookupTab';
+import { Failure } from './Outcome';
 import { PolicyTab } from './PolicyTab';
-import type { Phrase, TabId } from './strings';
+import { problemText } from './problem';
+import type { TabId } from './strings';
+import type { PolicyState } from './types';
 
 const useStyles = makeStyles({
   page: { maxWidth: '1100px', margin: '0 auto', padding: tokens.spacingHorizontalL },
@@ -37,20 +38,6 @@ const useStyles = makeStyles({
 });
 
 const TABS: readonly TabId[] = ['policy', 'forced-tls', 'history', 'lookup', 'activity'];
-
-/** A message in a tab: made when shown, in the language shown. */
-export interface Message {
-  ok: boolean;
-  text: Phrase;
-}
-
-/** The policy as the console last saw it, shared by every tab that changes it (they send If-Match). */
-export interface PolicyState {
-  current: PolicyDocument;
-  /** After a save or rollback: the server's new document. */
-  replace(document: PolicyDocument): void;
-  reload(): Promise<void>;
-}
 
 export function App({ api, me, onSignOut }: { api: AdminApi; me: Me; onSignOut: () => void }): ReactElement {
   const styles = useStyles();
@@ -135,37 +122,6 @@ export function App({ api, me, onSignOut }: { api: AdminApi; me: Me; onSignOut: 
 function tabFromHash(hash: string): TabId {
   const id = hash.replace(/^#/, '');
   return TABS.find((tab) => tab === id) ?? 'policy';
-}
-
-export function Failure({ text, onRetry }: { text: string; onRetry?: () => unknown }): ReactElement {
-  const { s } = useLocalised();
-  return (
-    <MessageBar intent="error" role="alert">
-      <MessageBarBody>
-        {text}{' '}
-        {onRetry && (
-          <Button size="small" onClick={() => void onRetry()}>
-            {s.tryAgain}
-          </Button>
-        )}
-      </MessageBarBody>
-    </MessageBar>
-  );
-}
-
-export function Success({ text }: { text: string }): ReactElement {
-  return (
-    <MessageBar intent="success" role="status">
-      <MessageBarBody>{text}</MessageBarBody>
-    </MessageBar>
-  );
-}
-
-/** A tab's message, in the language shown now. */
-export function Outcome({ message }: { message: Message }): ReactElement {
-  const { s } = useLocalised();
-  const text = message.text(s);
-  return message.ok ? <Success text={text} /> : <Failure text={text} />;
 }
 
 /** Fluent's theme around the whole console, sign-in page included. */

@@ -1,7 +1,7 @@
 import { Spinner } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { ApiCallError } from '../addin/shared/api';
-import { createAdminApi, problemText, type Me } from './api';
+import { createAdminApi, type Me } from './api';
 import { App, Themed } from './App';
 import { LocalisedProvider, useLanguageChoice } from './language';
 import {
@@ -12,6 +12,7 @@ import {
   type ConsoleConfig,
 } from './session';
 import { forgetPolicyDraft } from './PolicyTab';
+import { problemText } from './problem';
 import { SignIn } from './SignIn';
 import type { Phrase } from './strings';
 

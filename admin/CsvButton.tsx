@@ -1,7 +1,8 @@
 import { Button } from '@fluentui/react-components';
 import { useState, type ReactElement, type ReactNode } from 'react';
-import { problemText, type AdminApi } from './api';
+import type { AdminApi } from './api';
 import { useLocalised } from './language';
+import { problemText } from './problem';
 
 /** Downloads a CSV export. A plain link would not carry the bearer token, so it is fetched, then saved. */
 export function CsvButton({

@@ -1,9 +1,11 @@
 import { Button, Field, Input, makeStyles, Textarea, tokens } from '@fluentui/react-components';
 import { useState, type SyntheticEvent, type ReactElement } from 'react';
-import { isVersionConflict, problemText, type AdminApi, type ConnectorPreview } from './api';
-import { Outcome, type Message, type PolicyState } from './App';
+import { isVersionConflict, type AdminApi, type ConnectorPreview } from './api';
 import { useLocalised } from './language';
+import { Outcome } from './Outcome';
+import { problemText } from './problem';
 import type { Phrase } from './strings';
+import type { Message, PolicyState } from './types';
 
 const useStyles = makeStyles({
   layout: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXL },

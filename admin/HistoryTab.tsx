@@ -1,10 +1,12 @@
 import { Button, makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
-import { isVersionConflict, problemText, type AdminApi, type AuditEntry } from './api';
-import { Failure, Outcome, type Message, type PolicyState } from './App';
+import { isVersionConflict, type AdminApi, type AuditEntry } from './api';
 import { ChangeList } from './ChangeList';
 import { CsvButton } from './CsvButton';
 import { useLocalised } from './language';
+import { Failure, Outcome } from './Outcome';
+import { problemText } from './problem';
+import type { Message, PolicyState } from './types';
 
 const useStyles = makeStyles({
   list: {

@@ -1,13 +1,14 @@
 import { Button, Field, Input, makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { useState, type SyntheticEvent, type ReactElement } from 'react';
 import type { LookupReport } from '../addin/shared/api';
-import { DomainDetails } from '../addin/taskpane/DomainDetails';
-import { StatusBadge } from '../addin/taskpane/DomainRowView';
-import { STRINGS } from '../addin/taskpane/strings';
 import { summarizeReport } from '../src/core/summary';
-import { LOOKUP_TIMEOUT_MS, problemText, type AdminApi } from './api';
-import { Failure } from './App';
+import { DomainDetails } from '../ui/DomainDetails';
+import { StatusBadge } from '../ui/StatusBadge';
+import { REPORT_STRINGS } from '../ui/strings';
+import { LOOKUP_TIMEOUT_MS, type AdminApi } from './api';
 import { useLocalised } from './language';
+import { Failure } from './Outcome';
+import { problemText } from './problem';
 
 const useStyles = makeStyles({
   layout: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM, maxWidth: '720px' },
@@ -21,8 +22,8 @@ const useStyles = makeStyles({
 export function LookupTab({ api }: { api: AdminApi }): ReactElement {
   const styles = useStyles();
   const { language, s } = useLocalised();
-  // The task pane's own texts for its details view.
-  const pane = STRINGS[language];
+  // The texts of the report views the console shares with the task pane.
+  const pane = REPORT_STRINGS[language];
   const [input, setInput] = useState('');
   const [report, setReport] = useState<LookupReport | null>(null);
   const [busy, setBusy] = useState<'lookup' | 'recheck' | null>(null);

@@ -10,14 +10,16 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
 import { DETECTOR_TYPES, type Action, type OrgPolicy } from '../src/core/policy';
-import { isVersionConflict, problemText, type AdminApi, type Validation } from './api';
-import { Outcome, type Message, type PolicyState } from './App';
+import { isVersionConflict, type AdminApi, type Validation } from './api';
 import { ChangeList } from './ChangeList';
 import { useLocalised } from './language';
 import { ListField } from './ListField';
+import { Outcome } from './Outcome';
 import { Preview } from './Preview';
+import { problemText } from './problem';
 import { CustomRulesEditor, LabelsEditor } from './RulesEditor';
 import type { AdminStrings } from './strings';
+import type { Message, PolicyState } from './types';
 
 const useStyles = makeStyles({
   layout: {

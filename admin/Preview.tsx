@@ -11,9 +11,10 @@ import {
 import { useEffect, useMemo, useState, type SyntheticEvent, type ReactElement } from 'react';
 import type { Action, OrgPolicy } from '../src/core/policy';
 import type { DomainReport } from '../src/core/report';
-import { LOOKUP_TIMEOUT_MS, problemText, type AdminApi } from './api';
+import { LOOKUP_TIMEOUT_MS, type AdminApi } from './api';
 import { useLocalised } from './language';
 import { PREVIEW_SAMPLES, previewLines } from './preview';
+import { problemText } from './problem';
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM },

@@ -6,7 +6,6 @@ import {
   type ApiClient,
   type ApiClientOptions,
 } from '../addin/shared/api';
-import type { AdminStrings } from './strings';
 
 /** The admin console's calls to the backend: the admin routes, plus lookups through the add-in's client. */
 
@@ -147,22 +146,4 @@ export function createAdminApi(options: ApiClientOptions): AdminApi {
 
 export function isVersionConflict(error: unknown): boolean {
   return error instanceof ApiCallError && error.code === 'VERSION_CONFLICT';
-}
-
-/** What to tell the admin about a failed call: the server's own explanation when it gave one. */
-export function problemText(error: unknown, s: AdminStrings): string {
-  if (!(error instanceof ApiCallError)) return s.failures.unknown;
-  if (error.detail) return error.detail;
-  switch (error.kind) {
-    case 'unauthorized':
-      return s.failures.unauthorized;
-    case 'timeout':
-      return s.failures.timeout;
-    case 'unreachable':
-      return s.failures.unreachable;
-    case 'rejected':
-      return s.failures.rejected(error.status);
-    case 'bad-response':
-      return s.failures.badResponse;
-  }
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { CliIo } from './cli-io';
 import type { DomainReport, Finding, MxReport } from './core/report';
 import { STATUS_LABELS, type DomainStatus } from './core/status';
 import { checkDomains, DEFAULT_TIMEOUT_MS, type CheckOptions } from './probe/check';
@@ -6,12 +7,6 @@ import { parseDnsServer } from './probe/dns';
 import { runScan, SCAN_USAGE } from './scan';
 
 /** The `tlsgate` command. Exit 0: all checked; 2: usage error or an invalid input; 1: unexpected failure. */
-
-export interface CliIo {
-  stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
-  env: NodeJS.ProcessEnv;
-}
 
 const USAGE = `Usage:
   tlsgate check DOMAIN_OR_ADDRESS... [--json] [--dns-server HOST:PORT]... [--allow-private-networks] [--timeout-ms N]

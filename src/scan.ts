@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { CliIo } from './cli';
+import type { CliIo } from './cli-io';
 import { classifyText, type ContentFinding } from './core/classifier/index';
 
 /** `tlsgate scan`: classify text files with the default detectors. Exit 0: all scanned; 2: usage or input error. */

@@ -1,10 +1,10 @@
-import { Badge, Button, makeStyles, mergeClasses, tokens, type BadgeProps } from '@fluentui/react-components';
-import { memo, useId, type ReactElement } from 'react';
-import type { DomainStatus, Language } from '../../src/core/status';
-import { STATUS_LABELS } from '../../src/core/status';
+import { Button, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { memo, useId } from 'react';
+import type { Language } from '../../src/core/status';
 import { summarizeReport } from '../../src/core/summary';
+import { DomainDetails } from '../../ui/DomainDetails';
+import { StatusBadge } from '../../ui/StatusBadge';
 import type { DomainRow } from './controller';
-import { DomainDetails } from './DomainDetails';
 import type { Strings } from './strings';
 
 const useStyles = makeStyles({
@@ -57,45 +57,6 @@ const useStyles = makeStyles({
   toggle: { alignSelf: 'flex-start', minWidth: 0, paddingLeft: 0, paddingRight: 0 },
   chevron: { display: 'inline-block', width: '1em' },
 });
-
-const BADGE_COLOURS: Readonly<Record<DomainStatus, NonNullable<BadgeProps['color']>>> = {
-  enforced: 'success',
-  opportunistic: 'warning',
-  none: 'danger',
-  'no-mail': 'severe',
-  unknown: 'informative',
-  invalid: 'subtle',
-};
-
-/** The status as a badge with its words (never colour alone). */
-export function StatusBadge({
-  row,
-  language,
-  s,
-}: {
-  row: DomainRow;
-  language: Language;
-  s: Strings;
-}): ReactElement {
-  const labels = STATUS_LABELS[language];
-  if (row.state === 'checking')
-    return (
-      <Badge appearance="outline" color="informative">
-        {labels.checking}
-      </Badge>
-    );
-  if (row.state === 'failed' || !row.report)
-    return (
-      <Badge appearance="outline" color="important">
-        {s.checkFailed}
-      </Badge>
-    );
-  return (
-    <Badge appearance="tint" color={BADGE_COLOURS[row.report.status]}>
-      {labels[row.report.status]}
-    </Badge>
-  );
-}
 
 export interface DomainRowProps {
   row: DomainRow;

@@ -1,8 +1,8 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
 import type { ReactElement, ReactNode } from 'react';
-import type { DomainReport, MxReport } from '../../src/core/report';
-import type { DomainRow } from './controller';
-import type { Strings } from './strings';
+import type { DomainReport, MxReport } from '../src/core/report';
+import type { ReportRow } from './report-row';
+import type { ReportStrings } from './strings';
 
 const useStyles = makeStyles({
   panel: {
@@ -75,7 +75,7 @@ function Pairs({ items }: { items: Array<[string, ReactNode]> }) {
   );
 }
 
-function MxItem({ mx, s }: { mx: MxReport; s: Strings }) {
+function MxItem({ mx, s }: { mx: MxReport; s: ReportStrings }) {
   const styles = useStyles();
   const items: Array<[string, ReactNode]> = [];
   if (!mx.reachable) items.push([s.tlsVersion, mx.probedAddress ? s.noAnswer : s.notProbed]);
@@ -109,14 +109,14 @@ function MxItem({ mx, s }: { mx: MxReport; s: Strings }) {
   );
 }
 
-function Dane({ report, s }: { report: DomainReport; s: Strings }) {
+function Dane({ report, s }: { report: DomainReport; s: ReportStrings }) {
   const styles = useStyles();
   if (report.mx.length === 0 || report.mx.every((mx) => mx.dane.state === 'none'))
     return <p className={styles.text}>{s.daneStates.none}</p>;
   return <Pairs items={report.mx.map((mx): [string, ReactNode] => [mx.host, s.daneStates[mx.dane.state]])} />;
 }
 
-function MtaSts({ report, s }: { report: DomainReport; s: Strings }) {
+function MtaSts({ report, s }: { report: DomainReport; s: ReportStrings }) {
   const styles = useStyles();
   const sts = report.mtaSts;
   if (sts.mode === null) {
@@ -138,8 +138,8 @@ export function DomainDetails({
   id,
   label,
 }: {
-  row: DomainRow;
-  s: Strings;
+  row: ReportRow;
+  s: ReportStrings;
   id: string;
   label: string;
 }): ReactElement {
