@@ -1,6 +1,23 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TeamsManifestV1D22 } from '@microsoft/app-manifest';
+import {
+  ADDIN_ID,
+  DEFAULT_LOCALE,
+  GROUP_ID,
+  MAILBOX_MIN_VERSION,
+  ON_MESSAGE_SEND,
+  ON_RECIPIENTS_CHANGED,
+  PAGES,
+  PROVIDER_NAME,
+  STRINGS,
+  TASKPANE_BUTTON_ID,
+  TRANSLATED_LOCALE,
+  UNIFIED_VERSION,
+  XML_VERSION,
+  iconPath,
+} from './manifest/strings';
+import { fillXmlStrings } from './manifest/xml-template';
 
 /**
  * Manifest generation for the build: the add-in-only XML manifest (from the repo-root template) and the
@@ -12,17 +29,18 @@ export const DEFAULT_BASE_URL = 'https://localhost:3000';
 export const TEMPLATE_BASE_URL = 'https://localhost:3000';
 export const TEMPLATE_PATH = join(__dirname, '..', 'manifest.xml');
 
-export const ADDIN_ID = 'a469f3e5-3869-4c6e-8a9a-31aeb8ff3ae9';
-export const XML_VERSION = '1.0.0.0';
-/** The unified manifest wants semver; same release as XML_VERSION. */
-export const UNIFIED_VERSION = '1.0.0';
-export const GROUP_ID = 'TLSGate.Group';
-/** The Smart Alert's `commandId` refers to this control, in both manifests. */
-export const TASKPANE_BUTTON_ID = 'TLSGate.TaskpaneButton';
-export const ON_MESSAGE_SEND = 'onMessageSendHandler';
-export const ON_RECIPIENTS_CHANGED = 'onMessageRecipientsChangedHandler';
-/** The same minimum as the XML manifest's inner VersionOverrides; newer sets are feature-detected. */
-export const MAILBOX_MIN_VERSION = '1.12';
+// The texts, ids and page paths of both manifests have one source (scripts/manifest/strings.ts).
+export {
+  ADDIN_ID,
+  GROUP_ID,
+  MAILBOX_MIN_VERSION,
+  ON_MESSAGE_SEND,
+  ON_RECIPIENTS_CHANGED,
+  STRINGS,
+  TASKPANE_BUTTON_ID,
+  UNIFIED_VERSION,
+  XML_VERSION,
+};
 // The version Microsoft's own Outlook Smart Alerts sample ships with; newer ones may not be accepted yet.
 export const UNIFIED_SCHEMA_VERSION = '1.22';
 export const UNIFIED_SCHEMA_URL = `https://developer.microsoft.com/json-schemas/teams/v${UNIFIED_SCHEMA_VERSION}/MicrosoftTeams.schema.json`;
@@ -31,35 +49,6 @@ export const LOCALIZATION_SCHEMA_URL = `https://developer.microsoft.com/json-sch
 export const NL_LOCALIZATION_FILE = 'nl-NL.json';
 /** The padlock's blue (scripts/make-icons.ts). */
 export const ACCENT_COLOR = '#2B6CB0';
-
-/**
- * The user-visible strings of the unified manifest. The XML manifest carries the same texts in its
- * resources; the validator's consistency rule compares the two, so a change must be made in both.
- */
-export const STRINGS = {
-  en: {
-    name: 'TLS Gate',
-    // description.short is at most 80 characters in the unified schema; the full text is the XML Description.
-    shortDescription: "Shows whether recipients' mail servers enforce TLS before you send.",
-    description:
-      "Shows whether each recipient's mail server enforces TLS, and stops sensitive mail from travelling unencrypted.",
-    groupLabel: 'TLS Gate',
-    buttonLabel: 'TLS status',
-    buttonTitle: 'TLS status of the recipients',
-    buttonTooltip: "Shows whether each recipient's mail server enforces TLS, so you know before you send.",
-  },
-  nl: {
-    name: 'TLS Gate',
-    shortDescription: 'Laat zien of de mailservers van ontvangers TLS afdwingen, vóór u verzendt.',
-    description:
-      'Laat zien of de mailserver van elke ontvanger TLS afdwingt, en houdt gevoelige mail tegen die onversleuteld zou reizen.',
-    groupLabel: 'TLS Gate',
-    buttonLabel: 'TLS-status',
-    buttonTitle: 'TLS-status van de ontvangers',
-    buttonTooltip:
-      'Laat zien of de mailserver van elke ontvanger TLS afdwingt, zodat u het weet voordat u verzendt.',
-  },
-} as const;
 
 /**
  * Normalises ADDIN_BASE_URL: https only, an optional path, no trailing slash, no query, fragment or
@@ -151,6 +140,24 @@ export function parseSsoSettings(
   return { clientId, resource: rawResource };
 }
 
+export const ON_BACKEND_ERROR_CHOICES = ['warn', 'block'] as const;
+export type BuildOnBackendError = (typeof ON_BACKEND_ERROR_CHOICES)[number];
+
+/**
+ * ADDIN_ON_BACKEND_ERROR: what the send check does when it has never seen the org's policy and cannot get it
+ * (baked into launchevent.js; recorded in build-info.json). Unset or empty is `warn`; anything but `warn` or
+ * `block` throws an Error with a one-line message, so a typo cannot quietly weaken the build.
+ */
+export function parseOnBackendError(env: Readonly<Record<string, string | undefined>>): BuildOnBackendError {
+  const raw = env.ADDIN_ON_BACKEND_ERROR?.trim() ?? '';
+  if (raw === '') return 'warn';
+  const value = raw.toLowerCase();
+  if (value === 'warn' || value === 'block') return value;
+  throw new Error(
+    `ADDIN_ON_BACKEND_ERROR must be "warn" or "block" (the default is "warn"): ${JSON.stringify(raw.slice(0, 40))}`,
+  );
+}
+
 /** Settings handed in by code rather than parsed from the environment get the same checks. */
 function checkedSso(sso: SsoSettings | null, base: string): SsoSettings | null {
   if (sso === null) return null;
@@ -171,13 +178,14 @@ function escapeXml(text: string): string {
 
 /**
  * Rewrites the template's URLs to `baseUrl`: every `https://localhost:3000/…` URL keeps its path under the
- * new base, and the AppDomain becomes the base's origin (AppDomains are origins, not paths). With `sso`,
- * WebApplicationInfo is added as the last child of the VersionOverrides 1.1 ([MS-OWEMXML] declares it
- * there, after Resources); without it the output is the template's text, URLs aside.
+ * new base, and the AppDomain becomes the base's origin (AppDomains are origins, not paths). Then the texts,
+ * ids and page paths are written in from scripts/manifest/strings.ts. With `sso`, WebApplicationInfo is
+ * added as the last child of the VersionOverrides 1.1 ([MS-OWEMXML] declares it there, after Resources);
+ * without it the output is the template's text, URLs aside (the template mirrors strings.ts).
  */
 export function renderManifestXml(template: string, baseUrl: string, sso: SsoSettings | null = null): string {
   const base = parseBaseUrl(baseUrl);
-  const rendered = rewriteUrls(template, base);
+  const rendered = fillXmlStrings(rewriteUrls(template, base), base);
   const settings = checkedSso(sso, base);
   return settings ? insertWebApplicationInfo(rendered, settings) : rendered;
 }
@@ -236,25 +244,25 @@ export function buildUnifiedManifest(
   const en = STRINGS.en;
   const mailbox = [{ name: 'Mailbox', minVersion: MAILBOX_MIN_VERSION }];
   // Ribbon icons are absolute URLs; the package icons (icons.color/outline) are relative to manifest.json.
-  const buttonIcons = [16, 32, 80].map((size) => ({ size, url: `${base}/assets/icon-${size}.png` }));
+  const buttonIcons = [16, 32, 80].map((size) => ({ size, url: `${base}/${iconPath(size)}` }));
   return {
     $schema: UNIFIED_SCHEMA_URL,
     manifestVersion: UNIFIED_SCHEMA_VERSION,
     version: UNIFIED_VERSION,
     id: ADDIN_ID,
     localizationInfo: {
-      defaultLanguageTag: 'en-US',
-      additionalLanguages: [{ languageTag: 'nl-NL', file: NL_LOCALIZATION_FILE }],
+      defaultLanguageTag: DEFAULT_LOCALE,
+      additionalLanguages: [{ languageTag: TRANSLATED_LOCALE, file: NL_LOCALIZATION_FILE }],
     },
     developer: {
-      name: 'TLS Gate',
-      websiteUrl: `${base}/support.html`,
-      privacyUrl: `${base}/support.html#privacy`,
-      termsOfUseUrl: `${base}/support.html`,
+      name: PROVIDER_NAME,
+      websiteUrl: `${base}/${PAGES.support}`,
+      privacyUrl: `${base}/${PAGES.support}#privacy`,
+      termsOfUseUrl: `${base}/${PAGES.support}`,
     },
     name: { short: en.name },
     description: { short: en.shortDescription, full: en.description },
-    icons: { color: 'assets/icon-192.png', outline: 'assets/outline-32.png' },
+    icons: { color: iconPath(192), outline: 'assets/outline-32.png' },
     accentColor: ACCENT_COLOR,
     // Domains, not origins (host[:port], as in Teams' validDomains); the XML AppDomain is the origin.
     validDomains: [new URL(base).host],
@@ -269,7 +277,7 @@ export function buildUnifiedManifest(
           {
             id: 'TaskpaneRuntime',
             type: 'general',
-            code: { page: `${base}/taskpane.html` },
+            code: { page: `${base}/${PAGES.taskpane}` },
             lifetime: 'short',
             actions: [{ id: TASKPANE_ACTION_ID, type: 'openPage' }],
           },
@@ -277,7 +285,7 @@ export function buildUnifiedManifest(
             // page for web, new Outlook and Mac; script for classic Outlook on Windows.
             id: 'WebViewRuntime',
             type: 'general',
-            code: { page: `${base}/commands.html`, script: `${base}/launchevent.js` },
+            code: { page: `${base}/${PAGES.commands}`, script: `${base}/${PAGES.launchEvent}` },
             lifetime: 'short',
             actions: [
               { id: ON_MESSAGE_SEND, type: 'executeFunction' },

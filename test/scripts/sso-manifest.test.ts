@@ -14,7 +14,9 @@ import {
   writeManifests,
   type SsoSettings,
 } from '../../scripts/manifest';
-import { parseXml, validateManifests, type Problem, type XmlElement } from '../../scripts/validate-manifest';
+import type { Problem } from '../../scripts/manifest/problems';
+import { validateManifests } from '../../scripts/manifest/validate';
+import { parseXml, type XmlElement } from '../../scripts/manifest/xml';
 import configs from '../../webpack.config';
 
 /** Office SSO: ADDIN_SSO_CLIENT_ID / ADDIN_SSO_RESOURCE → WebApplicationInfo in both manifests. */

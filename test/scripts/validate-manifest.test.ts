@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { writeManifests } from '../../scripts/manifest';
-import { XML_SCHEMA, validateManifests, type Problem } from '../../scripts/validate-manifest';
+import type { Problem } from '../../scripts/manifest/problems';
+import { XML_SCHEMA } from '../../scripts/manifest/schema';
+import { validateManifests } from '../../scripts/manifest/validate';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
