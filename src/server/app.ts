@@ -12,7 +12,6 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import {
-  hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
@@ -20,12 +19,14 @@ import {
 } from 'fastify-type-provider-zod';
 import { createAuthenticator, type Identity } from './auth';
 import type { Config } from './config';
-import { ApiError, errorBody, type ErrorCode } from './errors';
-import { createLookupService, probeWith, type LookupService, type ProbeFn } from './lookup';
+import { ApiError, ERRORS, errorBody } from './errors';
+import { describeError } from './http/describe-error';
+import { API_BODY_LIMIT } from './http/limits';
+import type { Services } from './http/services';
+import { createLookupService, probeWith, type ProbeFn } from './lookup';
 import { createProbeBudget, createProbeQueue } from './probe-queue';
-import { createPolicyService, type PolicyService } from './policy-service';
+import { createPolicyService } from './policy-service';
 import { maskPortalToken, registerPortal, type PortalDeps } from './portal';
-import type { PortalService } from './portal/service';
 import { adminConsoleRoutes } from './admin/console';
 import { activityRoutes } from './routes/activity';
 import { adminRoutes } from './routes/admin';
@@ -36,16 +37,6 @@ import { securityHeaders } from './security-headers';
 import { withReportCache } from './store/report-cache';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    identity: Identity | null;
-  }
-  interface FastifyContextConfig {
-    /** An API route that answers without sign-in. Only the OpenAPI document is. */
-    public?: boolean;
-  }
-}
 
 export interface AppDeps {
   store?: Store;
@@ -62,25 +53,6 @@ export interface AppDeps {
   /** How often the probe queue is logged while busy; default every minute. */
   probeQueueLogMs?: number;
 }
-
-export interface Services {
-  store: Store;
-  lookup: LookupService;
-  policy: PolicyService;
-  config: Config;
-  /** The secure portal, once registered (null without portal tables). */
-  portal?: PortalService | null;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    services: Services;
-  }
-}
-
-/** Request bodies larger than this are refused (the policy route allows more). */
-export const API_BODY_LIMIT = 64 * 1024;
-export const POLICY_BODY_LIMIT = 1024 * 1024;
 
 const OFFICE_FRAME_ANCESTORS = [
   "'self'",
@@ -158,7 +130,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       app.log.warn({ domain, err: error }, 'background refresh failed');
     },
   });
-  app.decorate('services', { store, lookup, policy, config });
+  app.decorate('services', { store, lookup, policy, config } satisfies Services);
   app.decorateRequest('identity', null);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -170,7 +142,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
   app.setNotFoundHandler((request, reply) => {
     void reply
-      .status(404)
+      .status(ERRORS.NOT_FOUND.status)
       .send(
         errorBody(
           'NOT_FOUND',
@@ -239,7 +211,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // The last word before any API handler: whatever the hooks above did, no identity means no answer.
   app.addHook('preHandler', (request, _reply, done) => {
     if (request.identity === null && needsIdentity(request))
-      done(new ApiError(401, 'UNAUTHENTICATED', 'Sign in: a bearer token is required.'));
+      done(new ApiError('UNAUTHENTICATED', 'Sign in: a bearer token is required.'));
     else done();
   });
 
@@ -259,7 +231,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       'x-ratelimit-reset': false,
     },
     errorResponseBuilder: (_request, context) =>
-      new ApiError(429, 'RATE_LIMITED', `Too many requests; try again in ${context.after}.`),
+      new ApiError('RATE_LIMITED', `Too many requests; try again in ${context.after}.`),
   });
 
   await app.register(fastifySwagger, {
@@ -331,42 +303,4 @@ function needsIdentity(request: FastifyRequest): boolean {
 function isFresh(query: unknown): boolean {
   const fresh = (query as Record<string, unknown> | undefined)?.fresh;
   return fresh === '1' || fresh === 'true';
-}
-
-/** Maps every error to the stable code and a message without internals. */
-function describeError(error: FastifyError): { status: number; code: ErrorCode; message: string } {
-  if (error instanceof ApiError)
-    return { status: error.statusCode, code: error.code, message: error.message };
-  if (hasZodFastifySchemaValidationErrors(error)) {
-    const issues = error.validation
-      .slice(0, 5)
-      .map((issue) => {
-        const where = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
-        return `${error.validationContext ?? 'request'}${where ? `.${where}` : ''}: ${issue.message}`;
-      })
-      .join('; ');
-    return { status: 400, code: 'VALIDATION_FAILED', message: issues };
-  }
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, code: 'BODY_TOO_LARGE', message: 'The request body is too large.' };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return {
-        status: 415,
-        code: 'UNSUPPORTED_MEDIA_TYPE',
-        message: 'Send JSON (Content-Type: application/json).',
-      };
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { status: 400, code: 'VALIDATION_FAILED', message: 'The body is not valid JSON.' };
-  }
-  if (error.statusCode === 429) return { status: 429, code: 'RATE_LIMITED', message: 'Too many requests.' };
-  if (error.statusCode === 405) return { status: 405, code: 'METHOD_NOT_ALLOWED', message: error.message };
-  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
-    return { status: error.statusCode, code: 'VALIDATION_FAILED', message: error.message };
-  return {
-    status: 500,
-    code: 'INTERNAL',
-    message: 'Something went wrong on the server; it has been logged.',
-  };
 }

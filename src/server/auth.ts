@@ -29,7 +29,7 @@ function bearer(request: FastifyRequest): string | null {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1])
-    throw new ApiError(401, 'UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>".');
+    throw new ApiError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>".');
   return match[1];
 }
 
@@ -66,7 +66,7 @@ export function createAuthenticator(config: Config): Authenticator {
 
   return (request) => {
     const token = bearer(request);
-    if (token === null) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in: a bearer token is required.');
+    if (token === null) throw new ApiError('UNAUTHENTICATED', 'Sign in: a bearer token is required.');
     return viaAdminToken(token) ?? verifyEntraToken(token);
   };
 
@@ -83,10 +83,10 @@ export function createAuthenticator(config: Config): Authenticator {
         requiredClaims: ['exp', 'tid'],
       }));
     } catch (error) {
-      throw new ApiError(401, 'UNAUTHENTICATED', tokenProblem(error));
+      throw new ApiError('UNAUTHENTICATED', tokenProblem(error));
     }
     if (typeof payload.tid !== 'string' || payload.tid.toLowerCase() !== entra.tenantId)
-      throw new ApiError(401, 'UNAUTHENTICATED', 'The token was issued for another tenant.');
+      throw new ApiError('UNAUTHENTICATED', 'The token was issued for another tenant.');
 
     const roles = Array.isArray(payload.roles)
       ? payload.roles.filter((role) => typeof role === 'string')

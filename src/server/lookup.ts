@@ -114,19 +114,13 @@ export function createLookupService(options: LookupOptions): LookupService {
     const needed = [...plans].filter(([, item]) => item.probe).map(([domain]) => domain);
     if (needed.length > 0) {
       if (!queue.hasRoom(needed.filter((domain) => !inflight.has(domain)).length))
-        throw new ApiError(
-          503,
-          'BUSY',
-          'The server is checking too many domains right now; try again shortly.',
-          BUSY_RETRY_AFTER_SECONDS,
-        );
+        throw new ApiError('BUSY', { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
       const wait = caller === undefined || !budget ? 0 : budget.take(caller, needed.length);
       if (wait > 0)
         throw new ApiError(
-          429,
           'RATE_LIMITED',
           `Too many domains checked; try again in ${wait} seconds (cached answers are still served).`,
-          wait,
+          { retryAfterSeconds: wait },
         );
     }
     const answers = new Map<string, Answer>();

@@ -2,15 +2,15 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError } from '../errors';
-import { recordPortalSend } from '../routes/activity';
+import { ApiError, type ErrorCode } from '../errors';
+import { recordPortalSend } from '../http/portal-send';
 import { errorSchema } from '../routes/schemas';
+import { newMessageSchema, summarySchema } from './api-schemas';
 import {
   DEFAULT_EXPIRY_DAYS,
   MAX_EXPIRY_DAYS,
   PORTAL_LIMITS,
   normalizeAddress,
-  PortalError,
   type NewMessage,
   type PortalService,
 } from './service';
@@ -25,85 +25,6 @@ import {
 export const MAX_UPLOAD_BYTES = PORTAL_LIMITS.attachmentBytes + 4 * 1024 * 1024 + 256 * 1024;
 const MESSAGE_FIELD_BYTES = 4 * 1024 * 1024;
 
-const address = z.email().max(254);
-const phone = z
-  .string()
-  .regex(/^\+[1-9][0-9]{6,14}$/, 'give the phone number in international form, e.g. +31612345678');
-
-export const newMessageSchema = z
-  .object({
-    senderEmail: address
-      .optional()
-      .describe(
-        'Shown to recipients as the sender, and where the sender is told of replies and lockouts. Required with open auth; with entra auth it is the signed-in address, and any other is refused.',
-      ),
-    subject: z.string().max(PORTAL_LIMITS.subject),
-    body: z.string().refine((body) => Buffer.byteLength(body, 'utf8') <= PORTAL_LIMITS.bodyBytes, {
-      error: `the body may be at most ${PORTAL_LIMITS.bodyBytes / 1048576} MiB`,
-    }),
-    format: z.enum(['html', 'text']).default('html'),
-    recipients: z
-      .array(z.union([address, z.object({ email: address, phone: phone.optional() }).strict()]))
-      .min(1)
-      .max(PORTAL_LIMITS.recipients),
-    expiresInDays: z.number().int().min(1).max(MAX_EXPIRY_DAYS).default(DEFAULT_EXPIRY_DAYS),
-    verification: z
-      .discriminatedUnion('method', [
-        z.object({ method: z.literal('email-code') }).strict(),
-        z.object({ method: z.literal('sms-code') }).strict(),
-        z
-          .object({
-            method: z.literal('access-code'),
-            accessCode: z
-              .string()
-              .min(6, 'an access code has at least 6 characters')
-              .max(64)
-              .refine((code) => code.trim() === code, 'an access code cannot start or end with a space'),
-          })
-          .strict(),
-      ])
-      .default({ method: 'email-code' }),
-    language: z
-      .enum(['en', 'nl'])
-      .default('en')
-      .describe("The sender's language, for notices to the sender."),
-  })
-  .strict()
-  .superRefine((message, ctx) => {
-    if (message.verification.method !== 'sms-code') return;
-    message.recipients.forEach((recipient, index) => {
-      if (typeof recipient === 'string' || !recipient.phone)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['recipients', index, 'phone'],
-          message: 'sms-code needs a phone number for every recipient',
-        });
-    });
-  });
-
-const recipientSummary = z.object({
-  address: z.string().nullable(),
-  firstOpenedAt: z.string().nullable(),
-  lastOpenedAt: z.string().nullable(),
-});
-
-export const summarySchema = z
-  .object({
-    id: z.string(),
-    status: z.enum(['delivered', 'opened', 'revoked', 'expired']),
-    createdAt: z.string(),
-    expiresAt: z.string(),
-    maxExpiresAt: z.string(),
-    closedAt: z.string().nullable(),
-    subject: z.string().nullable(),
-    verification: z.enum(['email-code', 'sms-code', 'access-code']),
-    attachments: z.number(),
-    replies: z.number(),
-    lockedUntil: z.string().nullable(),
-    recipients: z.array(recipientSummary),
-  })
-  .meta({ id: 'PortalMessage' });
-
 const idParams = z.object({ id: z.uuid() });
 
 function issues(error: z.ZodError): string {
@@ -115,7 +36,7 @@ function issues(error: z.ZodError): string {
 
 function senderOf(request: FastifyRequest): string {
   const identity = request.identity;
-  if (!identity) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in first.');
+  if (!identity) throw new ApiError('UNAUTHENTICATED');
   return identity.subject;
 }
 
@@ -126,48 +47,18 @@ function senderOf(request: FastifyRequest): string {
 function senderAddress(request: FastifyRequest, given: string | undefined, mode: 'open' | 'entra'): string {
   if (mode === 'open') {
     if (given === undefined)
-      throw new ApiError(400, 'VALIDATION_FAILED', 'message.senderEmail: the sender address is required');
+      throw new ApiError('VALIDATION_FAILED', 'message.senderEmail: the sender address is required');
     return given;
   }
   const own = request.identity?.email;
   if (own === undefined)
     throw new ApiError(
-      403,
       'SENDER_MISMATCH',
       'Your sign-in carries no mail address (preferred_username or upn), so the portal cannot name you as the sender.',
     );
   if (given !== undefined && normalizeAddress(given) !== normalizeAddress(own))
-    throw new ApiError(
-      403,
-      'SENDER_MISMATCH',
-      'A message can only be sent from the address you signed in with.',
-    );
+    throw new ApiError('SENDER_MISMATCH');
   return own;
-}
-
-/** Service errors as API errors. */
-function apiError(error: unknown): unknown {
-  if (!(error instanceof PortalError)) return error;
-  switch (error.kind) {
-    case 'not-found':
-      return new ApiError(404, 'NOT_FOUND', error.message);
-    case 'closed':
-      return new ApiError(409, 'MESSAGE_CLOSED', error.message);
-    case 'invalid':
-      return new ApiError(400, 'VALIDATION_FAILED', error.message);
-    case 'not-configured':
-      return new ApiError(503, 'PORTAL_NOT_CONFIGURED', error.message);
-    case 'unavailable':
-      return new ApiError(503, 'NOT_READY', error.message);
-  }
-}
-
-async function mapped<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw apiError(error);
-  }
 }
 
 /** A file name as given, without any path, control characters or surrounding space. */
@@ -185,35 +76,23 @@ function cleanType(raw: string): string {
     : 'application/octet-stream';
 }
 
-const MULTIPART_ERRORS: Record<
-  string,
-  [number, 'BODY_TOO_LARGE' | 'VALIDATION_FAILED' | 'UNSUPPORTED_MEDIA_TYPE', string]
-> = {
+const MULTIPART_ERRORS: Record<string, [ErrorCode, string]> = {
   FST_REQ_FILE_TOO_LARGE: [
-    413,
     'BODY_TOO_LARGE',
     `Attachments may total at most ${PORTAL_LIMITS.attachmentBytes / 1048576} MiB.`,
   ],
-  FST_FILES_LIMIT: [
-    413,
-    'BODY_TOO_LARGE',
-    `A message may have at most ${PORTAL_LIMITS.attachments} attachments.`,
-  ],
-  FST_FIELDS_LIMIT: [
-    400,
-    'VALIDATION_FAILED',
-    'Send one field, "message", and then the attachments as files.',
-  ],
-  FST_PARTS_LIMIT: [400, 'VALIDATION_FAILED', 'Too many parts in the form.'],
-  FST_PROTO_VIOLATION: [400, 'VALIDATION_FAILED', 'A field name is not allowed.'],
-  FST_MP_PREMATURE_CLOSE: [400, 'VALIDATION_FAILED', 'The upload ended early.'],
-  FST_INVALID_MULTIPART_CONTENT_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data.'],
+  FST_FILES_LIMIT: ['BODY_TOO_LARGE', `A message may have at most ${PORTAL_LIMITS.attachments} attachments.`],
+  FST_FIELDS_LIMIT: ['VALIDATION_FAILED', 'Send one field, "message", and then the attachments as files.'],
+  FST_PARTS_LIMIT: ['VALIDATION_FAILED', 'Too many parts in the form.'],
+  FST_PROTO_VIOLATION: ['VALIDATION_FAILED', 'A field name is not allowed.'],
+  FST_MP_PREMATURE_CLOSE: ['VALIDATION_FAILED', 'The upload ended early.'],
+  FST_INVALID_MULTIPART_CONTENT_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data.'],
 };
 
 function multipartError(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
   const known = typeof code === 'string' ? MULTIPART_ERRORS[code] : undefined;
-  return known ? new ApiError(known[0], known[1], known[2]) : error;
+  return known ? new ApiError(known[0], known[1]) : error;
 }
 
 export async function portalApiRoutes(
@@ -247,7 +126,6 @@ export async function portalApiRoutes(
         if (!/^multipart\/form-data\s*;/i.test(type)) {
           done(
             new ApiError(
-              415,
               'UNSUPPORTED_MEDIA_TYPE',
               'Send multipart/form-data: a "message" field, then the attachments.',
             ),
@@ -258,7 +136,6 @@ export async function portalApiRoutes(
         if (length > MAX_UPLOAD_BYTES) {
           done(
             new ApiError(
-              413,
               'BODY_TOO_LARGE',
               `The upload is too large: attachments may total at most ${PORTAL_LIMITS.attachmentBytes / 1048576} MiB.`,
             ),
@@ -289,12 +166,7 @@ export async function portalApiRoutes(
     },
     async (request, reply) => {
       const sender = senderOf(request);
-      if (!(await app.services.policy.current()).policy.portal)
-        throw new ApiError(
-          403,
-          'PORTAL_DISABLED',
-          "The organisation's policy has the secure portal switched off.",
-        );
+      if (!(await app.services.policy.current()).policy.portal) throw new ApiError('PORTAL_DISABLED');
 
       const draft = service.draft();
       let input: z.output<typeof newMessageSchema> | null = null;
@@ -304,25 +176,22 @@ export async function portalApiRoutes(
           if (part.type === 'field') {
             if (part.fieldname !== 'message' || input !== null)
               throw new ApiError(
-                400,
                 'VALIDATION_FAILED',
                 'Send one field, "message", and then the attachments as files.',
               );
-            if (part.valueTruncated)
-              throw new ApiError(413, 'BODY_TOO_LARGE', 'The message field is too large.');
+            if (part.valueTruncated) throw new ApiError('BODY_TOO_LARGE', 'The message field is too large.');
             let json: unknown;
             try {
               json = JSON.parse(String(part.value));
             } catch {
-              throw new ApiError(400, 'VALIDATION_FAILED', 'The "message" field is not valid JSON.');
+              throw new ApiError('VALIDATION_FAILED', 'The "message" field is not valid JSON.');
             }
             const parsed = newMessageSchema.safeParse(json);
-            if (!parsed.success) throw new ApiError(400, 'VALIDATION_FAILED', issues(parsed.error));
+            if (!parsed.success) throw new ApiError('VALIDATION_FAILED', issues(parsed.error));
             input = parsed.data;
             senderEmail = senderAddress(request, input.senderEmail, app.services.config.auth);
             if (!service.canVerifyWith(input.verification.method))
               throw new ApiError(
-                503,
                 'PORTAL_NOT_CONFIGURED',
                 input.verification.method === 'email-code'
                   ? 'Email codes need a mail relay (TLSGATE_SMTP_URL); choose access-code, or ask the administrator.'
@@ -332,22 +201,16 @@ export async function portalApiRoutes(
           }
           // Checked before any attachment is read, so nothing is uploaded in vain.
           if (input === null)
-            throw new ApiError(
-              400,
-              'VALIDATION_FAILED',
-              'Send the "message" field first, then the attachments.',
-            );
+            throw new ApiError('VALIDATION_FAILED', 'Send the "message" field first, then the attachments.');
           const name = cleanName(part.filename);
           if (name.length > PORTAL_LIMITS.attachmentName)
             throw new ApiError(
-              400,
               'VALIDATION_FAILED',
               `Attachment names may be at most ${PORTAL_LIMITS.attachmentName} characters.`,
             );
           const sealer = draft.addAttachment(name, cleanType(part.mimetype));
           if (!sealer)
             throw new ApiError(
-              413,
               'BODY_TOO_LARGE',
               `A message may have at most ${PORTAL_LIMITS.attachments} attachments.`,
             );
@@ -356,7 +219,6 @@ export async function portalApiRoutes(
             total += chunk.length;
             if (total > PORTAL_LIMITS.attachmentBytes)
               throw new ApiError(
-                413,
                 'BODY_TOO_LARGE',
                 `Attachments may total at most ${PORTAL_LIMITS.attachmentBytes / 1048576} MiB.`,
               );
@@ -366,7 +228,7 @@ export async function portalApiRoutes(
       } catch (error) {
         throw multipartError(error);
       }
-      if (input === null) throw new ApiError(400, 'VALIDATION_FAILED', 'The "message" field is missing.');
+      if (input === null) throw new ApiError('VALIDATION_FAILED', 'The "message" field is missing.');
 
       const message: NewMessage = {
         sender,
@@ -443,7 +305,7 @@ export async function portalApiRoutes(
         response: { 200: summarySchema, 401: errorSchema, 404: errorSchema },
       },
     },
-    (request) => mapped(() => service.get(senderOf(request), request.params.id)),
+    (request) => service.get(senderOf(request), request.params.id),
   );
 
   api.get(
@@ -473,7 +335,7 @@ export async function portalApiRoutes(
       },
     },
     async (request) => ({
-      events: await mapped(() => service.audit(senderOf(request), request.params.id, request.query.limit)),
+      events: await service.audit(senderOf(request), request.params.id, request.query.limit),
     }),
   );
 
@@ -501,7 +363,7 @@ export async function portalApiRoutes(
       },
     },
     async (request, reply) => {
-      const replies = await mapped(() => service.replies(senderOf(request), request.params.id));
+      const replies = await service.replies(senderOf(request), request.params.id);
       return reply.header('cache-control', 'no-store').send({ replies });
     },
   );
@@ -517,7 +379,7 @@ export async function portalApiRoutes(
         response: { 200: summarySchema, 401: errorSchema, 404: errorSchema },
       },
     },
-    (request) => mapped(() => service.revoke(senderOf(request), request.params.id)),
+    (request) => service.revoke(senderOf(request), request.params.id),
   );
 
   api.post(
@@ -537,7 +399,6 @@ export async function portalApiRoutes(
         },
       },
     },
-    (request) =>
-      mapped(() => service.extend(senderOf(request), request.params.id, Date.parse(request.body.expiresAt))),
+    (request) => service.extend(senderOf(request), request.params.id, Date.parse(request.body.expiresAt)),
   );
 }

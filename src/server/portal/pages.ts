@@ -7,6 +7,7 @@ import type {
   FastifyRequest,
   FastifyContextConfig,
 } from 'fastify';
+import { ApiError } from '../errors';
 import { cookieJar } from './cookies';
 import { mac, sameBytes } from './crypto';
 import {
@@ -91,7 +92,7 @@ export async function portalPages(
   };
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    const status = pageStatus(error);
     if (status >= 500) request.log.error({ err: error }, 'portal page failed');
     const t = STRINGS[lang(request)];
     const page =
@@ -326,6 +327,17 @@ export async function portalPages(
         .send(Readable.from(file.chunks));
     },
   );
+}
+
+/**
+ * An error's page status, by code. The limiter's RATE_LIMITED (429) and Fastify's own client errors (a bad
+ * form, too large a body) keep theirs; what the service throws mid-page (MESSAGE_CLOSED when a message closes
+ * while it is read, NOT_READY when its key is missing) is the general error page, 500: the reader can do
+ * nothing about it.
+ */
+function pageStatus(error: FastifyError): number {
+  if (error instanceof ApiError) return error.code === 'RATE_LIMITED' ? error.statusCode : 500;
+  return error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
 }
 
 /** `attachment` with an ASCII fallback name and the exact name in RFC 5987 form. */

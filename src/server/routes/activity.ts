@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { domainOfAddress } from '../../core/decide';
 import { ACTIVITY_ADDRESS, DETECTOR_TYPES } from '../../core/policy';
 import { csv } from '../csv';
 import { ApiError } from '../errors';
+import { requireAdmin } from '../http/require-admin';
 import { ACTIVITY_DECISIONS, REPORTED_DECISIONS, type ActivityStore } from '../store/activity-store';
 import { dayOf } from '../store/activity-sqlite';
-import { requireAdmin } from './policy';
 import { errorSchema } from './schemas';
 
 const DAY_MS = 86_400_000;
@@ -74,30 +73,11 @@ const summarySchema = z
 
 const daysQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
 
-/**
- * Counts a message sent through the secure portal. Recorded here, on the server, when it is created: the
- * add-in reports no decision for it, so it is counted once. Recipient domains only.
- */
-export async function recordPortalSend(app: FastifyInstance, recipients: readonly string[]): Promise<void> {
-  const store = app.services.store.activity;
-  if (!store) return;
-  const domains = [...new Set(recipients.map(domainOfAddress))].filter(
-    (domain) => domain.length <= 253 && /^[a-z0-9.-]+$/.test(domain),
-  );
-  await store.record({
-    at: Date.now(),
-    decision: 'sent-via-portal',
-    riskyDomains: domains.slice(0, 50),
-    detectionTypes: [],
-    riskyAddresses: [],
-  });
-}
-
 export function activityRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const activity = (): ActivityStore => {
     const store = app.services.store.activity;
-    if (!store) throw new ApiError(503, 'NOT_READY', 'This store keeps no activity.');
+    if (!store) throw new ApiError('NOT_READY', 'This store keeps no activity.');
     return store;
   };
   const retentionDays = app.services.config.activityRetentionDays;

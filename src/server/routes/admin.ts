@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { OrgPolicy } from '../../core/policy';
-import { POLICY_BODY_LIMIT } from '../app';
 import {
   connectorImportChanges,
   importOutboundConnectors,
@@ -10,17 +9,13 @@ import {
 } from '../admin/exchange-connectors';
 import { checkLockout } from '../admin/lockout';
 import { ApiError } from '../errors';
+import { expectedVersion, ifMatchHeaders, versionConflict } from '../http/if-match';
+import { POLICY_BODY_LIMIT } from '../http/limits';
+import { policyResponse, sendPolicy } from '../http/policy-document';
+import { requireAdmin } from '../http/require-admin';
 import { diffPolicy } from '../policy-diff';
 import { canonicalPolicy, policySchema } from '../policy-schema';
 import type { StoredPolicy } from '../store/store';
-import {
-  expectedVersion,
-  ifMatchHeaders,
-  policyResponse,
-  requireAdmin,
-  sendPolicy,
-  versionConflict,
-} from './policy';
 import { errorSchema } from './schemas';
 
 /**
@@ -86,7 +81,6 @@ function revive(stored: StoredPolicy): OrgPolicy {
   if (!parsed.success) {
     const first = zodProblems(parsed.error)[0];
     throw new ApiError(
-      400,
       'VALIDATION_FAILED',
       `Version ${stored.version} does not pass today's policy rules${first ? ` (${first.path}: ${first.message})` : ''}.`,
     );
@@ -100,7 +94,7 @@ export function adminRoutes(app: FastifyInstance): void {
   const storedVersion = async (version: number): Promise<StoredPolicy> => {
     const stored = await policies().version(version);
     if (!stored)
-      throw new ApiError(404, 'POLICY_VERSION_NOT_FOUND', `The policy history has no version ${version}.`);
+      throw new ApiError('POLICY_VERSION_NOT_FOUND', `The policy history has no version ${version}.`);
     return stored;
   };
 
@@ -176,10 +170,9 @@ export function adminRoutes(app: FastifyInstance): void {
       // Today's rules apply: an old body that would now lock everyone out is refused like a PUT.
       const policy = revive(target);
       const lockout = checkLockout(policy);
-      if (!lockout.ok) throw new ApiError(400, 'POLICY_LOCKOUT', lockout.message);
+      if (!lockout.ok) throw new ApiError('POLICY_LOCKOUT', lockout.message);
       if (diffPolicy(current.policy, policy).length === 0)
         throw new ApiError(
-          400,
           'NOTHING_TO_ROLL_BACK',
           `Version ${version} is the same as the current policy (version ${current.version}); nothing would change.`,
         );
@@ -253,14 +246,9 @@ export function adminRoutes(app: FastifyInstance): void {
     async (request) => {
       requireAdmin(request);
       const json = request.body.connectorsJson;
-      if (json.trim() === '')
-        throw new ApiError(
-          400,
-          'CONNECTOR_JSON_INVALID',
-          'Paste the output of Get-OutboundConnector | ConvertTo-Json',
-        );
+      if (json.trim() === '') throw new ApiError('CONNECTOR_JSON_INVALID');
       const imported = importOutboundConnectors(json);
-      if (!imported.ok) throw new ApiError(400, 'CONNECTOR_JSON_INVALID', imported.message);
+      if (!imported.ok) throw new ApiError('CONNECTOR_JSON_INVALID', imported.message);
       const current = await policies().current();
       const { add, keep } = connectorImportChanges(current.policy.forcedTlsDomains, imported.value.domains);
       return {

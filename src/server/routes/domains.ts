@@ -33,7 +33,7 @@ export function domainRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       const parsed = normalizeDomainInput(request.params.domain);
-      if (!parsed.ok) throw new ApiError(400, 'INVALID_DOMAIN', parsed.message);
+      if (!parsed.ok) throw new ApiError('INVALID_DOMAIN', parsed.message);
       const json = await app.services.lookup.lookupDomain(
         parsed.domain,
         fresh(request.query),

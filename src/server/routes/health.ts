@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { errorBody } from '../errors';
+import { ERRORS, errorBody } from '../errors';
 
 export function healthRoutes(app: FastifyInstance): void {
   app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
@@ -10,7 +10,9 @@ export function healthRoutes(app: FastifyInstance): void {
       return { status: 'ready', probes: app.services.lookup.queue() };
     } catch (error) {
       request.log.error({ err: error }, 'database does not answer');
-      return reply.status(503).send(errorBody('NOT_READY', 'The database does not answer.'));
+      return reply
+        .status(ERRORS.NOT_READY.status)
+        .send(errorBody('NOT_READY', 'The database does not answer.'));
     }
   });
 }

@@ -1,0 +1,30 @@
+import type { Identity } from '../auth';
+import type { Config } from '../config';
+import type { LookupService } from '../lookup';
+import type { PolicyService } from '../policy-service';
+import type { PortalService } from '../portal/service';
+import type { Store } from '../store/store';
+
+/** What every route reaches through `app.services`; buildApp (app.ts) decorates the instance with it. */
+export interface Services {
+  store: Store;
+  lookup: LookupService;
+  policy: PolicyService;
+  config: Config;
+  /** The secure portal, once registered (null without portal tables). */
+  portal?: PortalService | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+  interface FastifyRequest {
+    /** Set by the sign-in hook for every API route that needs it. */
+    identity: Identity | null;
+  }
+  interface FastifyContextConfig {
+    /** An API route that answers without sign-in. Only the OpenAPI document is. */
+    public?: boolean;
+  }
+}
