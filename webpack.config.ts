@@ -12,6 +12,8 @@ export interface BuildOptions {
   mode: 'production' | 'development';
   /** Office SSO is declared in the manifests (ADDIN_SSO_CLIENT_ID); the add-in then asks Office for a token. */
   sso?: boolean;
+  /** ADDIN_ON_BACKEND_ERROR: the send check's action before it has seen any org policy (default warn). */
+  onBackendError?: 'warn' | 'block';
 }
 
 /** Build-time constants read by addin/shared/build-info.ts. */
@@ -19,6 +21,7 @@ function defines(options: BuildOptions): webpack.DefinePlugin {
   return new webpack.DefinePlugin({
     __ADDIN_BASE_URL__: JSON.stringify(options.baseUrl),
     __ADDIN_SSO__: JSON.stringify(options.sso === true),
+    __ADDIN_ON_BACKEND_ERROR__: JSON.stringify(options.onBackendError ?? 'warn'),
   });
 }
 

@@ -3,11 +3,12 @@
  * JavaScript-only runtime (no DOM, no modules, no Office.onReady, ES2016 before build 2403); the web
  * runtimes load the same file from commands.html. Every path calls event.completed exactly once.
  */
-import { DEFAULT_POLICY, type Action } from '../../src/core/policy';
+import type { Action } from '../../src/core/policy';
 import { officeAccessToken } from '../office/auth';
 import { officeComposeItem, officeMailbox, type MailboxInfo } from '../office/compose';
+import { officeDurableStore } from '../office/storage';
 import { createApiClient } from '../shared/api';
-import { ADDIN_BASE_URL, ADDIN_SSO } from '../shared/build-info';
+import { ADDIN_BASE_URL, ADDIN_ON_BACKEND_ERROR, ADDIN_SSO } from '../shared/build-info';
 import { prefetch, PREFETCH_BUDGET_MS } from './prefetch';
 import { checkFailedOptions, runSendCheck, SEND_BUDGET_MS, type CompletedOptions } from './send-check';
 
@@ -40,7 +41,8 @@ const FALLBACK_MAILBOX: MailboxInfo = { userEmail: '', language: 'en', supports:
 
 function onMessageSendHandler(event: CompletableEvent): void {
   let mailbox = FALLBACK_MAILBOX;
-  let onBackendError: Action = DEFAULT_POLICY.onBackendError;
+  // Until a policy is known (kept or fetched), running out of time follows the build's choice.
+  let onBackendError: Action = ADDIN_ON_BACKEND_ERROR;
   const complete = once((options: CompletedOptions) => {
     clearTimeout(timer);
     event.completed(options);
@@ -53,7 +55,14 @@ function onMessageSendHandler(event: CompletableEvent): void {
     const now = () => Date.now();
     const client = api();
     runSendCheck(
-      { item: officeComposeItem(), mailbox, api: client, now },
+      {
+        item: officeComposeItem(),
+        mailbox,
+        api: client,
+        now,
+        store: officeDurableStore(),
+        offlineDefault: ADDIN_ON_BACKEND_ERROR,
+      },
       now() + SEND_BUDGET_MS - 250,
       (policy) => {
         onBackendError = policy.onBackendError;
@@ -78,7 +87,12 @@ function onMessageRecipientsChangedHandler(event: CompletableEvent): void {
   const timer = setTimeout(complete, PREFETCH_BUDGET_MS + 1000);
   try {
     // A failed prefetch costs nothing: the send check asks again.
-    prefetch({ item: officeComposeItem(), api: api(), now: () => Date.now() }).then(complete, complete);
+    prefetch({
+      item: officeComposeItem(),
+      api: api(),
+      now: () => Date.now(),
+      store: officeDurableStore(),
+    }).then(complete, complete);
   } catch {
     complete(undefined);
   }

@@ -1,7 +1,9 @@
 import type { ComposeItem } from '../office/compose';
+import type { DurableStore } from '../office/storage';
 import type { ApiClient } from '../shared/api';
+import { isOrgPolicy, savePolicy } from '../shared/policy-store';
 import {
-  compact,
+  compactOrNull,
   readStatuses,
   writePolicy,
   writeStatuses,
@@ -10,7 +12,8 @@ import {
 
 /**
  * OnMessageRecipientsChanged: look up every recipient with one batch call and keep the answers (and the
- * policy) in sessionData, so the send check and the task pane start warm.
+ * policy) in sessionData, so the send check and the task pane start warm. The policy is also kept across
+ * sessions, for sends while the backend is unreachable.
  */
 
 export const PREFETCH_BUDGET_MS = 8000;
@@ -19,6 +22,7 @@ export interface PrefetchEnv {
   item: ComposeItem;
   api: ApiClient;
   now: () => number;
+  store: DurableStore;
 }
 
 export async function prefetch(env: PrefetchEnv): Promise<void> {
@@ -35,9 +39,21 @@ export async function prefetch(env: PrefetchEnv): Promise<void> {
   const missing = addresses.filter((address) => !(address in known));
 
   const [reports, policy] = await Promise.all([
-    missing.length ? env.api.lookup(missing, Math.max(1, deadline - env.now())) : Promise.resolve([]),
-    env.api.policy(Math.max(1, deadline - env.now())).catch(() => null),
+    missing.length
+      ? env.api.lookup(missing, Math.max(1, deadline - env.now())).catch(() => null)
+      : Promise.resolve([]),
+    env.api.policy(Math.max(1, deadline - env.now())).then(
+      (document) => (isOrgPolicy(document.policy) ? document : null),
+      () => null,
+    ),
   ]);
+  if (policy)
+    await Promise.all([
+      writePolicy(env.item, policy, env.now()).catch(() => undefined),
+      savePolicy(env.store, policy),
+    ]);
+  // A failed lookup leaves the cache as it was: the send check asks again.
+  if (reports === null) return;
   const byAddress: Record<string, CompactReport> = {};
   // Keep only current recipients, so the cache does not grow past sessionData's limit.
   for (const address of addresses) {
@@ -46,8 +62,8 @@ export async function prefetch(env: PrefetchEnv): Promise<void> {
   }
   missing.forEach((address, index) => {
     const report = reports[index];
-    if (report) byAddress[address] = compact(report);
+    const kept = compactOrNull(report);
+    if (kept) byAddress[address] = kept;
   });
   await writeStatuses(env.item, byAddress, env.now());
-  if (policy) await writePolicy(env.item, policy, env.now());
 }

@@ -1,10 +1,19 @@
 import { classifyMessage } from '../../src/core/classifier/index';
 import { decide, type Decision, type RecipientInput } from '../../src/core/decide';
-import { ACTIVITY_ADDRESS, DEFAULT_POLICY, type Action, type OrgPolicy } from '../../src/core/policy';
+import { ACTIVITY_ADDRESS, stricter, type Action, type OrgPolicy } from '../../src/core/policy';
 import { promptUserSendMode, type ComposeItem, type MailboxInfo, type Recipients } from '../office/compose';
+import type { DurableStore } from '../office/storage';
 import type { ActivityReport, ApiClient, DecisionEvent } from '../shared/api';
-import { hasPortalNotice, withoutPortalNotice } from '../shared/portal-notice';
-import { compact, expand, readPolicy, readStatuses, type CompactReport } from '../shared/session-cache';
+import type { BuildOnBackendError } from '../shared/build-info';
+import { hasPortalNotice, textOutsideTrustedNotices } from '../shared/portal-notice';
+import {
+  isOrgPolicy,
+  loadLastPolicy,
+  offlinePolicy,
+  savePolicy,
+  type OfflinePolicy,
+} from '../shared/policy-store';
+import { compactOrNull, expand, readPolicy, readStatuses, type CompactReport } from '../shared/session-cache';
 import { FAILURE_REASONS, TEXTS } from './messages';
 
 /**
@@ -22,6 +31,10 @@ export interface SendEnv {
   mailbox: MailboxInfo;
   api: ApiClient;
   now: () => number;
+  /** Where the last policy fetched is kept across sessions (addin/shared/policy-store.ts). */
+  store: DurableStore;
+  /** The build's ADDIN_ON_BACKEND_ERROR: for when no policy was ever kept and none can be fetched. */
+  offlineDefault: BuildOnBackendError;
 }
 
 /** What the task pane reads from contextData when the Smart Alert opens it. */
@@ -83,17 +96,38 @@ function allRecipients(recipients: Recipients): string[] {
   return [...seen];
 }
 
+/** Reading the kept policy is local (roaming settings are in memory), but OfficeRuntime.storage may hang. */
+const STORE_READ_MS = 500;
+
+type PolicyInForce = Omit<OfflinePolicy, 'source'> & { source: OfflinePolicy['source'] | 'backend' };
+
+/**
+ * The org's policy: prefetched, else fetched (and kept), else the copy kept from an earlier fetch, else the
+ * build's default. Never the defaults while the org's own policy is known: that was the fail-open.
+ */
 async function policyFor(
   env: SendEnv,
   deadline: number,
-): Promise<{ policy: OrgPolicy; fromBackend: boolean }> {
+  onPolicy?: (policy: OrgPolicy) => void,
+): Promise<PolicyInForce> {
+  const online = (policy: OrgPolicy): PolicyInForce => ({ policy, source: 'backend', floor: null });
   const cached = await readPolicy(env.item, env.now());
-  if (cached) return { policy: cached, fromBackend: true };
+  if (cached) return online(cached);
+  // Read the kept copy meanwhile, so that running out of time already follows it.
+  const kept = within(loadLastPolicy(env.store), STORE_READ_MS, null);
+  let fetched = false;
+  void kept.then((last) => {
+    if (!fetched) onPolicy?.(offlinePolicy(last, env.offlineDefault).policy);
+  });
   try {
     const document = await env.api.policy(Math.max(1, deadline - env.now()));
-    return { policy: document.policy, fromBackend: true };
+    if (!isOrgPolicy(document.policy)) throw new Error('The policy is not in the expected shape.');
+    fetched = true;
+    // Never awaited: keeping it may not hold up the decision.
+    savePolicy(env.store, document).catch(() => undefined);
+    return online(document.policy);
   } catch {
-    return { policy: DEFAULT_POLICY, fromBackend: false };
+    return offlinePolicy(await kept, env.offlineDefault);
   }
 }
 
@@ -117,7 +151,7 @@ async function statusesFor(
     const reports = await env.api.lookup(missing, Math.max(1, deadline - env.now()));
     missing.forEach((address, index) => {
       const report = reports[index];
-      byAddress.set(address, report ? compact(report) : null);
+      byAddress.set(address, compactOrNull(report));
     });
   } catch {
     // Unreachable, out of time or refused: these recipients count as "could not be checked".
@@ -183,36 +217,42 @@ export async function runSendCheck(
   onPolicy?: (policy: OrgPolicy) => void,
   onDecision?: (event: ActivityReport) => void,
 ): Promise<CompletedOptions> {
-  const [recipients, subject, body, bodyHtml, attachmentNames, labelId, policyResult, previousAttempt] =
-    await Promise.all([
-      env.item.recipients(),
-      env.item.subject(),
-      env.item.bodyText(),
-      env.item.bodyHtml().catch(() => ''),
-      env.item.attachmentNames().catch(() => [] as string[]),
-      env.item.sensitivityLabelId().catch(() => null),
-      policyFor(env, deadline),
-      // A warning earlier in this draft whose Send Anyway was not taken: the user is trying again.
-      within(env.item.sendAttempt(), ATTEMPT_STORAGE_MS, null),
-    ]);
-  const { policy } = policyResult;
+  // The policy and the statuses are asked for at once: a slow backend costs the budget once, not twice.
+  const policyResult = policyFor(env, deadline, onPolicy);
+  const [recipients, subject, body, bodyHtml, attachmentNames, labelId, previousAttempt] = await Promise.all([
+    env.item.recipients(),
+    env.item.subject(),
+    env.item.bodyText(),
+    env.item.bodyHtml().catch(() => ''),
+    env.item.attachmentNames().catch(() => [] as string[]),
+    env.item.sensitivityLabelId().catch(() => null),
+    // A warning earlier in this draft whose Send Anyway was not taken: the user is trying again.
+    within(env.item.sendAttempt(), ATTEMPT_STORAGE_MS, null),
+  ]);
+  const addresses = allRecipients(recipients);
+  // Statuses are needed even for harmless content: undeliverable domains are worth a warning.
+  const statuses = statusesFor(env, addresses, deadline);
+  const inForce = await policyResult;
+  const { policy } = inForce;
   onPolicy?.(policy);
 
   // The pane already sent the content through the secure portal: the draft holds only its notice. Allowed,
-  // unless something sensitive was added around the notice (then the usual check runs on all of it). The
-  // sensitivity label described the content that is now on the portal, so it does not count here.
+  // unless something sensitive was added around the notice (then the usual check runs on all of it). Only
+  // the exact notice, for a live portal message of this sender, is left out; if the backend cannot say so
+  // in half the time left, nothing is (README "Secure portal"). The sensitivity label described the content
+  // that is now on the portal, so it does not count here.
   if (hasPortalNotice(bodyHtml)) {
-    const outside = classifyMessage(
-      {
-        subject,
-        body: withoutPortalNotice(bodyHtml),
-        bodyType: 'html',
-        attachmentNames,
-        sensitivityLabelId: null,
-      },
-      policy,
+    const outsideText = await textOutsideTrustedNotices(bodyHtml, (link) =>
+      env.api.portalLinkLive(link, Math.max(1, Math.floor((deadline - env.now()) / 2))),
     );
-    if (outside.findings.length === 0) {
+    const outside =
+      outsideText === null
+        ? null
+        : classifyMessage(
+            { subject, body: outsideText, bodyType: 'text', attachmentNames, sensitivityLabelId: null },
+            policy,
+          );
+    if (outside?.findings.length === 0) {
       // The backend counts the portal send itself; only the earlier warning is to be called off.
       if (previousAttempt !== null) {
         await within(env.item.setSendAttempt(null), ATTEMPT_STORAGE_MS, false);
@@ -222,13 +262,11 @@ export async function runSendCheck(
     }
   }
 
-  const addresses = allRecipients(recipients);
   const { findings } = classifyMessage(
     { subject, body, bodyType: 'text', attachmentNames, sensitivityLabelId: labelId },
     policy,
   );
-  // Statuses are needed even for harmless content: undeliverable domains are worth a warning.
-  const { byAddress } = await statusesFor(env, addresses, deadline);
+  const { byAddress } = await statuses;
   const inputs: RecipientInput[] = addresses.map((address) => {
     const report = byAddress.get(address);
     return { address, report: report ? expand(report) : null };
@@ -238,11 +276,16 @@ export async function runSendCheck(
     language: env.mailbox.language,
   });
   // Recipients whose status could not be had follow onBackendError, and the message says so (decide()).
-  const completed = options(
-    decision,
-    findings.map((finding) => finding.type),
-    env,
-  );
+  // Without the org's own policy no content can be judged: at least the floor (addin/shared/policy-store.ts).
+  const action = inForce.floor === null ? decision.action : stricter(decision.action, inForce.floor);
+  const completed =
+    action === decision.action
+      ? options(
+          decision,
+          findings.map((finding) => finding.type),
+          env,
+        )
+      : checkFailedOptions(action, 'unreachable', env);
   // Send Anyway raises no event; the id lets the backend tell a warning that went out from one the user
   // tried again after (README "Activity"). Without sessionData it cannot be followed up, so none is sent.
   let attempt: string | null = null;
@@ -252,7 +295,7 @@ export async function runSendCheck(
   } else if (previousAttempt !== null) await within(env.item.setSendAttempt(null), ATTEMPT_STORAGE_MS, false);
   const risky = decision.perRecipient.filter((r) => r.action !== 'allow');
   const event: DecisionEvent = {
-    decision: DECISION_NAMES[decision.action],
+    decision: DECISION_NAMES[action],
     riskyDomains: [...new Set(risky.map((r) => r.domain))]
       .filter((d) => /^[a-z0-9.-]+$/.test(d))
       .slice(0, 50),

@@ -46,6 +46,8 @@ export interface ApiClient {
     files: readonly PortalFile[],
     timeoutMs: number,
   ): Promise<PortalMessageCreated>;
+  /** Whether `link` is a live portal message of the signed-in sender (the send check trusts only those). */
+  portalLinkLive(link: string, timeoutMs: number): Promise<boolean>;
 }
 
 export interface NewPortalMessage {
@@ -247,6 +249,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (typeof created.link !== 'string' || typeof created.id !== 'string')
         throw new ApiCallError('bad-response', 'TLS Gate sent a portal answer in an unexpected shape.');
       return created;
+    },
+    async portalLinkLive(link, timeoutMs) {
+      const answer = await request<{ live?: unknown } | null>(
+        '/api/v1/portal/links/check',
+        { method: 'POST', body: JSON.stringify({ link }) },
+        timeoutMs,
+      );
+      return answer?.live === true;
     },
   };
 }

@@ -3,6 +3,7 @@ import { blankReport, type DomainReport } from '../../src/core/report';
 import type { DomainStatus, Enforcement } from '../../src/core/status';
 import type { ComposeItem } from '../office/compose';
 import type { LookupReport, PolicyDocument } from './api';
+import { isOrgPolicy } from './policy-store';
 
 /**
  * What the recipients-changed handler prefetches into `item.sessionData`, so the send check and the task
@@ -42,6 +43,22 @@ export function compact(report: LookupReport): CompactReport {
   };
 }
 
+const STATUSES: readonly unknown[] = ['enforced', 'opportunistic', 'none', 'no-mail', 'unknown', 'invalid'];
+
+/** A lookup answer's report, compacted; null when it lacks what the decision reads (a garbled answer). */
+export function compactOrNull(report: unknown): CompactReport | null {
+  if (typeof report !== 'object' || report === null) return null;
+  const r = report as Partial<Record<keyof LookupReport, unknown>>;
+  if (typeof r.domain !== 'string' || !STATUSES.includes(r.status) || !Array.isArray(r.enforcement))
+    return null;
+  if (!Array.isArray(r.findings)) return null;
+  try {
+    return compact(report as LookupReport);
+  } catch {
+    return null;
+  }
+}
+
 /** A compact report in the DomainReport shape the decision reads (status, domain, enforcement). */
 export function expand(report: CompactReport): DomainReport {
   return blankReport(report.domain, report.status, report.enforcement);
@@ -79,8 +96,7 @@ export async function writeStatuses(
 export async function readPolicy(item: ComposeItem, now: number): Promise<OrgPolicy | null> {
   const cached = parse(await item.sessionGet(POLICY_KEY).catch(() => null)) as
     (PolicyDocument & { fetchedAt: number }) | null;
-  if (!cached || typeof cached.policy !== 'object' || now - cached.fetchedAt > SESSION_MAX_AGE_MS)
-    return null;
+  if (!cached || !isOrgPolicy(cached.policy) || now - cached.fetchedAt > SESSION_MAX_AGE_MS) return null;
   return cached.policy;
 }
 

@@ -5,7 +5,7 @@
  */
 import { classifyMessage, type ContentFinding } from '../../src/core/classifier/index';
 import { decide, domainOfAddress, type Decision, type RecipientInput } from '../../src/core/decide';
-import { DEFAULT_POLICY, type Action, type OrgPolicy } from '../../src/core/policy';
+import type { Action, OrgPolicy } from '../../src/core/policy';
 import type { DomainReport } from '../../src/core/report';
 import type { SendContext } from '../launchevent/send-check';
 import {
@@ -16,7 +16,10 @@ import {
   type SecureDraftOffice,
   type TaskpaneOffice,
 } from '../office/compose';
+import type { DurableStore } from '../office/storage';
 import { ApiCallError, type ApiClient, type ApiErrorKind } from '../shared/api';
+import { ADDIN_ON_BACKEND_ERROR } from '../shared/build-info';
+import { isOrgPolicy, loadLastPolicy, offlinePolicy, savePolicy } from '../shared/policy-store';
 import { expand, readPolicy, readStatuses } from '../shared/session-cache';
 import { markStatusesArrived } from './perf';
 import { sendSecurely, type SecureSendResult } from './secure-send';
@@ -77,6 +80,8 @@ export interface PaneEnv {
   /** The draft writes of "Send securely"; Office.js's by default. */
   draft?: SecureDraftOffice;
   now?: () => number;
+  /** Where the last policy fetched is kept across sessions, for the send check when the backend is down. */
+  store?: DurableStore;
 }
 
 export function parseSendContext(text: string | null): SendContext | null {
@@ -322,19 +327,23 @@ export class PaneController {
     }
   }
 
-  /** The policy as the send check gets it: sessionData, else the backend, else the default. */
+  /** The policy as the send check gets it: sessionData, else the backend, else the copy kept, else the build's. */
   private loadPolicy(): Promise<OrgPolicy> {
     this.policyLoading ??= (async () => {
       const cached = await readPolicy(this.env.item, this.now());
       if (cached) return cached;
       try {
         const document = await this.env.api.policy(POLICY_TIMEOUT_MS);
+        if (!isOrgPolicy(document.policy))
+          throw new ApiCallError('bad-response', 'TLS Gate sent a policy in an unexpected shape.');
         this.policyFailed = false;
+        if (this.env.store) void savePolicy(this.env.store, document);
         return document.policy;
       } catch (error) {
         this.policyFailed = true;
         this.update({ problem: problemOf(error) });
-        return DEFAULT_POLICY;
+        const kept = this.env.store ? await loadLastPolicy(this.env.store) : null;
+        return offlinePolicy(kept, ADDIN_ON_BACKEND_ERROR).policy;
       }
     })().then((policy) => {
       this.policy = policy;

@@ -7,6 +7,7 @@ import type { Language } from '../../src/core/status';
 import { OfficeBootError, waitForOffice } from '../office/boot';
 import { officeComposeItem, officeMailbox, officeTaskpane } from '../office/compose';
 import { officeAccessToken } from '../office/auth';
+import { officeDurableStore } from '../office/storage';
 import { createApiClient } from '../shared/api';
 import { ADDIN_SSO } from '../shared/build-info';
 import { PaneController } from './controller';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       // The pane may ask the user to sign in to Office or consent, which can take a while.
       ...(ADDIN_SSO ? { token: officeAccessToken({ interactive: true, timeoutMs: 60_000 }) } : {}),
     }),
+    store: officeDurableStore(),
   });
   // Stop listening to RecipientsChanged when the pane goes (the /try page keeps its Office alive).
   window.addEventListener('pagehide', () => {

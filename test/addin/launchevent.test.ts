@@ -60,6 +60,8 @@ const server = setupServer(
     requests.push('policy');
     return HttpResponse.json({ policy, version: 3, updatedAt: null, updatedBy: 'test' });
   }),
+  // The send check trusts a portal notice only once the backend calls its link live (test/security).
+  http.post(`${BASE}/api/v1/portal/links/check`, () => HttpResponse.json({ live: true })),
 );
 
 beforeAll(async () => {
@@ -394,13 +396,23 @@ describe('dist/launchevent.js', () => {
     expect(options.errorMessage).toMatch(/check could not run/i);
   });
 
-  it('lets harmless mail through when the backend is unreachable', async () => {
+  it('lets harmless mail through when the backend is unreachable, by the policy kept from an earlier session', async () => {
+    const roaming: Record<string, unknown> = {};
+    await settle(
+      fire('onMessageRecipientsChangedHandler', { roaming, draft: { to: to('carol@plain.example') } }),
+    );
+    expect(Object.keys(roaming)).toEqual(['tlsgate.lastPolicy']);
     server.use(
       http.post(`${BASE}/api/v1/domains/lookup`, () => HttpResponse.error()),
       http.get(`${BASE}/api/v1/policy`, () => HttpResponse.error()),
     );
-    const run = fire('onMessageSendHandler', { draft: { to: to('carol@plain.example'), body: 'Hello' } });
-    expect(await settle(run)).toEqual({ allowEvent: true });
+    const draft = { to: to('carol@plain.example'), body: 'Hello' };
+    expect(await settle(fire('onMessageSendHandler', { roaming, draft }))).toEqual({ allowEvent: true });
+    // With no policy ever kept the org's rules are unknown: the build's default (warn) holds every message.
+    expect(await settle(fire('onMessageSendHandler', { draft }))).toMatchObject({
+      allowEvent: false,
+      sendModeOverride: 'promptUser',
+    });
   });
 
   it('completes once, inside the 4 s budget, when the backend hangs', async () => {

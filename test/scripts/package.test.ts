@@ -65,6 +65,7 @@ describe('npm run package', () => {
       baseUrl: BASE,
       ssoClientId: CLIENT_ID,
       ssoResource: `api://tlsgate.contoso.test/${CLIENT_ID}`,
+      onBackendError: 'warn',
       builtAt: expect.any(String) as string,
     });
   });

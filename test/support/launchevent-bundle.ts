@@ -7,7 +7,7 @@ import { launchEventConfig, type BuildOptions } from '../../webpack.config';
 /** launchevent.js as the build makes it (production mode) for `baseUrl`, as source text for a vm. */
 export function buildLaunchEventBundle(
   baseUrl: string,
-  options: Pick<BuildOptions, 'sso'> = {},
+  options: Pick<BuildOptions, 'sso' | 'onBackendError'> = {},
 ): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'tlsgate-launchevent-'));
   return new Promise((resolve, reject) => {

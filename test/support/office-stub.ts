@@ -29,6 +29,11 @@ export interface StubOptions {
   /** Make this getAsync call fail (or throw). */
   /** `silent`: the callback never comes (a hung Office call). */
   failing?: { call: string; mode: 'error' | 'throw' | 'silent' };
+  /**
+   * The add-in's roaming settings as the mailbox keeps them. Pass the same object to several stubs to carry
+   * them from one session to the next; saveAsync writes into it. Omit for a client without roaming settings.
+   */
+  roaming?: Record<string, unknown>;
 }
 
 export interface OfficeStub {
@@ -37,6 +42,59 @@ export interface OfficeStub {
   draft: DraftState;
   /** Calls that would change the draft (body/subject/recipients/attachments). Must stay empty on send. */
   writes: string[];
+  /** How many times roamingSettings.saveAsync was called. */
+  roamingSaves: () => number;
+}
+
+/** Office's limit for all of an add-in's roaming settings together. */
+export const ROAMING_LIMIT_BYTES = 32 * 1024;
+
+/** Roaming settings as Office has them: loaded once when the runtime starts, 32 KB, saved by saveAsync. */
+function roamingSettings(saved: Record<string, unknown>, counter: { saves: number }) {
+  const clone = (value: unknown): unknown =>
+    value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
+  let memory = clone(saved) as Record<string, unknown>;
+  return {
+    get: (name: string) => clone(memory[name]),
+    set: (name: string, value: unknown) => {
+      const next = { ...memory, [name]: clone(value) };
+      if (Buffer.byteLength(JSON.stringify(next)) > ROAMING_LIMIT_BYTES)
+        throw Object.assign(new Error('The settings exceed the size limit.'), { code: 9057 });
+      memory = next;
+    },
+    remove: (name: string) => {
+      memory = { ...memory };
+      Reflect.deleteProperty(memory, name);
+    },
+    saveAsync: (callback?: (result: unknown) => void) => {
+      counter.saves++;
+      setTimeout(() => {
+        for (const key of Object.keys(saved)) if (!(key in memory)) Reflect.deleteProperty(saved, key);
+        Object.assign(saved, clone(memory));
+        callback?.({ status: SUCCEEDED, value: undefined });
+      }, 0);
+    },
+  };
+}
+
+/** OfficeRuntime.storage (classic Outlook on Windows' event runtime), over `items`, for a vm context. */
+export function createRuntimeStorage(items: Record<string, string> = {}) {
+  return {
+    items,
+    OfficeRuntime: {
+      storage: {
+        getItem: (key: string) => Promise.resolve(key in items ? (items[key] ?? null) : null),
+        setItem: (key: string, value: string) => {
+          items[key] = value;
+          return Promise.resolve();
+        },
+        removeItem: (key: string) => {
+          Reflect.deleteProperty(items, key);
+          return Promise.resolve();
+        },
+      },
+    },
+  };
 }
 
 const SUCCEEDED = 'succeeded';
@@ -63,6 +121,7 @@ export function createOfficeStub(options: StubOptions = {}): OfficeStub {
   const handlers = new Map<string, (event: unknown) => unknown>();
   const writes: string[] = [];
   const version = options.mailboxVersion ?? '1.15';
+  const roamingCounter = { saves: 0 };
 
   type Callback = (result: unknown) => void;
   const answer = (name: string, callback: Callback, value: () => unknown): void => {
@@ -150,7 +209,8 @@ export function createOfficeStub(options: StubOptions = {}): OfficeStub {
         userProfile: { emailAddress: options.userEmail ?? 'sender@sender.example' },
         item,
       },
+      ...(options.roaming ? { roamingSettings: roamingSettings(options.roaming, roamingCounter) } : {}),
     },
   };
-  return { Office, handlers, draft, writes };
+  return { Office, handlers, draft, writes, roamingSaves: () => roamingCounter.saves };
 }
