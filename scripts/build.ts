@@ -5,9 +5,10 @@
  * ADDIN_ON_BACKEND_ERROR (`warn` or `block`) is baked into launchevent.js: what the send check does before it
  * has ever seen the org's policy.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import webpack from 'webpack';
+import { BUILD_INFO_FILE } from '../src/server/addin-build';
 import configs from '../webpack.config';
 import {
   parseBaseUrl,
@@ -62,17 +63,8 @@ export async function build(
   writeFileSync(join(outDir, BUILD_INFO), `${JSON.stringify(info)}\n`);
 }
 
-/** Records what dist/ was built for (base URL, SSO, the build's onBackendError), so `npm start` can tell whether it must rebuild. */
-export const BUILD_INFO = 'build-info.json';
-
-export function builtFor(outDir = DIST): string | null {
-  try {
-    const info = JSON.parse(readFileSync(join(outDir, BUILD_INFO), 'utf8')) as { baseUrl?: unknown };
-    return typeof info.baseUrl === 'string' ? info.baseUrl : null;
-  } catch {
-    return null;
-  }
-}
+/** What dist/ was built for (base URL, SSO, onBackendError): the server tells a stale build by it. */
+export const BUILD_INFO = BUILD_INFO_FILE;
 
 /** How a build's SSO setting reads in the scripts' output. */
 export function describeSso(sso: SsoSettings | null): string {

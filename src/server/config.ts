@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDnsServer } from '../probe/dns';
+import { addinBuildSettings, type AddinBuildSettings } from './config-addin';
 import { smtpConfig, type SmtpConfig } from './config-smtp';
 
 export type { SmtpConfig } from './config-smtp';
@@ -57,6 +58,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where the built add-in lives (served at /). */
   distDir: string;
+  /** What dist/ must have been built with (ADDIN_SSO_*, ADDIN_ON_BACKEND_ERROR), to tell a stale build. */
+  addin: AddinBuildSettings;
   /** Folder for generated files (development certificate, the portal's key file). */
   dataDir: string;
   /** The secure portal (README "Secure portal"). */
@@ -147,6 +150,9 @@ const envSchema = z.object({
   TLSGATE_SMTP_URL: z.string().min(1).optional(),
   TLSGATE_SMTP_FROM: z.string().min(1).optional(),
   TLSGATE_SMTP_CA_FILE: z.string().min(1).optional(),
+  ADDIN_SSO_CLIENT_ID: z.string().optional(),
+  ADDIN_SSO_RESOURCE: z.string().optional(),
+  ADDIN_ON_BACKEND_ERROR: z.string().optional(),
   TLSGATE_SMS_PROVIDER: z
     .enum(['log'], { error: 'the only provider so far is "log" (development)' })
     .optional(),
@@ -278,6 +284,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       };
   }
 
+  const addin = addinBuildSettings(
+    {
+      ADDIN_SSO_CLIENT_ID: e.ADDIN_SSO_CLIENT_ID,
+      ADDIN_SSO_RESOURCE: e.ADDIN_SSO_RESOURCE,
+      ADDIN_ON_BACKEND_ERROR: e.ADDIN_ON_BACKEND_ERROR,
+    },
+    publicUrl,
+    problems,
+  );
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     production,
@@ -302,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     },
     logLevel: e.LOG_LEVEL,
     distDir: resolve(cwd, 'dist'),
+    addin,
     dataDir: resolve(cwd, 'data'),
     portal: {
       masterKey: portalMasterKey,

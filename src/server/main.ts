@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-// Node builtins only at run time, so this works without the build's development dependencies.
-import { parseOnBackendError, parseSsoSettings, type SsoSettings } from '../../scripts/manifest';
+import { addinBuildProblem, buildCommand } from './addin-build';
 import { buildApp } from './app';
 import { ConfigError, describeConfig, loadConfig, openAdminExposed, type Config } from './config';
 import { ensureDevCertificate } from './dev-cert';
@@ -36,57 +35,13 @@ async function tlsOptions(
   return { https: { cert: dev.cert, key: dev.key }, caFile: dev.caFile, created: dev.created };
 }
 
-const BUILT_PAGES = ['taskpane.html', 'commands.html', 'try.html', 'admin.html'];
-
 /**
- * dist/ must be built for the URL users reach, with the Office SSO settings of `npm run build`
- * (ADDIN_SSO_CLIENT_ID, ADDIN_SSO_RESOURCE); `npm start` builds it when it is missing or stale.
+ * The server only serves dist/; it never builds it (build tooling is a development dependency, and a
+ * production image ships dist/ prebuilt). `npm start` (scripts/start.ts) builds it first in development.
  */
-async function ensureAddinBuilt(config: Config): Promise<void> {
-  const infoFile = join(config.distDir, 'build-info.json');
-  let built: {
-    baseUrl?: string;
-    ssoClientId?: string | null;
-    ssoResource?: string | null;
-    onBackendError?: string;
-  } = {};
-  try {
-    built = JSON.parse(readFileSync(infoFile, 'utf8')) as typeof built;
-  } catch {
-    // not built yet
-  }
-  const builtFor = built.baseUrl ?? null;
-  // Outlook loads add-ins only over HTTPS; behind a TLS proxy TLSGATE_PUBLIC_URL is its https URL.
-  if (!config.publicUrl.startsWith('https://')) return;
-  let sso: SsoSettings | null;
-  let onBackendError: string;
-  try {
-    sso = parseSsoSettings(process.env, config.publicUrl);
-    // ADDIN_ON_BACKEND_ERROR is baked into launchevent.js: a different value needs a rebuild.
-    onBackendError = parseOnBackendError(process.env);
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  const sameSso =
-    (built.ssoClientId ?? null) === (sso?.clientId ?? null) &&
-    (built.ssoResource ?? null) === (sso?.resource ?? null) &&
-    (built.onBackendError ?? 'warn') === onBackendError;
-  // A dist/ from an older checkout may lack a page that this version serves (e.g. the admin console).
-  const complete = BUILT_PAGES.every((page) => existsSync(join(config.distDir, page)));
-  if (builtFor === config.publicUrl && sameSso && complete) return;
-  let build: (baseUrl: string, outDir: string, sso: SsoSettings | null) => Promise<void>;
-  try {
-    // Build tooling is a development dependency; a production image ships dist/ prebuilt.
-    ({ build } = (await import('../../scripts/build.js')) as { build: typeof build });
-  } catch {
-    const ssoEnv = sso ? ` ADDIN_SSO_CLIENT_ID=${sso.clientId}` : '';
-    fail(
-      `dist/ is ${builtFor ? `built for ${builtFor}` : 'missing'}; run ADDIN_BASE_URL=${config.publicUrl}${ssoEnv} npm run build`,
-    );
-  }
-  const withSso = sso ? ` with Office SSO (${sso.clientId})` : '';
-  process.stdout.write(`Building the add-in for ${config.publicUrl}${withSso} ...\n`);
-  await build(config.publicUrl, config.distDir, sso);
+function checkAddinBuilt(config: Config): void {
+  const problem = addinBuildProblem(config);
+  if (problem) fail(`${problem}; run ${buildCommand(config)}`);
 }
 
 async function main(): Promise<void> {
@@ -109,7 +64,7 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
-  await ensureAddinBuilt(config);
+  checkAddinBuilt(config);
   const tls = await tlsOptions(config);
   const app = await buildApp(config, tls.https ? { fastify: { https: tls.https } } : {});
   if (openAdminExposed(config))
