@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
+import { fences } from './eslint.fences.mjs';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', 'data/', 'test-output/'] },
@@ -63,10 +64,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
     // Plain-JS config files (jest.config.js) are CommonJS.
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // Folder fences and no import circles (docs/architecture.md).
+  ...fences,
   prettier,
 );
