@@ -1,4 +1,5 @@
 import type { DaneInfo, Finding, FindingCode, MtaStsReport, MxReport } from '../core/report';
+import type { DuplicateField } from './mta-sts-parse';
 
 /**
  * The findings a check reports about what it observed, with their stable codes and readable messages, kept
@@ -184,6 +185,22 @@ export function privateMtaStsHostFinding(policyHost: string): Finding {
     code: 'PRIVATE_ADDRESS_REFUSED',
     severity: 'warning',
     message: `${policyHost} resolves to a private address; it was not contacted.`,
+  };
+}
+
+/**
+ * A repeated non-mx field: TLS Gate uses the first as RFC 8461 §3.2 says, but a warning, since some
+ * senders refuse the whole record or policy (docs/mta-sts.md). Field names are ours, never echoed input.
+ */
+export function mtaStsDuplicateFieldFinding(where: 'record' | 'policy', duplicate: DuplicateField): Finding {
+  const { field, at } = duplicate;
+  return {
+    code: 'MTA_STS_DUPLICATE_FIELD',
+    severity: 'warning',
+    message:
+      where === 'record'
+        ? `The _mta-sts TXT record repeats ${field} (field ${at}); the first one counts and this one is ignored.`
+        : `The MTA-STS policy repeats ${field} on line ${at}; the first one counts and this one is ignored.`,
   };
 }
 

@@ -1,23 +1,39 @@
 /**
  * Pure parsers for MTA-STS (RFC 8461): the `_mta-sts` TXT record (§3.1), the policy file (§3.2)
  * and MX pattern matching (§4.1). No I/O; every function is total and never throws.
+ * Where TLS Gate is stricter or laxer than other implementations, and why: docs/mta-sts.md.
  */
 
+/** A repeated non-`mx` field: the first one counts, this one is ignored (RFC 8461 §3.2). */
+export interface DuplicateField {
+  /** `version`, `mode` or `max_age` in a policy; `v` or `id` in the TXT record. */
+  field: string;
+  /** The policy line (from 1), or the record field's position (`v=STSv1` being 1). */
+  at: number;
+}
+
 export type MtaStsRecordResult =
-  | { ok: true; record: string; id: string }
+  | { ok: true; record: string; id: string; duplicates: DuplicateField[] }
   | { ok: false; code: 'MTA_STS_NO_RECORD' | 'MTA_STS_RECORD_INVALID'; message: string };
 
 export interface MtaStsPolicy {
   version: 'STSv1';
   mode: 'enforce' | 'testing' | 'none';
-  /** Valid patterns only: lowercase, no trailing dot, `host` or `*.host`. */
+  /** Usable patterns: lowercase `host` or `*.host`. */
   mx: string[];
   max_age: number;
-  /** Patterns left out of `mx`, one sentence each. */
+  /** Patterns that are well-formed but can never name an MX host (IP addresses), one sentence each. */
   warnings: string[];
+  duplicates: DuplicateField[];
 }
 
-export type MtaStsPolicyResult = { ok: true; policy: MtaStsPolicy } | { ok: false; message: string };
+/**
+ * MALFORMED: the body is not the §3.2 grammar (a line that is no valid field), so a strict sender has no
+ * policy. INVALID: well-formed, but a required field is missing or a value is out of range.
+ */
+export type MtaStsPolicyResult =
+  | { ok: true; policy: MtaStsPolicy }
+  | { ok: false; code: 'MTA_STS_POLICY_MALFORMED' | 'MTA_STS_POLICY_INVALID'; message: string };
 
 /** RFC 8461 §3.2: max_age is at most 31557600 seconds (one year). */
 export const MTA_STS_MAX_AGE_LIMIT = 31557600;
@@ -71,12 +87,15 @@ function normaliseName(value: string): string {
   return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }
 
-/** LDH hostname (lowercase, no trailing dot). An all-digit last label is refused so IPv4 literals never pass. */
-function isHostname(name: string): boolean {
+/** RFC 5321 Domain (LDH labels, no trailing dot), lowercase, within DNS lengths. */
+function isDomain(name: string): boolean {
   if (name.length === 0 || name.length > MAX_HOSTNAME_LENGTH) return false;
-  const labels = name.split('.');
-  if (!labels.every((label) => LDH_LABEL.test(label))) return false;
-  return !/^[0-9]+$/.test(labels[labels.length - 1] ?? '');
+  return name.split('.').every((label) => LDH_LABEL.test(label));
+}
+
+/** A Domain that can name a host. An all-digit last label is refused so IPv4 literals never pass. */
+function isHostname(name: string): boolean {
+  return isDomain(name) && !/^[0-9]+$/.test(name.slice(name.lastIndexOf('.') + 1));
 }
 
 /** A normalised mx pattern: a hostname or `*.` followed by one. */
@@ -124,26 +143,36 @@ function parseRecord(record: string): MtaStsRecordResult {
   if (fields.length === 0) return invalidRecord('The MTA-STS record has no id.');
 
   let id: string | null = null;
-  for (const field of fields) {
+  const duplicates: DuplicateField[] = [];
+  for (const [index, field] of fields.entries()) {
     if (field === '') return invalidRecord('The MTA-STS record has an empty field (";;").');
     const eq = field.indexOf('=');
     if (eq <= 0) return invalidRecord(`The MTA-STS record field ${show(field)} is not name=value.`);
     const name = field.slice(0, eq);
     const value = field.slice(eq + 1);
+    // Position 1 is v=STSv1, so the first field after it is 2.
+    const at = index + 2;
     if (name === 'id') {
+      // A repeated id must still be well-formed: the record as a whole has to match the ABNF.
       if (!STS_ID.test(value))
         return invalidRecord(`The MTA-STS id ${show(value)} is not 1-32 letters or digits.`);
-      if (id !== null && id !== value) return invalidRecord('The MTA-STS record has two different ids.');
-      id = value;
+      // §3.2 (which speaks of "TXT records and policy files"): the first one counts.
+      if (id === null) id = value;
+      else duplicates.push({ field: 'id', at });
     } else {
       if (!EXT_NAME.test(name))
         return invalidRecord(`The MTA-STS record field name ${show(name)} is invalid.`);
       if (!EXT_VALUE.test(value))
         return invalidRecord(`The MTA-STS record field ${show(name)} has an invalid value.`);
+      if (name === 'v') {
+        // A repeated v is a repeated sts-version, not an extension, so it must read STSv1 too.
+        if (value !== 'STSv1') return invalidRecord(`The MTA-STS record repeats v with ${show(value)}.`);
+        duplicates.push({ field: 'v', at });
+      }
     }
   }
   if (id === null) return invalidRecord('The MTA-STS record has no id.');
-  return { ok: true, record, id };
+  return { ok: true, record, id, duplicates };
 }
 
 /** txt: the TXT RRset at _mta-sts.D, each record as its list of character-strings (Buffer or string). */
@@ -166,74 +195,128 @@ export function selectMtaStsRecord(
 }
 
 function invalidPolicy(message: string): MtaStsPolicyResult {
-  return { ok: false, message };
+  return { ok: false, code: 'MTA_STS_POLICY_INVALID', message };
 }
 
-/** Parses a policy file body (RFC 8461 §3.2). Unknown keys are ignored; bad mx patterns become warnings. */
+function malformedPolicy(message: string): MtaStsPolicyResult {
+  return { ok: false, code: 'MTA_STS_POLICY_MALFORMED', message };
+}
+
+/** sts-policy-ext-value: visible ASCII or UTF-8 with single spaces inside; no CTLs, so no tabs. */
+function isPolicyExtValue(value: string): boolean {
+  if (value === '' || value.startsWith(' ') || value.endsWith(' ')) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return false;
+  }
+  return true;
+}
+
+/** sts-policy-mx-value = ["*."] Domain, lowercased; null when the value is not that. */
+function mxPatternOf(value: string): string | null {
+  const pattern = asciiLower(value);
+  return isDomain(pattern.startsWith('*.') ? pattern.slice(2) : pattern) ? pattern : null;
+}
+
+function isMode(value: string): value is MtaStsPolicy['mode'] {
+  return value === 'enforce' || value === 'testing' || value === 'none';
+}
+
+/**
+ * One line as `sts-policy-field *WSP`: the name, and the value without the WSP of field-delim
+ * (`":" *WSP`) and the trailing WSP; or why the line is no field.
+ */
+function splitField(line: string): { name: string; value: string } | { why: string } {
+  if (isWspOnly(line)) return { why: 'is empty; the policy grammar has no blank lines' };
+  if (line.startsWith(' ') || line.startsWith('\t')) return { why: 'starts with white space' };
+  const colon = line.indexOf(':');
+  if (colon < 0) return { why: `has no ":": ${show(line)}` };
+  const name = line.slice(0, colon);
+  if (!EXT_NAME.test(name))
+    return {
+      why: `has an invalid field name ${show(name)} (1-32 letters, digits, "_", "-" or ".", starting with a letter or digit, no space before ":")`,
+    };
+  return { name, value: trimWsp(line.slice(colon + 1)) };
+}
+
+/**
+ * Parses a policy file body (RFC 8461 §3.2) exactly by its grammar: a line that is not a valid field
+ * makes the whole body MALFORMED, as it does for a strict sender. Unknown fields are ignored; of a
+ * repeated non-mx field the first counts and the rest are listed in `duplicates`.
+ */
 export function parseMtaStsPolicy(text: string): MtaStsPolicyResult {
   // UTF-8 never takes fewer bytes than UTF-16 code units, so the cheap check first.
   if (text.length > MTA_STS_MAX_POLICY_BYTES || Buffer.byteLength(text, 'utf8') > MTA_STS_MAX_POLICY_BYTES)
     return invalidPolicy('The MTA-STS policy is larger than 64 KiB.');
+  if (text === '') return malformedPolicy('The MTA-STS policy is empty.');
 
-  let version: string | null = null;
+  // sts-policy-term = LF / CRLF, and at most one after the last field.
+  const body = text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
+  let version = false;
   let mode: MtaStsPolicy['mode'] | null = null;
   let maxAge: number | null = null;
-  const rawMx: string[] = [];
+  const patterns: string[] = [];
+  const duplicates: DuplicateField[] = [];
 
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    if (isWspOnly(line)) continue;
-    const colon = line.indexOf(':');
-    if (colon < 0) return invalidPolicy(`Policy line ${i + 1} has no ":": ${show(line)}.`);
-    const key = line.slice(0, colon);
-    const value = trimWsp(line.slice(colon + 1));
-    switch (key) {
+  for (const [index, line] of body.split(/\r?\n/).entries()) {
+    const at = index + 1;
+    const field = splitField(line);
+    if ('why' in field) return malformedPolicy(`Policy line ${at} ${field.why}.`);
+    const { name, value } = field;
+    // A repeated field must still match its own grammar; only its value is ignored.
+    switch (name) {
       case 'version':
-        if (value !== 'STSv1') return invalidPolicy(`Policy version ${show(value)} is not STSv1.`);
-        version = value;
+        if (value !== 'STSv1')
+          return malformedPolicy(`Policy line ${at}: version ${show(value)} is not STSv1.`);
+        if (version) duplicates.push({ field: name, at });
+        version = true;
         break;
       case 'mode':
-        if (value !== 'enforce' && value !== 'testing' && value !== 'none')
-          return invalidPolicy(`Policy mode ${show(value)} is not enforce, testing or none.`);
-        if (mode !== null && mode !== value)
-          return invalidPolicy('Policy gives mode twice with different values.');
-        mode = value;
+        if (!isMode(value))
+          return malformedPolicy(`Policy line ${at}: mode ${show(value)} is not enforce, testing or none.`);
+        if (mode === null) mode = value;
+        else duplicates.push({ field: name, at });
         break;
-      case 'max_age': {
-        if (!MAX_AGE.test(value)) return invalidPolicy(`Policy max_age ${show(value)} is not 1-10 digits.`);
-        const seconds = Number(value);
-        if (seconds > MTA_STS_MAX_AGE_LIMIT)
-          return invalidPolicy(`Policy max_age ${seconds} is over the limit of ${MTA_STS_MAX_AGE_LIMIT}.`);
-        if (maxAge !== null && maxAge !== seconds)
-          return invalidPolicy('Policy gives max_age twice with different values.');
-        maxAge = seconds;
+      case 'max_age':
+        if (!MAX_AGE.test(value))
+          return malformedPolicy(`Policy line ${at}: max_age ${show(value)} is not 1-10 digits.`);
+        if (maxAge === null) maxAge = Number(value);
+        else duplicates.push({ field: name, at });
+        break;
+      case 'mx': {
+        const pattern = mxPatternOf(value);
+        if (pattern === null)
+          return malformedPolicy(
+            `Policy line ${at}: mx ${show(value)} is not a domain name or "*." and one, in A-labels.`,
+          );
+        patterns.push(pattern);
         break;
       }
-      case 'mx':
-        rawMx.push(value);
-        break;
       default:
-        // Extensions (§3.2): ignored.
-        break;
+        // Extensions (§3.2): ignored, but they must be well-formed.
+        if (!isPolicyExtValue(value))
+          return malformedPolicy(
+            `Policy line ${at}: field ${show(name)} has ${value === '' ? 'an empty value' : 'a control character in its value'}.`,
+          );
     }
   }
 
-  if (version === null) return invalidPolicy('Policy has no version.');
+  if (!version) return invalidPolicy('Policy has no version.');
   if (mode === null) return invalidPolicy('Policy has no mode.');
   if (maxAge === null) return invalidPolicy('Policy has no max_age.');
+  if (maxAge > MTA_STS_MAX_AGE_LIMIT)
+    return invalidPolicy(`Policy max_age ${maxAge} is over the limit of ${MTA_STS_MAX_AGE_LIMIT}.`);
 
   const mx: string[] = [];
   const warnings: string[] = [];
-  for (const raw of rawMx) {
-    const pattern = normaliseName(raw);
+  for (const pattern of patterns) {
     if (isPattern(pattern)) mx.push(pattern);
-    else warnings.push(`Ignored mx pattern ${show(raw)}: not a hostname or *.hostname.`);
+    else warnings.push(`Ignored mx pattern ${show(pattern)}: an IP address never names an MX host.`);
   }
   if (mode !== 'none' && mx.length === 0)
     return invalidPolicy(`Policy mode ${mode} needs at least one valid mx.`);
 
-  return { ok: true, policy: { version: 'STSv1', mode, mx, max_age: maxAge, warnings } };
+  return { ok: true, policy: { version: 'STSv1', mode, mx, max_age: maxAge, warnings, duplicates } };
 }
 
 /** Exact or "*." wildcard; the wildcard matches exactly one leftmost label, never the bare parent. Case-insensitive, trailing dots ignored. */

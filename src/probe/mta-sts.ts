@@ -2,7 +2,7 @@ import type { MtaStsReport } from '../core/report';
 import { nonPublicReason } from './address-guard';
 import { ask, dnsFailure, lookupAddresses, toStrings, usable, type Context } from './check-context';
 import { answersOfType } from './dns';
-import { privateMtaStsHostFinding } from './findings';
+import { mtaStsDuplicateFieldFinding, privateMtaStsHostFinding } from './findings';
 import { fetchMtaStsPolicy } from './mta-sts-fetch';
 import { parseMtaStsPolicy, selectMtaStsRecord } from './mta-sts-parse';
 
@@ -29,6 +29,8 @@ export async function checkMtaSts(ctx: Context): Promise<MtaStsReport> {
     answersOfType(txt.response, 'TXT').map((answer) => toStrings(answer.data)),
   );
   if (!selected.ok) return { ...EMPTY_MTA_STS, error: { code: selected.code, message: selected.message } };
+  for (const duplicate of selected.duplicates)
+    ctx.findings.push(mtaStsDuplicateFieldFinding('record', duplicate));
   const report: MtaStsReport = { ...EMPTY_MTA_STS, record: selected.record, id: selected.id };
 
   const policyHost = `mta-sts.${domain}`;
@@ -55,6 +57,9 @@ export async function checkMtaSts(ctx: Context): Promise<MtaStsReport> {
   });
   if (!fetched.ok) return { ...report, error: { code: fetched.code, message: fetched.message } };
   const parsed = parseMtaStsPolicy(fetched.text);
-  if (!parsed.ok) return { ...report, error: { code: 'MTA_STS_POLICY_INVALID', message: parsed.message } };
+  // A malformed or invalid policy is no policy, so mode stays null and nothing counts as enforced.
+  if (!parsed.ok) return { ...report, error: { code: parsed.code, message: parsed.message } };
+  for (const duplicate of parsed.policy.duplicates)
+    ctx.findings.push(mtaStsDuplicateFieldFinding('policy', duplicate));
   return { ...report, mode: parsed.policy.mode, mx: parsed.policy.mx, max_age: parsed.policy.max_age };
 }

@@ -430,12 +430,36 @@ describe('MTA-STS', () => {
     expect(report.mx[0]?.host).toBe(mx.name);
   });
 
-  it('reports an invalid policy body and stays opportunistic', async () => {
+  // Was MTA_STS_POLICY_INVALID for the "#" line; a line outside the §3.2 grammar is now MALFORMED.
+  it.each([
+    [
+      'a comment line',
+      (mx: string) => `version: STSv1\nmode: enforce\nmax_age: 86400\n# ${mx}\n`,
+      'MALFORMED',
+    ],
+    ['a bad mx beside a good one', (mx: string) => `${ENFORCE(mx)}mx: b@d!\r\n`, 'MALFORMED'],
+    ['an enforce policy without mx', () => 'version: STSv1\nmode: enforce\nmax_age: 86400\n', 'INVALID'],
+  ] as const)('reports a policy with %s as no policy and stays opportunistic', async (_label, body, code) => {
     const { domain, mx } = await domainWith('stsbad', {});
-    await net.mtaSts(domain, { policy: `version: STSv1\nmode: enforce\nmax_age: 86400\n# ${mx.name}\n` });
+    await net.mtaSts(domain, { policy: body(mx.name) });
     const report = await check(domain);
     expect(report.status).toBe('opportunistic');
-    expect(report.mtaSts.error?.code).toBe('MTA_STS_POLICY_INVALID');
+    expect(report.mtaSts).toMatchObject({ mode: null, error: { code: `MTA_STS_POLICY_${code}` } });
+    expect(codes(report)).toContain(`MTA_STS_POLICY_${code}`);
+  });
+
+  it('uses the first of repeated fields (RFC 8461 §3.2) and warns about each repeat', async () => {
+    const { domain, mx } = await domainWith('stsrepeat', {});
+    await net.mtaSts(domain, { policy: `${ENFORCE(mx.name)}mode: none\r\n`, record: false });
+    net.txt(`_mta-sts.${domain}`, 'v=STSv1; id=first; id=second');
+    const report = await check(domain);
+    expect(report.status).toBe('enforced');
+    expect(report.mtaSts).toMatchObject({ id: 'first', mode: 'enforce' });
+    const repeats = report.findings.filter((finding) => finding.code === 'MTA_STS_DUPLICATE_FIELD');
+    expect(repeats.map((finding) => finding.message)).toEqual([
+      'The _mta-sts TXT record repeats id (field 3); the first one counts and this one is ignored.',
+      'The MTA-STS policy repeats mode on line 5; the first one counts and this one is ignored.',
+    ]);
   });
 });
 

@@ -38,7 +38,7 @@ const BASE = 'version: STSv1\nmode: none\nmax_age: 86400\n';
 describe('selectMtaStsRecord', () => {
   it('concatenates the character-strings of one record', () => {
     const result = selectMtaStsRecord([['v=STSv1; ', 'id=', 'abc123']]);
-    expect(result).toEqual({ ok: true, record: 'v=STSv1; id=abc123', id: 'abc123' });
+    expect(result).toEqual({ ok: true, record: 'v=STSv1; id=abc123', id: 'abc123', duplicates: [] });
   });
 
   it('does not concatenate separate records', () => {
@@ -132,9 +132,22 @@ describe('selectMtaStsRecord', () => {
     expect(codeOf(select(record))).toBe('MTA_STS_RECORD_INVALID');
   });
 
-  it('accepts a repeated id with the same value and rejects one with a different value', () => {
-    expect(idOf(select('v=STSv1; id=abc; id=abc'))).toBe('abc');
-    expect(codeOf(select('v=STSv1; id=abc; id=def'))).toBe('MTA_STS_RECORD_INVALID');
+  // Was: a second id with a different value made the record invalid. RFC 8461 §3.2 says the first counts.
+  it('keeps the first of repeated ids and lists the others, which must still be well-formed', () => {
+    expect(select('v=STSv1; id=abc; id=abc')).toMatchObject({
+      id: 'abc',
+      duplicates: [{ field: 'id', at: 3 }],
+    });
+    expect(select('v=STSv1; id=abc; x=1; id=def')).toMatchObject({
+      id: 'abc',
+      duplicates: [{ field: 'id', at: 4 }],
+    });
+    expect(codeOf(select('v=STSv1; id=abc; id=d-f'))).toBe('MTA_STS_RECORD_INVALID');
+    expect(select('v=STSv1; v=STSv1; id=abc')).toMatchObject({
+      id: 'abc',
+      duplicates: [{ field: 'v', at: 2 }],
+    });
+    expect(codeOf(select('v=STSv1; v=STSv2; id=abc'))).toBe('MTA_STS_RECORD_INVALID');
   });
 
   it.each([
@@ -220,7 +233,7 @@ describe('selectMtaStsRecord', () => {
             'v=STSv1' +
             fields.map((f, i) => `${delims[i % delims.length] ?? ';'}${f}`).join('') +
             (trailing ? (delims[6] ?? ';') : '');
-          expect(select(record)).toEqual({ ok: true, record, id: theId });
+          expect(select(record)).toEqual({ ok: true, record, id: theId, duplicates: [] });
         },
       ),
     );
@@ -234,6 +247,7 @@ describe('parseMtaStsPolicy', () => {
     mx: ['mx1.example.com', '*.example.net'],
     max_age: 86400,
     warnings: [],
+    duplicates: [],
   };
 
   it.each([
@@ -250,12 +264,21 @@ describe('parseMtaStsPolicy', () => {
       'mixed endings',
       'version: STSv1\r\nmode: enforce\nmx: mx1.example.com\r\nmx: *.example.net\nmax_age: 86400',
     ],
-    [
-      'blank lines',
-      '\nversion: STSv1\n\nmode: enforce\n  \nmx: mx1.example.com\nmx: *.example.net\nmax_age: 86400\n\n',
-    ],
   ])('parses a policy with %s line endings', (_label, text) => {
     expect(policyOf(parseMtaStsPolicy(text))).toEqual(expected);
+  });
+
+  // Was: blank lines were skipped. The §3.2 grammar has none, and strict senders (mox) refuse the file.
+  it.each([
+    ['a leading blank line', '\nversion: STSv1\nmode: none\nmax_age: 1', 1],
+    ['a blank line inside', 'version: STSv1\n\nmode: none\nmax_age: 1', 2],
+    ['a WSP-only line', 'version: STSv1\nmode: none\n  \nmax_age: 1', 3],
+    ['two final terminators', 'version: STSv1\nmode: none\nmax_age: 1\n\n', 4],
+    ['two final CRLFs', 'version: STSv1\r\nmode: none\r\nmax_age: 1\r\n\r\n', 4],
+  ])('refuses %s as malformed, naming the line', (_label, text, line) => {
+    const result = parseMtaStsPolicy(text);
+    expect(result).toMatchObject({ ok: false, code: 'MTA_STS_POLICY_MALFORMED' });
+    expect(messageOf(result)).toContain(`line ${line} `);
   });
 
   it('does not treat a bare CR as a line terminator', () => {
@@ -266,9 +289,10 @@ describe('parseMtaStsPolicy', () => {
     expect(
       policyOf(parseMtaStsPolicy('version:STSv1\nmode:\t enforce \t\nmx:  \t mx.example.com \nmax_age: 1 ')),
     ).toMatchObject({ mode: 'enforce', mx: ['mx.example.com'], max_age: 1 });
-    expect(messageOf(parseMtaStsPolicy('version: STSv1\nmode : enforce\nmax_age: 1\nmx: a.example'))).toMatch(
-      /no mode/,
-    );
+    // Was: "mode " was ignored as an unknown key. field-delim is ":" *WSP, so WSP before ":" is no field.
+    const spaced = parseMtaStsPolicy('version: STSv1\nmode : enforce\nmax_age: 1\nmx: a.example');
+    expect(spaced).toMatchObject({ ok: false, code: 'MTA_STS_POLICY_MALFORMED' });
+    expect(messageOf(spaced)).toMatch(/line 2 .*"mode "/);
   });
 
   it('splits at the first colon, so values may hold further colons', () => {
@@ -368,30 +392,41 @@ describe('parseMtaStsPolicy', () => {
     expect(policyOf(parseMtaStsPolicy(`${BASE}mx: a.example`)).mx).toEqual(['a.example']);
   });
 
-  it('rejects enforce when every mx pattern is invalid', () => {
-    const text = 'version: STSv1\nmode: enforce\nmax_age: 1\nmx: *.*.example\nmx: 192.0.2.1';
-    expect(messageOf(parseMtaStsPolicy(text))).toMatch(/at least one valid mx/);
+  it('rejects enforce when no mx pattern can name a host', () => {
+    const text = 'version: STSv1\nmode: enforce\nmax_age: 1\nmx: 192.0.2.1\nmx: 10.0.0.1';
+    const result = parseMtaStsPolicy(text);
+    expect(result).toMatchObject({ ok: false, code: 'MTA_STS_POLICY_INVALID' });
+    expect(messageOf(result)).toMatch(/at least one valid mx/);
   });
 
   it.each([
-    ['version', 'version: STSv1\nversion: STSv1\nmode: none\nmax_age: 1'],
-    ['mode', 'version: STSv1\nmode: none\nmode: none\nmax_age: 1'],
-    ['max_age', 'version: STSv1\nmode: none\nmax_age: 86400\nmax_age: 0086400'],
-  ])('accepts a repeated %s with the same value', (_key, text) => {
-    expect(parseMtaStsPolicy(text).ok).toBe(true);
+    ['version', 'version: STSv1\nversion: STSv1\nmode: none\nmax_age: 1', 2],
+    ['mode', 'version: STSv1\nmode: none\nmode: none\nmax_age: 1', 3],
+    ['max_age', 'version: STSv1\nmode: none\nmax_age: 86400\nmax_age: 0086400', 4],
+  ])('accepts a repeated %s with the same value and lists the repeat', (key, text, at) => {
+    expect(policyOf(parseMtaStsPolicy(text)).duplicates).toEqual([{ field: key, at }]);
+  });
+
+  // Was: a repeat with a different value made the policy invalid. RFC 8461 §3.2: the first counts.
+  it.each([
+    ['mode', 'version: STSv1\nmode: none\nmode: enforce\nmx: a.example\nmax_age: 1', { mode: 'none' }],
+    ['max_age', 'version: STSv1\nmode: none\nmax_age: 86400\nmax_age: 1', { max_age: 86400 }],
+  ])('uses the first of a repeated %s with a different value', (_key, text, want) => {
+    expect(policyOf(parseMtaStsPolicy(text))).toMatchObject(want);
   });
 
   it.each([
     ['version', 'version: STSv1\nversion: STSv2\nmode: none\nmax_age: 1'],
-    ['mode', 'version: STSv1\nmode: none\nmode: enforce\nmx: a.example\nmax_age: 1'],
-    ['max_age', 'version: STSv1\nmode: none\nmax_age: 86400\nmax_age: 1'],
-  ])('rejects a repeated %s with a different value', (key, text) => {
-    expect(messageOf(parseMtaStsPolicy(text))).toMatch(key);
+    ['mode', 'version: STSv1\nmode: none\nmode: strict\nmax_age: 1'],
+    ['max_age', 'version: STSv1\nmode: none\nmax_age: 1\nmax_age: 12345678901'],
+  ])('still refuses a repeated %s whose value breaks its grammar', (key, text) => {
+    const result = parseMtaStsPolicy(text);
+    expect(result).toMatchObject({ ok: false, code: 'MTA_STS_POLICY_MALFORMED' });
+    expect(messageOf(result)).toMatch(new RegExp(`line \\d: ${key}`));
   });
 
   it.each([
     ['MX1.Example.COM', 'mx1.example.com'],
-    ['mx.example.com.', 'mx.example.com'],
     ['*.EXAMPLE.com', '*.example.com'],
     ['xn--mx-lja.example', 'xn--mx-lja.example'],
     [`${'a'.repeat(63)}.example`, `${'a'.repeat(63)}.example`],
@@ -405,8 +440,16 @@ describe('parseMtaStsPolicy', () => {
     expect(policy.warnings).toEqual([]);
   });
 
+  it('drops an IPv4-shaped mx pattern with a warning: it matches the grammar but names no host', () => {
+    const policy = policyOf(parseMtaStsPolicy(`${BASE}mx: 192.0.2.1\nmx: good.example`));
+    expect(policy.mx).toEqual(['good.example']);
+    expect(policy.warnings).toHaveLength(1);
+    expect(policy.warnings[0]).toMatch(/mx pattern "192.0.2.1"/);
+  });
+
+  // Was: dropped with a warning while the other patterns still counted. Such a file is not the grammar.
   it.each([
-    ['IPv4 literal', '192.0.2.1'],
+    ['trailing dot', 'mx.example.com.'],
     ['bracketed IP literal', '[192.0.2.1]'],
     ['IPv6 literal', '2001:db8::1'],
     ['two wildcards', '*.*.example'],
@@ -425,11 +468,10 @@ describe('parseMtaStsPolicy', () => {
     ['254 characters', `${'a'.repeat(62)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}`],
     ['empty value', ''],
     ['two names', 'a.example b.example'],
-  ])('drops an invalid mx pattern with a warning: %s', (_label, raw) => {
-    const policy = policyOf(parseMtaStsPolicy(`${BASE}mx: ${raw}\nmx: good.example`));
-    expect(policy.mx).toEqual(['good.example']);
-    expect(policy.warnings).toHaveLength(1);
-    expect(policy.warnings[0]).toMatch(/mx pattern/);
+  ])('refuses the policy for an mx that is not ["*."] Domain: %s', (_label, raw) => {
+    const result = parseMtaStsPolicy(`${BASE}mx: ${raw}\nmx: good.example`);
+    expect(result).toMatchObject({ ok: false, code: 'MTA_STS_POLICY_MALFORMED' });
+    expect(messageOf(result)).toMatch(/^Policy line 4: mx /);
   });
 
   it('accepts 64 KiB and rejects larger input, counting UTF-8 bytes', () => {
@@ -447,7 +489,8 @@ describe('parseMtaStsPolicy', () => {
       messageOf(parseMtaStsPolicy(`version: STSv1\nmode: ${hostile}\nmax_age: 1`)),
       messageOf(parseMtaStsPolicy(`version: STSv1\nmode: none\nmax_age: ${hostile}`)),
       messageOf(parseMtaStsPolicy(`${BASE}${hostile}`)),
-      ...policyOf(parseMtaStsPolicy(`${BASE}mx: ${hostile}`)).warnings,
+      messageOf(parseMtaStsPolicy(`${BASE}mx: ${hostile}`)),
+      messageOf(parseMtaStsPolicy(`${BASE}x: a\t${hostile}`)),
     ];
     for (const message of results) {
       expect(message.length).toBeLessThan(200);
@@ -539,7 +582,7 @@ describe('parseMtaStsPolicy', () => {
           const text = lines.join(eol) + (finalEol ? eol : '');
           expect(parseMtaStsPolicy(text)).toEqual({
             ok: true,
-            policy: { version: 'STSv1', ...p, warnings: [] },
+            policy: { version: 'STSv1', ...p, warnings: [], duplicates: [] },
           });
         },
       ),
