@@ -144,7 +144,7 @@ export function ActivityTab({ api }: { api: AdminApi }): ReactElement {
                 empty={s.nothingYet}
               />
             </section>
-            {summary.topAddresses && summary.topAddresses.length > 0 && (
+            {summary.topAddresses.length > 0 && (
               <section aria-labelledby="top-addresses">
                 <h2 id="top-addresses" className={styles.h2}>
                   {s.topAddresses}

@@ -1,4 +1,3 @@
-import type { OrgPolicy } from '../src/core/policy';
 import {
   ApiCallError,
   createApiClient,
@@ -6,58 +5,24 @@ import {
   type ApiClient,
   type ApiClientOptions,
 } from '../addin/shared/api';
+import type { ActivityDecision, ActivitySummary } from '../src/contract/activity';
+import type { ConnectorPreview, Me, Validation } from '../src/contract/admin';
+import type { AuditEntry, PolicyChange, PolicyDocument } from '../src/contract/policy';
+import type { OrgPolicy } from '../src/core/policy';
 
 /** The admin console's calls to the backend: the admin routes, plus lookups through the add-in's client. */
 
-export interface PolicyDocument {
-  policy: OrgPolicy;
-  version: number;
-  updatedAt: string | null;
-  updatedBy: string;
-}
-
-export type PolicyChange =
-  { path: string; before: unknown; after: unknown } | { path: string; added: unknown[]; removed: unknown[] };
-
-export interface AuditEntry {
-  version: number;
-  at: string;
-  actor: string;
-  note: string | null;
-  changes: PolicyChange[];
-}
-
-export interface PolicyProblem {
-  path: string;
-  message: string;
-  code: string;
-}
-
-export type Validation =
-  { valid: true; changes: PolicyChange[] } | { valid: false; problems: PolicyProblem[] };
-
-export interface ConnectorPreview {
-  connectors: Array<{ name: string; tls: string; domains: string[] }>;
-  skipped: string[];
-  add: string[];
-  keep: string[];
-  resultingForcedTlsDomains: string[];
-  basedOnVersion: number;
-}
-
-export type ActivityDecision = 'allowed' | 'warned' | 'blocked' | 'sent-anyway' | 'sent-via-portal';
-
-export interface ActivitySummary {
-  days: Array<{ day: string; counts: Record<ActivityDecision, number> }>;
-  topDomains: Array<{ domain: string; count: number }>;
-  detectionTypes: Array<{ type: string; count: number }>;
-  topAddresses?: Array<{ address: string; count: number }>;
-}
-
-export interface Me {
-  name: string;
-  via: 'open' | 'entra' | 'admin-token';
-}
+// The shapes are the API contract's, as types: the console does not bundle the schemas.
+export type {
+  ActivityDecision,
+  ActivitySummary,
+  AuditEntry,
+  ConnectorPreview,
+  Me,
+  PolicyChange,
+  PolicyDocument,
+  Validation,
+};
 
 export interface AdminApi {
   readonly lookups: ApiClient;

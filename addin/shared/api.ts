@@ -1,18 +1,19 @@
-import type { OrgPolicy } from '../../src/core/policy';
-import type { DomainReport } from '../../src/core/report';
+// Types only from the contract's zod modules: launchevent.js bundles this file and must not bundle zod.
+import type { ActivityReport, DecisionEvent } from '../../src/contract/activity';
+import type { LookupReport } from '../../src/contract/domains';
+import { MAX_LOOKUP_BATCH } from '../../src/contract/limits';
+import type { PolicyDocument as FullPolicyDocument } from '../../src/contract/policy';
+import type { NewPortalMessage, PortalMessageCreated } from '../../src/contract/portal';
 
 /**
  * The add-in's calls to the backend. Absolute URLs (the classic Outlook runtime needs them), a timeout on
- * every call, and errors that say what failed without internals.
+ * every call, and errors that say what failed without internals. The shapes are the API contract's.
  */
 
-/** A report as the lookup API returns it: the DomainReport plus cache metadata. */
-export type LookupReport = DomainReport & { cached: boolean; stale: boolean; expiresAt: string | null };
+export type { ActivityReport, DecisionEvent, LookupReport, NewPortalMessage, PortalMessageCreated };
 
-export interface PolicyDocument {
-  policy: OrgPolicy;
-  version: number;
-}
+/** The part of the policy document the add-in reads (and keeps between sessions). */
+export type PolicyDocument = Pick<FullPolicyDocument, 'policy' | 'version'>;
 
 export type ApiErrorKind = 'unreachable' | 'timeout' | 'unauthorized' | 'rejected' | 'bad-response';
 
@@ -50,28 +51,11 @@ export interface ApiClient {
   portalLinkLive(link: string, timeoutMs: number): Promise<boolean>;
 }
 
-export interface NewPortalMessage {
-  senderEmail: string;
-  subject: string;
-  body: string;
-  format: 'html' | 'text';
-  recipients: string[];
-  expiresInDays?: number;
-  language?: 'en' | 'nl';
-}
-
 export interface PortalFile {
   name: string;
   /** The file's bytes, base64 (as Office hands them over). */
   base64: string;
   contentType?: string;
-}
-
-export interface PortalMessageCreated {
-  id: string;
-  link: string;
-  expiresAt: string;
-  verification: string;
 }
 
 function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
@@ -100,30 +84,12 @@ export interface LookupOptions {
   fresh?: boolean;
 }
 
-/** The backend works out `sent-anyway` and `sent-via-portal` itself; the add-in reports only these. */
-export interface DecisionEvent {
-  decision: 'allowed' | 'warned' | 'blocked';
-  riskyDomains: string[];
-  detectionTypes: string[];
-  /** Only when the policy has `activityAddresses` on. */
-  riskyAddresses?: string[];
-  /** A warning that offered Send Anyway: the id it left in the draft's session. */
-  attempt?: string;
-  /** The previous warning's attempt id in this draft: the user chose "Don't send" and tried again. */
-  supersedes?: string;
-}
-
-/** An event, or only the warning a portal send supersedes (the portal counts the send itself). */
-export type ActivityReport = DecisionEvent | { supersedes: string };
-
 export interface ApiClientOptions {
   baseUrl: string;
   fetch: typeof fetch;
   /** A bearer token for `entra` deployments; null sends none. */
   token?: () => Promise<string | null>;
 }
-
-export const MAX_LOOKUP_BATCH = 100;
 
 export interface RequestInit {
   method: string;

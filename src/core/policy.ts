@@ -1,6 +1,6 @@
 /**
  * The organisation's policy, as the add-in and the decision see it. The server validates it with the zod
- * schema in src/server/policy-schema.ts, which must stay in step with these types (it is checked with
+ * schema in src/contract/policy.ts, which must stay in step with these types (it is checked with
  * `satisfies`). Kept free of libraries: the add-in bundles this module.
  */
 

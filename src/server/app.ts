@@ -270,7 +270,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   }
   adminConsoleRoutes(app, config);
 
-  // The probe queue in the log once a minute while probes run or wait (README "Security").
+  // The probe queue in the log once a minute while probes run or wait (docs/security.md).
   let loggedProbes = lookup.probes;
   const queueLog = setInterval(() => {
     const queue = lookup.queue();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 
-/** TLSGATE_SMTP_URL and its companions (README "Secure portal"), checked with the rest of the config. */
+/** TLSGATE_SMTP_URL and its companions (docs/portal.md, "Mail"), checked with the rest of the config. */
 
 export interface SmtpConfig {
   /** smtp: uses STARTTLS (required), smtps: implicit TLS. */

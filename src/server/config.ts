@@ -9,7 +9,7 @@ import { smtpConfig, type SmtpConfig } from './config-smtp';
 export type { SmtpConfig } from './config-smtp';
 
 /**
- * Configuration from environment variables (README "Configuration"). Checked once at start: a bad value
+ * Configuration from environment variables (docs/configuration.md). Checked once at start: a bad value
  * is reported in plain words and the process exits non-zero, with no stack trace.
  */
 
@@ -62,7 +62,7 @@ export interface Config {
   addin: AddinBuildSettings;
   /** Folder for generated files (development certificate, the portal's key file). */
   dataDir: string;
-  /** The secure portal (README "Secure portal"). */
+  /** The secure portal (docs/portal.md). */
   portal: PortalConfig;
   /** How many days of on-send activity counts are kept (today included). */
   activityRetentionDays: number;

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import { MAX_CONNECTOR_JSON } from '../../src/contract/limits';
 import type { CustomRule, OrgPolicy } from '../../src/core/policy';
 import { buildApp } from '../../src/server/app';
 import { testConfig, type Config } from '../../src/server/config';
-import { MAX_CONNECTOR_JSON } from '../../src/server/admin/exchange-connectors';
 import { openSqliteStore, SCHEMA_VERSION } from '../../src/server/store/sqlite';
 import { startTestIssuer, testEntraConfig, type TestIssuer } from '../support/entra';
 

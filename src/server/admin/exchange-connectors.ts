@@ -1,3 +1,4 @@
+import { MAX_CONNECTOR_JSON } from '../../contract/limits';
 import { normalizeDomainInput } from '../../core/domain';
 
 /**
@@ -6,8 +7,6 @@ import { normalizeDomainInput } from '../../core/domain';
  * the same data in several shapes (one object or an array; enums as names or numbers; domains as strings
  * or objects), and all of them are accepted.
  */
-
-export const MAX_CONNECTOR_JSON = 2 * 1024 * 1024;
 
 const TLS_LEVELS = new Set(['EncryptionOnly', 'CertificateValidation', 'DomainValidation']);
 

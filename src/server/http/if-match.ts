@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { ApiError } from '../errors';
 
 /** Optimistic concurrency for policy writes: the policy's version is its ETag, and writes send it back. */
@@ -6,9 +5,6 @@ import { ApiError } from '../errors';
 export function policyEtag(version: number): string {
   return `"policy-v${version}"`;
 }
-
-/** The If-Match header of a policy write; required so two admins cannot overwrite each other. */
-export const ifMatchHeaders = z.object({ 'if-match': z.string().max(100).optional() });
 
 /** The version an If-Match names, or -1 for an ETag that is not ours (which then conflicts). */
 export function expectedVersion(ifMatch: string | undefined): number {

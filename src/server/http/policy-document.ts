@@ -1,21 +1,11 @@
 import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
-import { policySchema } from '../policy-schema';
+import type { PolicyDocument } from '../../contract/policy';
 import type { StoredPolicy } from '../store/store';
 import { policyEtag } from './if-match';
 
-/** The policy as GET /policy and every policy write answer it: the body, its version and its ETag. */
+/** The policy as GET /policy and every policy write answer it (src/contract/policy.ts), with its ETag. */
 
-export const policyResponse = z
-  .object({
-    policy: policySchema,
-    version: z.number(),
-    updatedAt: z.string().nullable(),
-    updatedBy: z.string(),
-  })
-  .meta({ id: 'PolicyDocument' });
-
-function present(stored: StoredPolicy) {
+function present(stored: StoredPolicy): PolicyDocument {
   return {
     policy: stored.policy,
     version: stored.version,

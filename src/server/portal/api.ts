@@ -1,11 +1,24 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { errorSchema } from '../../contract/error-schema';
+import {
+  extendBody,
+  linkCheckBody,
+  linkCheckResponse,
+  messageAuditQuery,
+  messageAuditResponse,
+  messageIdParams,
+  messageListQuery,
+  messageListResponse,
+  newMessageSchema,
+  portalCreatedSchema,
+  portalMessageSchema,
+  repliesResponse,
+} from '../../contract/portal';
 import { ApiError, type ErrorCode } from '../errors';
 import { recordPortalSend } from '../http/portal-send';
-import { errorSchema } from '../routes/schemas';
-import { newMessageSchema, summarySchema } from './api-schemas';
 import {
   DEFAULT_EXPIRY_DAYS,
   MAX_EXPIRY_DAYS,
@@ -24,8 +37,6 @@ import {
 /** Everything a create request may carry: attachments, the message field, and multipart framing. */
 export const MAX_UPLOAD_BYTES = PORTAL_LIMITS.attachmentBytes + 4 * 1024 * 1024 + 256 * 1024;
 const MESSAGE_FIELD_BYTES = 4 * 1024 * 1024;
-
-const idParams = z.object({ id: z.uuid() });
 
 function issues(error: z.ZodError): string {
   return error.issues
@@ -149,12 +160,7 @@ export async function portalApiRoutes(
         description: `multipart/form-data. First a field "message" with JSON (senderEmail, subject, body, format html|text, recipients, expiresInDays 1-${MAX_EXPIRY_DAYS} (default ${DEFAULT_EXPIRY_DAYS}), verification {method: email-code|sms-code|access-code, accessCode}, language), then up to ${PORTAL_LIMITS.attachments} file parts, at most ${PORTAL_LIMITS.attachmentBytes / 1048576} MiB together. Returns the link to give the recipients.`,
         consumes: ['multipart/form-data'],
         response: {
-          201: z.object({
-            id: z.string(),
-            link: z.string(),
-            expiresAt: z.string(),
-            verification: z.enum(['email-code', 'sms-code', 'access-code']),
-          }),
+          201: portalCreatedSchema,
           400: errorSchema,
           401: errorSchema,
           403: errorSchema,
@@ -272,8 +278,8 @@ export async function portalApiRoutes(
         summary: 'Whether a portal link is live and yours',
         description:
           "The on-send check asks before it trusts a portal notice in a draft: live only for the recipient link of an active message of the signed-in sender; revoked, expired, someone else's and unknown links are not.",
-        body: z.object({ link: z.string().max(2048) }).strict(),
-        response: { 200: z.object({ live: z.boolean() }), 400: errorSchema, 401: errorSchema },
+        body: linkCheckBody,
+        response: { 200: linkCheckResponse, 400: errorSchema, 401: errorSchema },
       },
     },
     async (request, reply) => {
@@ -289,8 +295,8 @@ export async function portalApiRoutes(
         summary: 'Your portal messages',
         description:
           'Newest first, with status (delivered, opened, revoked, expired) and per recipient when it was first and last opened.',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-        response: { 200: z.object({ messages: z.array(summarySchema) }), 401: errorSchema },
+        querystring: messageListQuery,
+        response: { 200: messageListResponse, 401: errorSchema },
       },
     },
     async (request) => ({ messages: await service.list(senderOf(request), request.query.limit) }),
@@ -301,8 +307,8 @@ export async function portalApiRoutes(
     {
       schema: {
         summary: 'One of your portal messages',
-        params: idParams,
-        response: { 200: summarySchema, 401: errorSchema, 404: errorSchema },
+        params: messageIdParams,
+        response: { 200: portalMessageSchema, 401: errorSchema, 404: errorSchema },
       },
     },
     (request) => service.get(senderOf(request), request.params.id),
@@ -315,20 +321,10 @@ export async function portalApiRoutes(
         summary: "A portal message's audit log",
         description:
           'Created, code sent, code failures, lockouts, opens, downloads, replies, extension, revocation, expiry. Metadata only.',
-        params: idParams,
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+        params: messageIdParams,
+        querystring: messageAuditQuery,
         response: {
-          200: z.object({
-            events: z.array(
-              z.object({
-                at: z.string(),
-                kind: z.string(),
-                participant: z.number().nullable(),
-                address: z.string().nullable(),
-                detail: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
-              }),
-            ),
-          }),
+          200: messageAuditResponse,
           401: errorSchema,
           404: errorSchema,
         },
@@ -344,18 +340,9 @@ export async function portalApiRoutes(
     {
       schema: {
         summary: "Recipients' replies to a portal message",
-        params: idParams,
+        params: messageIdParams,
         response: {
-          200: z.object({
-            replies: z.array(
-              z.object({
-                from: z.string().nullable(),
-                participant: z.number(),
-                at: z.string(),
-                text: z.string(),
-              }),
-            ),
-          }),
+          200: repliesResponse,
           401: errorSchema,
           404: errorSchema,
           409: errorSchema,
@@ -375,8 +362,8 @@ export async function portalApiRoutes(
         summary: 'Revoke a portal message',
         description:
           'Destroys its key and contents at once; the link and any open sessions stop working. Idempotent.',
-        params: idParams,
-        response: { 200: summarySchema, 401: errorSchema, 404: errorSchema },
+        params: messageIdParams,
+        response: { 200: portalMessageSchema, 401: errorSchema, 404: errorSchema },
       },
     },
     (request) => service.revoke(senderOf(request), request.params.id),
@@ -388,10 +375,10 @@ export async function portalApiRoutes(
       schema: {
         summary: "Change a portal message's expiry",
         description: `A new expiry in the future, at most ${MAX_EXPIRY_DAYS} days after the message was created.`,
-        params: idParams,
-        body: z.object({ expiresAt: z.iso.datetime({ offset: true }) }).strict(),
+        params: messageIdParams,
+        body: extendBody,
         response: {
-          200: summarySchema,
+          200: portalMessageSchema,
           400: errorSchema,
           401: errorSchema,
           404: errorSchema,

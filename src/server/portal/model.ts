@@ -8,22 +8,10 @@ import type { Lang } from './i18n';
  * notifications.ts) and the routes.
  */
 
-/** The portal's rules (README "Secure portal"). */
-export const PORTAL_LIMITS = {
-  /** All attachments of one message together. */
-  attachmentBytes: 25 * 1024 * 1024,
-  attachments: 20,
-  attachmentName: 200,
-  subject: 998,
-  /** The body as sent in the `message` field (HTML or text). */
-  bodyBytes: 2 * 1024 * 1024,
-  recipients: 50,
-  replyChars: 20_000,
-} as const;
+/** The portal's rules (docs/portal.md); the API's limits among them live in the contract. */
+export { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, PORTAL_LIMITS } from '../../contract/limits';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
-export const DEFAULT_EXPIRY_DAYS = 14;
-export const MAX_EXPIRY_DAYS = 90;
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const CODE_ATTEMPTS = 5;
 export const LOCK_FAILURES = 10;

@@ -1,13 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { ACTIVITY_ADDRESS, DETECTOR_TYPES } from '../../core/policy';
+import {
+  ACTIVITY_DECISIONS,
+  activityEventSchema,
+  activityQuery,
+  activitySummarySchema,
+  daysQuery,
+  eventAccepted,
+} from '../../contract/activity';
+import { errorSchema } from '../../contract/error-schema';
 import { csv } from '../csv';
 import { ApiError } from '../errors';
 import { requireAdmin } from '../http/require-admin';
-import { ACTIVITY_DECISIONS, REPORTED_DECISIONS, type ActivityStore } from '../store/activity-store';
+import type { ActivityStore } from '../store/activity-store';
 import { dayOf } from '../store/activity-sqlite';
-import { errorSchema } from './schemas';
 
 const DAY_MS = 86_400_000;
 
@@ -19,59 +25,6 @@ const DAY_MS = 86_400_000;
  * counts too: the figure is an upper bound.
  */
 export const SEND_ANYWAY_AFTER_MS = 10 * 60_000;
-
-const attemptId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'an attempt id: 8-64 letters, digits, - or _');
-
-const decisionEvent = z
-  .object({
-    decision: z.enum(REPORTED_DECISIONS),
-    // Domains, not addresses: addresses are personal data, and come only in riskyAddresses.
-    riskyDomains: z
-      .array(
-        z
-          .string()
-          .min(1)
-          .max(253)
-          .regex(/^[a-z0-9.-]+$/i, 'a domain, not an address'),
-      )
-      .max(50)
-      .default([]),
-    detectionTypes: z
-      .array(z.enum([...DETECTOR_TYPES, 'custom', 'label']))
-      .max(10)
-      .default([]),
-    // Kept only when the policy has activityAddresses on; otherwise dropped unread.
-    riskyAddresses: z
-      .array(z.string().max(254).regex(ACTIVITY_ADDRESS, 'an email address'))
-      .max(50)
-      .default([]),
-    attempt: attemptId.optional().describe('A warning that offered Send Anyway: its id, kept in the draft.'),
-    supersedes: attemptId
-      .optional()
-      .describe('The previous warning in the same draft, which did not go out.'),
-  })
-  .strict()
-  .refine((event) => event.attempt === undefined || event.decision === 'warned', {
-    path: ['attempt'],
-    error: 'only a warning has an attempt id',
-  });
-
-// A draft that goes out through the portal reports no decision (the portal counts it), only which warning
-// it supersedes.
-const eventSchema = z
-  .union([decisionEvent, z.object({ supersedes: attemptId }).strict()])
-  .meta({ id: 'ActivityEvent' });
-
-const summarySchema = z
-  .object({
-    days: z.array(z.object({ day: z.string(), counts: z.record(z.enum(ACTIVITY_DECISIONS), z.number()) })),
-    topDomains: z.array(z.object({ domain: z.string(), count: z.number() })),
-    detectionTypes: z.array(z.object({ type: z.string(), count: z.number() })),
-    topAddresses: z.array(z.object({ address: z.string(), count: z.number() })),
-  })
-  .meta({ id: 'ActivitySummary' });
-
-const daysQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30) });
 
 export function activityRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -102,8 +55,8 @@ export function activityRoutes(app: FastifyInstance): void {
         summary: "Report an on-send decision (the add-in's fire-and-forget call)",
         description:
           'Metadata only: risky domains, detection types, and (kept only when the policy has activityAddresses on) risky addresses. sent-anyway and sent-via-portal are worked out by the server.',
-        body: eventSchema,
-        response: { 202: z.object({ accepted: z.literal(true) }), 400: errorSchema, 401: errorSchema },
+        body: activityEventSchema,
+        response: { 202: eventAccepted, 400: errorSchema, 401: errorSchema },
       },
     },
     async (request, reply) => {
@@ -134,8 +87,8 @@ export function activityRoutes(app: FastifyInstance): void {
     {
       schema: {
         summary: 'On-send decisions per day, top risky domains, detection types and addresses (admin)',
-        querystring: daysQuery.extend({ top: z.coerce.number().int().min(1).max(100).default(10) }),
-        response: { 200: summarySchema, 401: errorSchema, 403: errorSchema },
+        querystring: activityQuery,
+        response: { 200: activitySummarySchema, 401: errorSchema, 403: errorSchema },
       },
     },
     async (request) => {

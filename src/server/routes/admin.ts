@@ -1,22 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { OrgPolicy } from '../../core/policy';
 import {
-  connectorImportChanges,
-  importOutboundConnectors,
-  MAX_CONNECTOR_JSON,
-} from '../admin/exchange-connectors';
+  connectorImportBody,
+  connectorImportSchema,
+  MAX_PROBLEMS,
+  meSchema,
+  rollbackBody,
+  validationSchema,
+  versionParams,
+  type PolicyProblem,
+} from '../../contract/admin';
+import { errorSchema } from '../../contract/error-schema';
+import { MAX_CONNECTOR_JSON } from '../../contract/limits';
+import { canonicalPolicy, ifMatchHeaders, policyDocumentSchema, policySchema } from '../../contract/policy';
+import type { OrgPolicy } from '../../core/policy';
+import { connectorImportChanges, importOutboundConnectors } from '../admin/exchange-connectors';
 import { checkLockout } from '../admin/lockout';
 import { ApiError } from '../errors';
-import { expectedVersion, ifMatchHeaders, versionConflict } from '../http/if-match';
+import { expectedVersion, versionConflict } from '../http/if-match';
 import { POLICY_BODY_LIMIT } from '../http/limits';
-import { policyResponse, sendPolicy } from '../http/policy-document';
+import { sendPolicy } from '../http/policy-document';
 import { requireAdmin } from '../http/require-admin';
 import { diffPolicy } from '../policy-diff';
-import { canonicalPolicy, policySchema } from '../policy-schema';
 import type { StoredPolicy } from '../store/store';
-import { errorSchema } from './schemas';
 
 /**
  * The admin console's calls beyond PUT /admin/policy: who am I, policy history and rollback, a dry-run
@@ -24,45 +31,13 @@ import { errorSchema } from './schemas';
  * rollback writes; everything else leaves the policy as it is.
  */
 
-const MAX_PROBLEMS = 20;
-
-const changesSchema = z.array(z.record(z.string(), z.unknown()));
-
-const problemSchema = z.object({
-  path: z.string().describe('Dotted path into the policy, e.g. "actions.high"; "" for the whole policy.'),
-  message: z.string(),
-  code: z.enum(['VALIDATION_FAILED', 'POLICY_LOCKOUT']),
-});
-type Problem = z.infer<typeof problemSchema>;
-
-const validationSchema = z
-  .discriminatedUnion('valid', [
-    z.object({
-      valid: z.literal(true),
-      changes: changesSchema.describe('What applying it would change in the current policy.'),
-    }),
-    z.object({ valid: z.literal(false), problems: z.array(problemSchema).max(MAX_PROBLEMS) }),
-  ])
-  .meta({ id: 'PolicyValidation' });
-
-const connectorImportSchema = z
-  .object({
-    connectors: z.array(z.object({ name: z.string(), tls: z.string(), domains: z.array(z.string()) })),
-    skipped: z.array(z.string()),
-    add: z.array(z.string()).describe('Imported domains not yet in forcedTlsDomains.'),
-    keep: z.array(z.string()).describe('Imported domains already in forcedTlsDomains.'),
-    resultingForcedTlsDomains: z.array(z.string()),
-    basedOnVersion: z.number().describe('Apply with PUT /admin/policy and If-Match "policy-v<this>".'),
-  })
-  .meta({ id: 'ConnectorImportPreview' });
-
 function joinPath(parts: readonly PropertyKey[]): string {
   return parts.map((part) => String(part)).join('.');
 }
 
-function zodProblems(error: z.ZodError): Problem[] {
+function zodProblems(error: z.ZodError): PolicyProblem[] {
   return error.issues
-    .flatMap((issue): Problem[] =>
+    .flatMap((issue): PolicyProblem[] =>
       // One problem per unknown field, so the editor can point at each.
       issue.code === 'unrecognized_keys'
         ? issue.keys.map((key) => ({
@@ -105,7 +80,7 @@ export function adminRoutes(app: FastifyInstance): void {
         summary: 'The signed-in admin (admin)',
         description: 'The console calls this after sign-in: 403 means the account lacks the admin role.',
         response: {
-          200: z.object({ name: z.string(), via: z.enum(['open', 'entra', 'admin-token']) }),
+          200: meSchema,
           401: errorSchema,
           403: errorSchema,
         },
@@ -122,9 +97,9 @@ export function adminRoutes(app: FastifyInstance): void {
     {
       schema: {
         summary: 'The policy as it was at a version (admin)',
-        params: z.object({ version: z.coerce.number().int().positive() }),
+        params: versionParams,
         response: {
-          200: policyResponse,
+          200: policyDocumentSchema,
           400: errorSchema,
           401: errorSchema,
           403: errorSchema,
@@ -147,9 +122,9 @@ export function adminRoutes(app: FastifyInstance): void {
         description:
           'Needs If-Match with the current ETag, like PUT /admin/policy. The audit entry notes the rollback.',
         headers: ifMatchHeaders,
-        body: z.object({ version: z.number().int().positive() }).strict(),
+        body: rollbackBody,
         response: {
-          200: policyResponse,
+          200: policyDocumentSchema,
           400: errorSchema,
           401: errorSchema,
           403: errorSchema,
@@ -227,13 +202,7 @@ export function adminRoutes(app: FastifyInstance): void {
         summary: 'Preview importing TLS-required Exchange Online connectors (admin)',
         description:
           'Reads Get-OutboundConnector | ConvertTo-Json and shows what it would add to forcedTlsDomains. Changes nothing: apply with PUT /admin/policy.',
-        body: z
-          .object({
-            connectorsJson: z
-              .string()
-              .describe(`The pasted output, at most ${MAX_CONNECTOR_JSON} characters.`),
-          })
-          .strict(),
+        body: connectorImportBody,
         response: {
           200: connectorImportSchema,
           400: errorSchema,

@@ -1,11 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { MAX_INPUT_LENGTH, normalizeDomainInput } from '../../core/domain';
+import {
+  domainParams,
+  freshQuery,
+  lookupBody,
+  lookupResponse,
+  lookupResultSchema,
+} from '../../contract/domains';
+import { errorSchema } from '../../contract/error-schema';
+import { MAX_LOOKUP_BATCH } from '../../contract/limits';
+import { normalizeDomainInput } from '../../core/domain';
 import { ApiError } from '../errors';
-import { errorSchema, freshQuery, lookupResultSchema } from './schemas';
-
-export const MAX_BATCH = 100;
 
 export function domainRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -20,7 +25,7 @@ export function domainRoutes(app: FastifyInstance): void {
       schema: {
         summary: "A recipient domain's inbound TLS",
         description: 'The DomainReport plus cache metadata. An address is looked up by its domain.',
-        params: z.object({ domain: z.string().min(1).max(MAX_INPUT_LENGTH) }),
+        params: domainParams,
         querystring: freshQuery,
         response: {
           200: lookupResultSchema,
@@ -49,11 +54,11 @@ export function domainRoutes(app: FastifyInstance): void {
     {
       schema: {
         summary: 'Many recipient domains at once',
-        description: `Up to ${MAX_BATCH} domains or addresses; reports come back in input order, duplicates probed once. Invalid entries get status "invalid". Every domain the cache cannot answer counts against the caller's probes per minute (429 RATE_LIMITED); a full probe queue is 503 BUSY. Both send Retry-After.`,
+        description: `Up to ${MAX_LOOKUP_BATCH} domains or addresses; reports come back in input order, duplicates probed once. Invalid entries get status "invalid". Every domain the cache cannot answer counts against the caller's probes per minute (429 RATE_LIMITED); a full probe queue is 503 BUSY. Both send Retry-After.`,
         querystring: freshQuery,
-        body: z.object({ domains: z.array(z.string().max(MAX_INPUT_LENGTH)).min(1).max(MAX_BATCH) }).strict(),
+        body: lookupBody,
         response: {
-          200: z.object({ reports: z.array(lookupResultSchema) }),
+          200: lookupResponse,
           400: errorSchema,
           401: errorSchema,
           413: errorSchema,

@@ -1,14 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { errorSchema } from '../../contract/error-schema';
+import {
+  auditQuery,
+  auditResponse,
+  canonicalPolicy,
+  ifMatchHeaders,
+  notModified,
+  policyDocumentSchema,
+  policySchema,
+} from '../../contract/policy';
 import { checkLockout } from '../admin/lockout';
 import { ApiError } from '../errors';
-import { expectedVersion, ifMatchHeaders, policyEtag, versionConflict } from '../http/if-match';
+import { expectedVersion, policyEtag, versionConflict } from '../http/if-match';
 import { POLICY_BODY_LIMIT } from '../http/limits';
-import { policyResponse, sendPolicy } from '../http/policy-document';
+import { sendPolicy } from '../http/policy-document';
 import { requireAdmin } from '../http/require-admin';
-import { canonicalPolicy, policySchema } from '../policy-schema';
-import { errorSchema } from './schemas';
 
 export function policyRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -20,7 +27,7 @@ export function policyRoutes(app: FastifyInstance): void {
         summary: "The organisation's policy",
         description:
           'What the add-in needs to decide: actions, domain lists and detection rules. Honours If-None-Match.',
-        response: { 200: policyResponse, 304: z.null().describe('Not modified'), 401: errorSchema },
+        response: { 200: policyDocumentSchema, 304: notModified, 401: errorSchema },
       },
     },
     async (request, reply) => {
@@ -42,7 +49,7 @@ export function policyRoutes(app: FastifyInstance): void {
         headers: ifMatchHeaders,
         body: policySchema,
         response: {
-          200: policyResponse,
+          200: policyDocumentSchema,
           400: errorSchema,
           401: errorSchema,
           403: errorSchema,
@@ -69,22 +76,9 @@ export function policyRoutes(app: FastifyInstance): void {
     {
       schema: {
         summary: 'Policy change history (admin)',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+        querystring: auditQuery,
         response: {
-          200: z.object({
-            entries: z.array(
-              z.object({
-                version: z.number(),
-                at: z.string(),
-                actor: z.string(),
-                changes: z.array(z.record(z.string(), z.unknown())),
-                note: z
-                  .string()
-                  .nullable()
-                  .describe('Why, when not a plain edit: "Rolled back to version 3".'),
-              }),
-            ),
-          }),
+          200: auditResponse,
           401: errorSchema,
           403: errorSchema,
         },

@@ -1,10 +1,6 @@
 import type Database from 'better-sqlite3';
-import {
-  ACTIVITY_DECISIONS,
-  MAX_PENDING_ATTEMPTS,
-  type ActivityDecision,
-  type ActivityStore,
-} from './activity-store';
+import { ACTIVITY_DECISIONS, type ActivityDecision } from '../../contract/activity';
+import { MAX_PENDING_ATTEMPTS, type ActivityStore } from './activity-store';
 
 /** Migration 3: activity counts per day (see activity-store.ts). */
 export const ACTIVITY_SCHEMA = `

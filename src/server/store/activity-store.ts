@@ -1,17 +1,10 @@
+import type { ActivityDecision, ActivitySummary } from '../../contract/activity';
+
 /**
  * What the on-send check reports about its decisions, kept as per-day counts: metadata only, no content;
  * recipient domains and detection types, and addresses only when the policy turns that on. Pruned after the
  * retention period.
  */
-
-export const ACTIVITY_DECISIONS = ['allowed', 'warned', 'blocked', 'sent-anyway', 'sent-via-portal'] as const;
-export type ActivityDecision = (typeof ACTIVITY_DECISIONS)[number];
-
-/**
- * The decisions the add-in reports. The server works out the other two itself: `sent-anyway` from warnings
- * nobody followed up (see the activity route), `sent-via-portal` when a portal message is created.
- */
-export const REPORTED_DECISIONS = ['allowed', 'warned', 'blocked'] as const;
 
 /** At most this many warnings wait to be counted as sent anyway; more are not tracked. */
 export const MAX_PENDING_ATTEMPTS = 100_000;
@@ -24,19 +17,6 @@ export interface ActivityEvent {
   detectionTypes: string[];
   /** Lowercase; only when the policy's `activityAddresses` is on, else empty. */
   riskyAddresses: string[];
-}
-
-export interface ActivityDay {
-  day: string;
-  counts: Record<ActivityDecision, number>;
-}
-
-export interface ActivitySummary {
-  days: ActivityDay[];
-  topDomains: Array<{ domain: string; count: number }>;
-  detectionTypes: Array<{ type: string; count: number }>;
-  /** Empty unless the policy keeps addresses (and some were reported). */
-  topAddresses: Array<{ address: string; count: number }>;
 }
 
 export interface ActivityStore {

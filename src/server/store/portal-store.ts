@@ -1,5 +1,5 @@
 /**
- * What the secure portal keeps (README "Secure portal"). Contents are stored only as AES-GCM boxes under a
+ * What the secure portal keeps (docs/portal.md). Contents are stored only as AES-GCM boxes under a
  * per-message data key; the data key only wrapped by a master key; addresses, codes and tokens only as
  * hashes. Closing a message (revocation, expiry) deletes its wrapped key and every box, so what remains is
  * metadata: who sent it (an identity subject), when, its state, counts, and the audit log.

@@ -1,3 +1,4 @@
+import type { PolicyChange } from '../../contract/policy';
 import type { DomainReport } from '../../core/report';
 import type { OrgPolicy } from '../../core/policy';
 import type { ActivityStore } from './activity-store';
@@ -26,9 +27,7 @@ export interface StoredPolicy {
   updatedBy: string;
 }
 
-/** One difference between two policies: a changed value, or entries added to / removed from a list. */
-export type PolicyChange =
-  { path: string; before: unknown; after: unknown } | { path: string; added: unknown[]; removed: unknown[] };
+export type { PolicyChange };
 
 export interface PolicyAuditEntry {
   version: number;

@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { MAX_INPUT_LENGTH } from '../core/domain';
+import type { DomainReport } from '../core/report';
+import { MAX_LOOKUP_BATCH } from './limits';
 
-/** Shapes shared by the routes and the OpenAPI document. */
-
-export const errorSchema = z
-  .object({ error: z.object({ code: z.string(), message: z.string() }) })
-  .meta({ id: 'Error', description: 'Every error: a stable code and a message for people.' });
+/** GET /domains/{domain} and POST /domains/lookup. */
 
 export const freshQuery = z.object({
   fresh: z
@@ -39,3 +38,18 @@ export const lookupResultSchema = z
     cacheTtlSeconds: z.number(),
   })
   .meta({ id: 'DomainLookup' });
+
+export const domainParams = z.object({ domain: z.string().min(1).max(MAX_INPUT_LENGTH) });
+
+export const lookupBody = z
+  .object({ domains: z.array(z.string().max(MAX_INPUT_LENGTH)).min(1).max(MAX_LOOKUP_BATCH) })
+  .strict();
+
+export const lookupResponse = z.object({ reports: z.array(lookupResultSchema) });
+
+/**
+ * A report as the lookup API returns it: the cache metadata of the schema on core's DomainReport, which
+ * types the parts (mx, mtaSts) the schema documents only loosely.
+ */
+export type LookupReport = DomainReport &
+  Pick<z.infer<typeof lookupResultSchema>, 'cached' | 'stale' | 'expiresAt'>;

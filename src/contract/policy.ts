@@ -1,12 +1,12 @@
-import { RE2JS } from 're2js';
 import { z } from 'zod';
+import { regexRuleProblem } from '../core/classifier/linear-regex';
 import { normalizeDomainInput } from '../core/domain';
-import { validateRegexPattern } from '../core/classifier/index';
 import { DETECTOR_TYPES, type OrgPolicy } from '../core/policy';
 
 /**
- * The org policy as the API accepts it. It validates and normalises (domains to lowercase A-labels,
- * duplicates dropped). `satisfies` keeps it in step with OrgPolicy in src/core/policy.ts.
+ * The org policy as the API accepts it (PUT /admin/policy) and answers it (GET /policy): it validates, and
+ * canonicalPolicy() normalises (domains to lowercase A-labels, duplicates dropped). `satisfies` keeps it in
+ * step with OrgPolicy in src/core/policy.ts. Also the policy's history and its If-Match header.
  */
 
 const action = z.enum(['allow', 'warn', 'block']);
@@ -68,21 +68,6 @@ const ruleName = z.string().trim().min(1).max(100);
 
 export const MAX_REGEX_LENGTH = 256;
 
-/**
- * A pattern must pass the add-in's own safety rules (it refuses unsafe patterns at run time anyway) and
- * compile in RE2, which proves it needs no backtracking features.
- */
-function checkRegex(pattern: string, caseInsensitive: boolean): string | null {
-  const safe = validateRegexPattern(pattern, caseInsensitive);
-  if (!safe.ok) return safe.message;
-  try {
-    RE2JS.compile(pattern);
-  } catch {
-    return 'uses a construct that cannot run in linear time (backreferences or lookaround are not allowed)';
-  }
-  return null;
-}
-
 export const customRuleSchema = z.discriminatedUnion('kind', [
   z.object({
     id: ruleId,
@@ -101,7 +86,7 @@ export const customRuleSchema = z.discriminatedUnion('kind', [
       sensitivity,
     })
     .superRefine((rule, ctx) => {
-      const problem = checkRegex(rule.pattern, rule.caseInsensitive);
+      const problem = regexRuleProblem(rule.pattern, rule.caseInsensitive);
       if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
     }),
 ]);
@@ -162,3 +147,48 @@ export const policySchema = z
   .meta({ id: 'OrgPolicy' }) satisfies z.ZodType<OrgPolicy>;
 
 export type PolicyInput = z.input<typeof policySchema>;
+
+/** The policy as GET /policy and every policy write answer it; its version is also its ETag. */
+export const policyDocumentSchema = z
+  .object({
+    policy: policySchema,
+    version: z.number(),
+    updatedAt: z.string().nullable(),
+    updatedBy: z.string(),
+  })
+  .meta({ id: 'PolicyDocument' });
+
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;
+
+export const notModified = z.null().describe('Not modified');
+
+/** The If-Match header of a policy write; required so two admins cannot overwrite each other. */
+export const ifMatchHeaders = z.object({ 'if-match': z.string().max(100).optional() });
+
+/** One change in the audit log, as src/server/policy-diff.ts finds it. Lists of plain values diff as sets. */
+export type PolicyChange =
+  { path: string; before: unknown; after: unknown } | { path: string; added: unknown[]; removed: unknown[] };
+
+/** The changes as the OpenAPI document shows them: objects. Their precise type is PolicyChange. */
+export const policyChangesSchema = z.array(z.record(z.string(), z.unknown()));
+
+/** A response type whose `changes` are typed as PolicyChange rather than as the schema's loose objects. */
+export type WithChanges<T> = T extends { changes: unknown }
+  ? Omit<T, 'changes'> & { changes: PolicyChange[] }
+  : T;
+
+export const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
+export const auditResponse = z.object({
+  entries: z.array(
+    z.object({
+      version: z.number(),
+      at: z.string(),
+      actor: z.string(),
+      changes: policyChangesSchema,
+      note: z.string().nullable().describe('Why, when not a plain edit: "Rolled back to version 3".'),
+    }),
+  ),
+});
+
+export type AuditEntry = WithChanges<z.infer<typeof auditResponse>['entries'][number]>;

@@ -1,12 +1,32 @@
 import { z } from 'zod';
-import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, PORTAL_LIMITS } from './model';
+import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, PORTAL_LIMITS } from './limits';
 
-/** The shapes of the sender's portal API (api.ts): what a new message may hold, and a message's summary. */
+/** The sender's portal API (/api/v1/portal): what a new message may hold, and what the sender sees of it. */
 
 const address = z.email().max(254);
 const phone = z
   .string()
   .regex(/^\+[1-9][0-9]{6,14}$/, 'give the phone number in international form, e.g. +31612345678');
+
+/** Whether `text` is at most `max` bytes in UTF-8, counted without encoding it (lone surrogates count 3). */
+function fitsUtf8(text: string, max: number): boolean {
+  // A UTF-16 unit is 1 to 3 bytes: most bodies are decided by their length alone.
+  if (text.length > max) return false;
+  if (text.length * 3 <= max) return true;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes <= max;
+}
+
+const METHODS = ['email-code', 'sms-code', 'access-code'] as const;
 
 export const newMessageSchema = z
   .object({
@@ -16,7 +36,7 @@ export const newMessageSchema = z
         'Shown to recipients as the sender, and where the sender is told of replies and lockouts. Required with open auth; with entra auth it is the signed-in address, and any other is refused.',
       ),
     subject: z.string().max(PORTAL_LIMITS.subject),
-    body: z.string().refine((body) => Buffer.byteLength(body, 'utf8') <= PORTAL_LIMITS.bodyBytes, {
+    body: z.string().refine((body) => fitsUtf8(body, PORTAL_LIMITS.bodyBytes), {
       error: `the body may be at most ${PORTAL_LIMITS.bodyBytes / 1048576} MiB`,
     }),
     format: z.enum(['html', 'text']).default('html'),
@@ -59,13 +79,24 @@ export const newMessageSchema = z
     });
   });
 
+/** The `message` field of POST /portal/messages, as the client writes it (defaults may be left out). */
+export type NewPortalMessage = z.input<typeof newMessageSchema>;
+
+export const portalCreatedSchema = z.object({
+  id: z.string(),
+  link: z.string(),
+  expiresAt: z.string(),
+  verification: z.enum(METHODS),
+});
+export type PortalMessageCreated = z.infer<typeof portalCreatedSchema>;
+
 const recipientSummary = z.object({
   address: z.string().nullable(),
   firstOpenedAt: z.string().nullable(),
   lastOpenedAt: z.string().nullable(),
 });
 
-export const summarySchema = z
+export const portalMessageSchema = z
   .object({
     id: z.string(),
     status: z.enum(['delivered', 'opened', 'revoked', 'expired']),
@@ -74,10 +105,40 @@ export const summarySchema = z
     maxExpiresAt: z.string(),
     closedAt: z.string().nullable(),
     subject: z.string().nullable(),
-    verification: z.enum(['email-code', 'sms-code', 'access-code']),
+    verification: z.enum(METHODS),
     attachments: z.number(),
     replies: z.number(),
     lockedUntil: z.string().nullable(),
     recipients: z.array(recipientSummary),
   })
   .meta({ id: 'PortalMessage' });
+export type PortalMessage = z.infer<typeof portalMessageSchema>;
+
+export const messageIdParams = z.object({ id: z.uuid() });
+
+export const linkCheckBody = z.object({ link: z.string().max(2048) }).strict();
+export const linkCheckResponse = z.object({ live: z.boolean() });
+
+export const messageListQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const messageListResponse = z.object({ messages: z.array(portalMessageSchema) });
+
+export const messageAuditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
+export const messageAuditResponse = z.object({
+  events: z.array(
+    z.object({
+      at: z.string(),
+      kind: z.string(),
+      participant: z.number().nullable(),
+      address: z.string().nullable(),
+      detail: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
+    }),
+  ),
+});
+
+export const repliesResponse = z.object({
+  replies: z.array(
+    z.object({ from: z.string().nullable(), participant: z.number(), at: z.string(), text: z.string() }),
+  ),
+});
+
+export const extendBody = z.object({ expiresAt: z.iso.datetime({ offset: true }) }).strict();
