@@ -12,12 +12,12 @@ import { performance } from 'node:perf_hooks';
 import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import webpack from 'webpack';
+import { createOfficeShim } from '../addin/try/office-shim';
 import { classifyMessage } from '../src/core/classifier/index';
 import { DEFAULT_POLICY } from '../src/core/policy';
 import { blankReport, type DomainReport } from '../src/core/report';
 import { buildApp } from '../src/server/app';
 import { testConfig } from '../src/server/config';
-import { createOfficeStub } from '../test/support/office-stub';
 import { launchEventConfig } from '../webpack.config';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -75,22 +75,20 @@ async function main(): Promise<void> {
   const body = body100k();
 
   const prefetchedSession = await (async () => {
-    const stub = createOfficeStub({ draft: { to: RECIPIENTS } });
+    const stub = createOfficeShim({ draft: { to: RECIPIENTS } });
     const context = vm.createContext({ Office: stub.Office, fetch, setTimeout, clearTimeout });
     vm.runInContext(bundle, context);
-    await new Promise((resolve) =>
-      stub.handlers.get('onMessageRecipientsChangedHandler')?.({ completed: resolve }),
-    );
+    await stub.runLaunchEvent('onMessageRecipientsChangedHandler');
     return stub.draft.sessionData;
   })();
 
   async function once(session: Record<string, string>): Promise<{ ms: number; options: unknown }> {
-    const stub = createOfficeStub({
+    const stub = createOfficeShim({
       draft: { to: RECIPIENTS, subject: 'Planning', body, sessionData: { ...session } },
     });
     const context = vm.createContext({ Office: stub.Office, fetch, setTimeout, clearTimeout });
     vm.runInContext(bundle, context);
-    const handler = stub.handlers.get('onMessageSendHandler');
+    const handler = stub.actions.get('onMessageSendHandler');
     const started = performance.now();
     const options = await new Promise((resolve) => handler?.({ completed: resolve }));
     return { ms: performance.now() - started, options };

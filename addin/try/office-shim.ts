@@ -1,113 +1,40 @@
 /**
- * An in-page implementation of the Office.js subset TLS Gate uses: the compose item (recipients, subject,
- * body, attachments, sensitivity label, sessionData, RecipientsChanged, the Smart Alert's initialization
- * context), the mailbox, the theme, Office.actions.associate and Office.onReady. The /try page runs the
- * real launchevent.js and task pane against it; tests use it in jsdom and Chromium. No DOM needed.
+ * The one stand-in for the Office.js subset TLS Gate uses: the compose item (recipients, subject, body,
+ * attachments, sensitivity label, sessionData, RecipientsChanged, sendAsync, the Smart Alert's
+ * initialization context), the mailbox, roaming settings, OfficeRuntime.storage, the theme,
+ * Office.actions.associate and Office.onReady. The /try page runs the real launchevent.js and task pane
+ * against it; the tests and benchmarks run the same code against it in a vm, in jsdom and in Chromium. No
+ * DOM needed.
  *
- * Like Outlook, every call answers asynchronously with an AsyncResult, and getAsync on recipients returns
- * copies, so callers cannot change the draft by mutating what they were given.
+ * Like Outlook, every call answers asynchronously with an AsyncResult, and getters return copies, so callers
+ * cannot change the draft by mutating what they were given. Every call is recorded (`calls`), every change
+ * to the draft too (`writes`, only once it succeeded), and any call can be made to fail (`faults`).
  */
+import { compareVersions, createAnswers, FAILED, OfficeFailure, SUCCEEDED } from './office-shim-calls';
+import { roamingSettings, runtimeStorage } from './office-shim-storage';
+import {
+  THEMES,
+  type CompletedOptions,
+  type OfficeShim,
+  type ShimDraft,
+  type ShimField,
+  type ShimOptions,
+  type ShimRecipient,
+  type ShimTheme,
+} from './office-shim-types';
 
-export type ShimField = 'to' | 'cc' | 'bcc';
+export * from './office-shim-types';
 
-export interface ShimRecipient {
-  emailAddress: string;
-  displayName: string;
-}
-
-export interface ShimDraft {
-  to: ShimRecipient[];
-  cc: ShimRecipient[];
-  bcc: ShimRecipient[];
-  subject: string;
-  body: string;
-  attachments: Array<{ id: string; name: string; size: number; attachmentType: string; isInline: boolean }>;
-  sensitivityLabel: string;
-  sessionData: Record<string, string>;
-}
-
-export interface ShimTheme {
-  bodyBackgroundColor: string;
-  bodyForegroundColor: string;
-  controlBackgroundColor: string;
-  controlForegroundColor: string;
-}
-
-/** Outlook's own colours for its light and dark (Black) themes. */
-export const THEMES: Readonly<Record<'light' | 'dark', ShimTheme>> = {
-  light: {
-    bodyBackgroundColor: '#ffffff',
-    bodyForegroundColor: '#242424',
-    controlBackgroundColor: '#ffffff',
-    controlForegroundColor: '#242424',
-  },
-  dark: {
-    bodyBackgroundColor: '#292929',
-    bodyForegroundColor: '#ffffff',
-    controlBackgroundColor: '#1f1f1f',
-    controlForegroundColor: '#ffffff',
-  },
-};
-
-export interface ShimOptions {
-  draft?: Partial<ShimDraft>;
-  /** Highest Mailbox requirement set reported, e.g. '1.14' (default '1.15'). */
-  mailboxVersion?: string;
-  displayLanguage?: string;
-  userEmail?: string;
-  theme?: 'light' | 'dark' | ShimTheme;
-  /** The Smart Alert's contextData, as getInitializationContextAsync returns it. */
-  initializationContext?: string | null;
-  /** Delay of every answer in ms (default 0: the next task, as in Outlook). */
-  latencyMs?: number;
-}
-
-/** What a launch-event handler passes to event.completed. */
-export type CompletedOptions = Record<string, unknown>;
-
-export interface OfficeShim {
-  /** Assign to `window.Office` (or a vm context's `Office`). */
-  Office: Record<string, unknown>;
-  draft: ShimDraft;
-  /** Handlers launchevent.js registered with Office.actions.associate. */
-  actions: Map<string, (event: unknown) => unknown>;
-  /** Draft writes made through the API (e.g. `to.setAsync`), in order. */
-  writes: string[];
-  /** Replaces a recipient field as the user would, and raises RecipientsChanged. */
-  setRecipients(field: ShimField, recipients: ReadonlyArray<string | Partial<ShimRecipient>>): void;
-  setSubject(subject: string): void;
-  setBody(body: string): void;
-  setInitializationContext(data: string | null): void;
-  setTheme(theme: 'light' | 'dark' | ShimTheme): void;
-  setDisplayLanguage(language: string): void;
-  /** Runs an associated launch-event handler and resolves with what it passed to event.completed. */
-  runLaunchEvent(name: string, event?: Record<string, unknown>): Promise<CompletedOptions | undefined>;
-}
-
-const SUCCEEDED = 'succeeded';
-const FAILED = 'failed';
-
-type AsyncCallback = (result: unknown) => void;
 type Handler = (args: unknown) => void;
-
-function compareVersions(a: string, b: string): number {
-  const [am = 0, an = 0] = a.split('.').map(Number);
-  const [bm = 0, bn = 0] = b.split('.').map(Number);
-  return am - bm || an - bn;
-}
 
 function toRecipient(value: string | Partial<ShimRecipient>): ShimRecipient {
   if (typeof value === 'string') return { emailAddress: value.trim(), displayName: '' };
   return { emailAddress: (value.emailAddress ?? '').trim(), displayName: value.displayName ?? '' };
 }
 
-/** The callback is the last function argument; Office.js methods take optional options before it. */
-function callbackOf(args: readonly unknown[]): AsyncCallback | undefined {
-  for (let i = args.length - 1; i >= 0; i--) {
-    const arg = args[i];
-    if (typeof arg === 'function') return arg as AsyncCallback;
-  }
-  return undefined;
+/** The bytes a base64 string holds, without Node's Buffer (this ships to the browser). */
+function base64Size(base64: string): number {
+  return atob(base64).length;
 }
 
 export function createOfficeShim(options: ShimOptions = {}): OfficeShim {
@@ -123,22 +50,15 @@ export function createOfficeShim(options: ShimOptions = {}): OfficeShim {
     ...options.draft,
   };
   const version = options.mailboxVersion ?? '1.15';
-  const latency = options.latencyMs ?? 0;
+  const answers = createAnswers(draft, options.faults ?? [], options.latencyMs ?? 0);
+  const { calls, later, answer } = answers;
   const actions = new Map<string, (event: unknown) => unknown>();
   const writes: string[] = [];
   const itemHandlers = new Map<string, Handler[]>();
   const mailboxHandlers = new Map<string, Handler[]>();
+  const roamingCounter = { saves: 0 };
   let initializationContext = options.initializationContext ?? null;
-
-  const later = (fn: () => void): void => {
-    setTimeout(fn, latency);
-  };
-  const succeed = (callback: AsyncCallback | undefined, value: unknown): void => {
-    later(() => callback?.({ status: SUCCEEDED, value, error: undefined }));
-  };
-  const fail = (callback: AsyncCallback | undefined, code: number, name: string, message: string): void => {
-    later(() => callback?.({ status: FAILED, value: undefined, error: { code, name, message } }));
-  };
+  let nextAttachmentId = 100;
 
   /** Handlers of a page that has gone (a reloaded task pane) throw or do nothing; the others still run. */
   const raise = (handlers: Map<string, Handler[]>, type: string, args: Record<string, unknown>): void => {
@@ -163,42 +83,52 @@ export function createOfficeShim(options: ShimOptions = {}): OfficeShim {
     });
   };
 
-  const recipientField = (field: ShimField) => ({
-    getAsync: (...args: unknown[]) => {
-      succeed(
-        callbackOf(args),
-        draft[field].map((r) => ({
-          emailAddress: r.emailAddress,
-          displayName: r.displayName,
-          recipientType: 'externalUser',
-        })),
-      );
-    },
-    setAsync: (recipients: ReadonlyArray<string | Partial<ShimRecipient>>, ...rest: unknown[]) => {
-      writes.push(`${field}.setAsync`);
-      draft[field] = recipients.map(toRecipient);
-      succeed(callbackOf(rest), undefined);
-      recipientsChanged(field);
-    },
-    addAsync: (recipients: ReadonlyArray<string | Partial<ShimRecipient>>, ...rest: unknown[]) => {
-      writes.push(`${field}.addAsync`);
-      draft[field] = [...draft[field], ...recipients.map(toRecipient)];
-      succeed(callbackOf(rest), undefined);
-      recipientsChanged(field);
-    },
-  });
+  /** A write to the draft: made, and recorded as `record`, only when the call succeeds. */
+  const write = (name: string, args: readonly unknown[], change: () => unknown, record = name): boolean =>
+    answer(name, args, () => {
+      const value = change();
+      writes.push(record);
+      return value;
+    });
+
+  const recipientField = (field: ShimField) => {
+    const change =
+      (how: 'setAsync' | 'addAsync') =>
+      (recipients: ReadonlyArray<string | Partial<ShimRecipient>>, ...rest: unknown[]) => {
+        const done = write(`${field}.${how}`, rest, () => {
+          const given = recipients.map(toRecipient);
+          draft[field] = how === 'setAsync' ? given : [...draft[field], ...given];
+        });
+        if (done) recipientsChanged(field);
+      };
+    return {
+      getAsync: (...args: unknown[]) =>
+        answer(`${field}.getAsync`, args, () =>
+          draft[field].map((r) => ({
+            emailAddress: r.emailAddress,
+            displayName: r.displayName ?? '',
+            recipientType: 'externalUser',
+          })),
+        ),
+      setAsync: change('setAsync'),
+      addAsync: change('addAsync'),
+    };
+  };
 
   const addHandler =
-    (handlers: Map<string, Handler[]>) =>
+    (name: string, handlers: Map<string, Handler[]>) =>
     (type: string, handler: Handler, ...rest: unknown[]): void => {
-      handlers.set(type, [...(handlers.get(type) ?? []), handler]);
-      succeed(callbackOf(rest), undefined);
+      // Registered as the call is made: a change right after it is already seen.
+      answer(name, rest, () => {
+        handlers.set(type, [...(handlers.get(type) ?? []), handler]);
+      });
     };
   const removeHandler =
-    (handlers: Map<string, Handler[]>) =>
+    (name: string, handlers: Map<string, Handler[]>) =>
     (type: string, ...rest: unknown[]): void => {
-      handlers.delete(type);
-      succeed(callbackOf(rest), undefined);
+      answer(name, rest, () => {
+        handlers.delete(type);
+      });
     };
 
   const item = {
@@ -207,56 +137,100 @@ export function createOfficeShim(options: ShimOptions = {}): OfficeShim {
     cc: recipientField('cc'),
     bcc: recipientField('bcc'),
     subject: {
-      getAsync: (...args: unknown[]) => {
-        succeed(callbackOf(args), draft.subject);
-      },
-      setAsync: (subject: string, ...rest: unknown[]) => {
-        writes.push('subject.setAsync');
-        draft.subject = subject;
-        succeed(callbackOf(rest), undefined);
-      },
+      getAsync: (...args: unknown[]) => answer('subject.getAsync', args, () => draft.subject),
+      setAsync: (subject: string, ...rest: unknown[]) =>
+        write('subject.setAsync', rest, () => {
+          draft.subject = subject;
+        }),
     },
     body: {
-      // The draft body is plain text here; Text and Html coercions both return it.
-      getAsync: (...args: unknown[]) => {
-        succeed(callbackOf(args), draft.body);
-      },
-      setAsync: (body: string, ...rest: unknown[]) => {
-        writes.push('body.setAsync');
-        draft.body = body;
-        succeed(callbackOf(rest), undefined);
-      },
+      getAsync: (coercion: unknown, ...rest: unknown[]) =>
+        answer('body.getAsync', [coercion, ...rest], () =>
+          options.bodyType === 'html' && coercion === 'text'
+            ? draft.body.replace(/<[^>]*>/g, '')
+            : draft.body,
+        ),
+      setAsync: (body: string, ...rest: unknown[]) =>
+        write('body.setAsync', rest, () => {
+          draft.body = body;
+        }),
+      prependAsync: (text: string, ...rest: unknown[]) =>
+        write('body.prependAsync', rest, () => {
+          draft.body = text + draft.body;
+        }),
     },
-    getAttachmentsAsync: (...args: unknown[]) => {
-      succeed(
-        callbackOf(args),
-        draft.attachments.map((a) => ({ ...a })),
+    getAttachmentsAsync: (...args: unknown[]) =>
+      answer('getAttachmentsAsync', args, () =>
+        draft.attachments.map(({ id, name, size, attachmentType, isInline }) => ({
+          id,
+          name,
+          size,
+          attachmentType,
+          isInline,
+        })),
+      ),
+    getAttachmentContentAsync: (id: string, ...rest: unknown[]) =>
+      answer('getAttachmentContentAsync', rest, () => {
+        const found = draft.attachments.find((a) => a.id === id);
+        if (!found) throw new Error(`no attachment ${id}`);
+        return { format: 'base64', content: found.base64 ?? '' };
+      }),
+    removeAttachmentAsync: (id: string, ...rest: unknown[]) =>
+      write(
+        'removeAttachmentAsync',
+        rest,
+        () => {
+          draft.attachments = draft.attachments.filter((a) => a.id !== id);
+        },
+        `removeAttachmentAsync:${id}`,
+      ),
+    addFileAttachmentFromBase64Async: (base64: string, name: string, ...rest: unknown[]) => {
+      const addOptions = rest[0] as { isInline?: boolean } | undefined;
+      const isInline = typeof addOptions === 'object' && addOptions.isInline === true;
+      write(
+        'addFileAttachmentFromBase64Async',
+        rest,
+        () => {
+          const id = `new-${nextAttachmentId++}`;
+          draft.attachments.push({
+            id,
+            name,
+            size: base64Size(base64),
+            attachmentType: 'file',
+            isInline,
+            base64,
+          });
+          return id;
+        },
+        `addFileAttachmentFromBase64Async:${name}`,
       );
     },
+    ...(options.sendAsync === true
+      ? { sendAsync: (...args: unknown[]) => write('sendAsync', args, () => undefined) }
+      : {}),
     sensitivityLabel: {
-      getAsync: (...args: unknown[]) => {
-        succeed(callbackOf(args), draft.sensitivityLabel);
-      },
+      getAsync: (...args: unknown[]) =>
+        answer('sensitivityLabel.getAsync', args, () => draft.sensitivityLabel),
     },
     sessionData: {
-      getAsync: (key: string, ...rest: unknown[]) => {
-        if (key in draft.sessionData) succeed(callbackOf(rest), draft.sessionData[key]);
-        else fail(callbackOf(rest), 9057, 'KeyNotFound', `No session data for ${key}.`);
-      },
-      setAsync: (key: string, value: string, ...rest: unknown[]) => {
-        draft.sessionData[key] = value;
-        succeed(callbackOf(rest), undefined);
-      },
-      getAllAsync: (...args: unknown[]) => {
-        succeed(callbackOf(args), { ...draft.sessionData });
-      },
+      getAsync: (key: string, ...rest: unknown[]) =>
+        answer('sessionData.getAsync', rest, () => {
+          if (!(key in draft.sessionData))
+            throw new OfficeFailure(9057, 'KeyNotFound', `No session data for ${key}.`);
+          return draft.sessionData[key];
+        }),
+      setAsync: (key: string, value: string, ...rest: unknown[]) =>
+        answer('sessionData.setAsync', rest, () => {
+          draft.sessionData[key] = value;
+        }),
+      getAllAsync: (...args: unknown[]) =>
+        answer('sessionData.getAllAsync', args, () => ({ ...draft.sessionData })),
     },
-    addHandlerAsync: addHandler(itemHandlers),
-    removeHandlerAsync: removeHandler(itemHandlers),
-    getInitializationContextAsync: (...args: unknown[]) => {
-      // Outlook answers with an empty string when the pane was not opened by a Smart Alert.
-      succeed(callbackOf(args), initializationContext ?? '');
-    },
+    addHandlerAsync: addHandler('addHandlerAsync', itemHandlers),
+    removeHandlerAsync: removeHandler('removeHandlerAsync', itemHandlers),
+    // Outlook answers with an empty string when the pane was not opened by a Smart Alert.
+    getInitializationContextAsync: (...args: unknown[]) =>
+      answer('getInitializationContextAsync', args, () => initializationContext ?? ''),
   };
 
   const context = {
@@ -273,9 +247,12 @@ export function createOfficeShim(options: ShimOptions = {}): OfficeShim {
         timeZone: 'UTC',
       },
       item,
-      addHandlerAsync: addHandler(mailboxHandlers),
-      removeHandlerAsync: removeHandler(mailboxHandlers),
+      addHandlerAsync: addHandler('mailbox.addHandlerAsync', mailboxHandlers),
+      removeHandlerAsync: removeHandler('mailbox.removeHandlerAsync', mailboxHandlers),
     },
+    ...(options.roaming
+      ? { roamingSettings: roamingSettings(options.roaming, answers, roamingCounter) }
+      : {}),
   };
 
   const Office = {
@@ -299,9 +276,12 @@ export function createOfficeShim(options: ShimOptions = {}): OfficeShim {
 
   return {
     Office,
+    OfficeRuntime: options.runtimeStorage ? runtimeStorage(options.runtimeStorage, answers) : undefined,
     draft,
     actions,
     writes,
+    calls,
+    roamingSaves: () => roamingCounter.saves,
     setRecipients(field, recipients) {
       draft[field] = recipients.map(toRecipient).filter((r) => r.emailAddress !== '');
       recipientsChanged(field);

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import type { FastifyInstance } from 'fastify';
+import { createOfficeShim } from '../../addin/try/office-shim';
 import { blankReport, type DomainReport } from '../../src/core/report';
 import { buildApp } from '../../src/server/app';
 import { testConfig } from '../../src/server/config';
 import { SEND_ANYWAY_AFTER_MS } from '../../src/server/routes/activity';
 import { buildLaunchEventBundle } from '../support/launchevent-bundle';
-import { createOfficeStub } from '../support/office-stub';
 
 /**
  * The activity pipeline end to end: the built launchevent.js decides in a vm, reports the decision to a
@@ -48,10 +48,10 @@ async function send(
   to: string,
   sessionData: Record<string, string> = {},
 ): Promise<Record<string, string>> {
-  const stub = createOfficeStub({ draft: { to: [{ emailAddress: to }], body, sessionData } });
+  const stub = createOfficeShim({ draft: { to: [{ emailAddress: to }], body, sessionData } });
   const context = vm.createContext({ Office: stub.Office, fetch, setTimeout, clearTimeout });
   vm.runInContext(bundle, context);
-  await new Promise((resolve) => stub.handlers.get('onMessageSendHandler')?.({ completed: resolve }));
+  await stub.runLaunchEvent('onMessageSendHandler');
   return stub.draft.sessionData;
 }
 

@@ -3,14 +3,14 @@ import * as acorn from 'acorn';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { portalNoticeHtml } from '../../addin/shared/portal-notice';
+import { createOfficeShim, type OfficeShim, type ShimOptions } from '../../addin/try/office-shim';
 import { DEFAULT_POLICY, type OrgPolicy } from '../../src/core/policy';
 import type { DomainStatus } from '../../src/core/status';
 import { buildLaunchEventBundle } from '../support/launchevent-bundle';
-import { createOfficeStub, type StubOptions } from '../support/office-stub';
 
 /**
  * The built launchevent.js, run the way classic Outlook runs it: a bare script in a context with only an
- * Office stub, fetch and timers — no window, no document, no module loader, and without the builtins
+ * Office stand-in, fetch and timers — no window, no document, no module loader, and without the builtins
  * newer than ES2016 (the bundle must bring its own).
  */
 
@@ -92,11 +92,8 @@ interface Completion {
 }
 
 /** Loads the bundle in a fresh context and fires one handler. */
-function fire(
-  handler: string,
-  stub: StubOptions = {},
-): Completion & { stub: ReturnType<typeof createOfficeStub> } {
-  const office = createOfficeStub(stub);
+function fire(handler: string, stub: ShimOptions = {}): Completion & { stub: OfficeShim } {
+  const office = createOfficeShim(stub);
   const context = vm.createContext({
     Office: office.Office,
     fetch: globalThis.fetch,
@@ -110,7 +107,7 @@ function fire(
   const done = new Promise((resolve) => {
     resolveDone = resolve;
   });
-  const fn = office.handlers.get(handler);
+  const fn = office.actions.get(handler);
   if (!fn) throw new Error(`${handler} was not associated`);
   fn({
     completed: (...args: unknown[]) => {
@@ -138,8 +135,14 @@ describe('dist/launchevent.js', () => {
     expect(() => acorn.parse(bundle, { ecmaVersion: 2016, sourceType: 'script' })).not.toThrow();
   });
 
+  it('bundles no zod: the add-in takes only types from the API contract (src/contract)', () => {
+    // Strings zod keeps through minification: its error class name and its commonest issue code.
+    // Compared as a list, so a failure shows the matches and not the whole bundle.
+    expect(bundle.match(/ZodError|invalid_type/g) ?? []).toEqual([]);
+  });
+
   it('associates both handlers with Office.actions.associate and touches no DOM at load', () => {
-    const office = createOfficeStub();
+    const office = createOfficeShim();
     const context = vm.createContext({
       Office: office.Office,
       fetch: globalThis.fetch,
@@ -147,7 +150,7 @@ describe('dist/launchevent.js', () => {
       clearTimeout,
     });
     vm.runInContext(bundle, context);
-    expect([...office.handlers.keys()].sort()).toEqual([
+    expect([...office.actions.keys()].sort()).toEqual([
       'onMessageRecipientsChangedHandler',
       'onMessageSendHandler',
     ]);
@@ -299,7 +302,7 @@ describe('dist/launchevent.js', () => {
     it('sends no attempt id where sessionData cannot keep it', async () => {
       const run = fire('onMessageSendHandler', {
         draft: warning,
-        failing: { call: 'sessionData.setAsync', mode: 'error' },
+        faults: [{ call: 'sessionData.setAsync', mode: 'error' }],
       });
       expect(await settle(run)).toMatchObject({ sendModeOverride: 'promptUser' });
       expect(events).toEqual([
@@ -311,7 +314,7 @@ describe('dist/launchevent.js', () => {
       const started = Date.now();
       const run = fire('onMessageSendHandler', {
         draft: warning,
-        failing: { call: 'sessionData.setAsync', mode: 'silent' },
+        faults: [{ call: 'sessionData.setAsync', mode: 'silent' }],
       });
       expect(await settle(run)).toMatchObject({ sendModeOverride: 'promptUser' });
       expect(Date.now() - started).toBeLessThan(2500);
@@ -449,7 +452,7 @@ describe('dist/launchevent.js', () => {
 
   it('completes (onBackendError) when an Office call throws', async () => {
     const run = fire('onMessageSendHandler', {
-      failing: { call: 'to.getAsync', mode: 'throw' },
+      faults: [{ call: 'to.getAsync', mode: 'throw' }],
       draft: { to: to('carol@plain.example'), body: IBAN_BODY },
     });
     const options = (await settle(run)) as Record<string, unknown>;
@@ -459,7 +462,7 @@ describe('dist/launchevent.js', () => {
 
   it('completes (onBackendError) when an Office call reports failure', async () => {
     const run = fire('onMessageSendHandler', {
-      failing: { call: 'body.getAsync', mode: 'error' },
+      faults: [{ call: 'body.getAsync', mode: 'error' }],
       draft: { to: to('carol@plain.example'), body: IBAN_BODY },
     });
     expect(await settle(run)).toMatchObject({ allowEvent: false });

@@ -12,13 +12,13 @@ import {
   savePolicy,
 } from '../../addin/shared/policy-store';
 import { PaneController } from '../../addin/taskpane/controller';
+import { createOfficeShim, type OfficeShim, type ShimOptions } from '../../addin/try/office-shim';
 import { DEFAULT_POLICY, type CustomRule, type OrgPolicy } from '../../src/core/policy';
-import { createOfficeStub, createRuntimeStorage, type StubOptions } from '../support/office-stub';
 import { lookupAnswering } from '../support/send-harness';
 
 /**
  * The last policy kept across sessions: roaming settings (32 KB) and OfficeRuntime.storage through the real
- * adapter over the Office stub. What is read back is validated, and whatever cannot be kept whole is kept
+ * adapter over the in-page Office. What is read back is validated, and whatever cannot be kept whole is kept
  * only in a stricter form.
  */
 
@@ -50,13 +50,12 @@ const ORG: OrgPolicy = {
   },
 };
 
-type Stub = ReturnType<typeof createOfficeStub>;
-let stub: Stub;
+let stub: OfficeShim;
 
-function install(options: StubOptions, runtime?: ReturnType<typeof createRuntimeStorage>): Stub {
-  stub = createOfficeStub(options);
+function install(options: ShimOptions): OfficeShim {
+  stub = createOfficeShim(options);
   (globalThis as { Office?: unknown }).Office = stub.Office;
-  if (runtime) (globalThis as { OfficeRuntime?: unknown }).OfficeRuntime = runtime.OfficeRuntime;
+  if (stub.OfficeRuntime) (globalThis as { OfficeRuntime?: unknown }).OfficeRuntime = stub.OfficeRuntime;
   return stub;
 }
 
@@ -163,15 +162,15 @@ describe('keeping the last policy', () => {
 
   it('keeps the whole policy in OfficeRuntime.storage where the runtime has it', async () => {
     const roaming: Record<string, unknown> = {};
-    const runtime = createRuntimeStorage();
-    install({ roaming }, runtime);
+    const runtimeStorage: Record<string, string> = {};
+    install({ roaming, runtimeStorage });
     const big = { ...ORG, detection: { ...ORG.detection, customRules: manyRules } };
     await savePolicy(officeDurableStore(), { policy: big, version: 11 });
     expect(roaming[POLICY_STORE_KEY]).toMatchObject({ kind: 'too-large' });
     expect(await loadLastPolicy(officeDurableStore())).toEqual({ kind: 'full', version: 11, policy: big });
 
     // Corrupt there, the roaming copy is what is left.
-    runtime.items[POLICY_STORE_KEY] = '{"v":1,';
+    runtimeStorage[POLICY_STORE_KEY] = '{"v":1,';
     expect(await loadLastPolicy(officeDurableStore())).toMatchObject({ kind: 'too-large', version: 11 });
   });
 

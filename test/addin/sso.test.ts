@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import type { FastifyInstance } from 'fastify';
+import { createOfficeShim } from '../../addin/try/office-shim';
 import { blankReport } from '../../src/core/report';
 import { buildApp } from '../../src/server/app';
 import { testConfig } from '../../src/server/config';
 import { startTestIssuer, testEntraConfig, type TestIssuer } from '../support/entra';
 import { buildLaunchEventBundle } from '../support/launchevent-bundle';
-import { createOfficeStub } from '../support/office-stub';
 
 /**
  * An Entra deployment end to end: launchevent.js built for SSO gets the signed-in user's token from Office
@@ -48,7 +48,7 @@ afterAll(async () => {
 /** One send with OfficeRuntime.auth answering `token`; resolves to what the handler completed with. */
 async function send(token: () => Promise<string>): Promise<{ result: unknown; asked: unknown[] }> {
   const asked: unknown[] = [];
-  const stub = createOfficeStub({ draft: { to: [{ emailAddress: 'ann@plain.example' }], body: IBAN_BODY } });
+  const stub = createOfficeShim({ draft: { to: [{ emailAddress: 'ann@plain.example' }], body: IBAN_BODY } });
   const OfficeRuntime = {
     auth: {
       getAccessToken: (options: unknown) => {
@@ -59,9 +59,7 @@ async function send(token: () => Promise<string>): Promise<{ result: unknown; as
   };
   const context = vm.createContext({ Office: stub.Office, OfficeRuntime, fetch, setTimeout, clearTimeout });
   vm.runInContext(bundle, context);
-  const result = await new Promise((resolve) =>
-    stub.handlers.get('onMessageSendHandler')?.({ completed: resolve }),
-  );
+  const result = await stub.runLaunchEvent('onMessageSendHandler');
   return { result, asked };
 }
 

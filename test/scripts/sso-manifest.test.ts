@@ -227,7 +227,12 @@ describe('webpack defines __ADDIN_SSO__', () => {
 
   it('as the build option in every bundle, false by default', () => {
     for (const defined of definitions(true)) {
-      expect(defined).toEqual({ __ADDIN_BASE_URL__: JSON.stringify(BASE), __ADDIN_SSO__: 'true' });
+      expect(defined).toEqual({
+        __ADDIN_BASE_URL__: JSON.stringify(BASE),
+        __ADDIN_SSO__: 'true',
+        // The send check's action before it has kept any policy (ADDIN_ON_BACKEND_ERROR), warn by default.
+        __ADDIN_ON_BACKEND_ERROR__: JSON.stringify('warn'),
+      });
     }
     for (const defined of [...definitions(false), ...definitions()])
       expect(defined?.__ADDIN_SSO__).toBe('false');

@@ -1,7 +1,7 @@
 /**
  * Finding 3: whatever stood between the portal notice's markers was left out of the send check, so
  * sensitive content placed there went out unchecked. Now only the exact notice, for a live portal message
- * of the signed-in sender, is left out. The built launchevent.js in a vm (Office stubbed), against the real
+ * of the signed-in sender, is left out. The built launchevent.js in a vm (on the in-page Office), against the real
  * app on loopback with a real SQLite file; only the domain lookup is answered by msw, so no mail server on
  * the internet is probed.
  */
@@ -10,9 +10,9 @@ import vm from 'node:vm';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { portalNoticeHtml } from '../../addin/shared/portal-notice';
+import { createOfficeShim, type ShimOptions } from '../../addin/try/office-shim';
 import { DEFAULT_POLICY } from '../../src/core/policy';
 import { buildLaunchEventBundle } from '../support/launchevent-bundle';
-import { createOfficeStub, type StubOptions } from '../support/office-stub';
 import { multipart, startPortalApp, type Created, type PortalApp } from '../support/portal';
 
 /** A sensitivity label the policy rates high: it counts unless the draft holds only a trusted notice. */
@@ -111,8 +111,8 @@ async function sendSecurely(from = '127.0.0.1'): Promise<Created> {
 }
 
 /** Runs the on-send handler of the built bundle on a draft; resolves with what it completed with. */
-function send(draft: StubOptions['draft']): Promise<Record<string, unknown>> {
-  const office = createOfficeStub({
+function send(draft: ShimOptions['draft']): Promise<Record<string, unknown>> {
+  const office = createOfficeShim({
     draft: { to: [{ emailAddress: RECIPIENT }], subject: 'Contract', ...draft },
   });
   const context = vm.createContext({
@@ -122,7 +122,7 @@ function send(draft: StubOptions['draft']): Promise<Record<string, unknown>> {
     clearTimeout,
   });
   vm.runInContext(bundle, context, { filename: 'launchevent.js' });
-  const handler = office.handlers.get('onMessageSendHandler');
+  const handler = office.actions.get('onMessageSendHandler');
   if (!handler) throw new Error('onMessageSendHandler was not associated');
   return new Promise((resolve) => {
     handler({

@@ -1,9 +1,9 @@
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { SEND_BUDGET_MS } from '../../addin/launchevent/send-check';
+import type { ShimOptions } from '../../addin/try/office-shim';
 import { DEFAULT_POLICY, type Action, type OrgPolicy } from '../../src/core/policy';
 import { buildLaunchEventBundle } from '../support/launchevent-bundle';
-import type { StubOptions } from '../support/office-stub';
 import {
   actionOf,
   errorAnswer,
@@ -195,7 +195,7 @@ const SETUPS: Setup[] = [
 ];
 
 type Message = 'rule' | 'label' | 'harmless';
-const DRAFTS: Record<Message, NonNullable<StubOptions['draft']>> = {
+const DRAFTS: Record<Message, NonNullable<ShimOptions['draft']>> = {
   rule: { to: RECIPIENT, subject: 'Plans', body: 'The Bluefin launch moves to May.' },
   label: { to: RECIPIENT, subject: 'Minutes', body: 'Notes from Tuesday.', sensitivityLabel: LABEL },
   harmless: { to: RECIPIENT, subject: 'Lunch', body: 'See you at noon.' },

@@ -1,13 +1,13 @@
 import vm from 'node:vm';
 import { http, HttpResponse } from 'msw';
 import type { LookupReport } from '../../addin/shared/api';
+import { createOfficeShim, type OfficeShim, type ShimOptions } from '../../addin/try/office-shim';
 import type { Finding } from '../../src/core/report';
 import type { DomainStatus } from '../../src/core/status';
-import { createOfficeStub, type OfficeStub, type StubOptions } from './office-stub';
 import { report } from './reports';
 
 /**
- * Runs the built launchevent.js the way classic Outlook does (a bare script with an Office stub, fetch and
+ * Runs the built launchevent.js the way classic Outlook does (a bare script with the in-page Office, fetch and
  * timers, without the builtins newer than ES2016) and records how its event was completed.
  */
 
@@ -19,7 +19,7 @@ const MODERN_BUILTINS = `
 `;
 
 export interface HandlerRun {
-  stub: OfficeStub;
+  stub: OfficeShim;
   /** Every call of event.completed, with its arguments. */
   calls: unknown[][];
   /** The first completion's options. */
@@ -32,10 +32,10 @@ export interface HandlerRun {
 export function fireHandler(
   bundle: string,
   handler: 'onMessageSendHandler' | 'onMessageRecipientsChangedHandler',
-  stubOptions: StubOptions = {},
+  stubOptions: ShimOptions = {},
   globals: Record<string, unknown> = {},
 ): HandlerRun {
-  const stub = createOfficeStub(stubOptions);
+  const stub = createOfficeShim(stubOptions);
   const context = vm.createContext({
     Office: stub.Office,
     fetch: globalThis.fetch,
@@ -45,7 +45,7 @@ export function fireHandler(
   });
   vm.runInContext(MODERN_BUILTINS, context);
   vm.runInContext(bundle, context, { filename: 'launchevent.js' });
-  const fn = stub.handlers.get(handler);
+  const fn = stub.actions.get(handler);
   if (!fn) throw new Error(`${handler} was not associated`);
   const calls: unknown[][] = [];
   let completedAt: number | null = null;

@@ -5,10 +5,11 @@ import { createApiClient, type PortalMessageCreated } from '../../addin/shared/a
 import { PORTAL_NOTICE_START } from '../../addin/shared/portal-notice';
 import { sendSecurely, type SecureSendResult } from '../../addin/taskpane/secure-send';
 import { STRINGS } from '../../addin/taskpane/strings';
-import { contentOf, file, installOutlook, person, type MockOptions } from '../support/outlook-draft';
+import type { ShimOptions } from '../../addin/try/office-shim';
+import { contentOf, file, installOutlook, person } from '../support/outlook-draft';
 
 /**
- * "Send securely" end to end below the UI: the real Office adapters against office-addin-mock, the real
+ * "Send securely" end to end below the UI: the real Office adapters against the in-page Office, the real
  * API client against msw. Above all: nothing is lost, whichever step fails.
  */
 
@@ -61,7 +62,7 @@ afterAll(() => {
 
 const ORIGINAL_BODY = '<p>Dear Ann,</p><p>The IBAN is NL91 ABNA 0417 1643 00.</p><img src="cid:logo">';
 
-function draftOptions(extra: MockOptions = {}): MockOptions {
+function draftOptions(extra: ShimOptions = {}): ShimOptions {
   return {
     ...extra,
     draft: {
@@ -167,13 +168,15 @@ describe('send securely', () => {
       draftOptions({
         // The second removal fails, after the body was replaced and one attachment removed; by then
         // Outlook has also dropped a recipient (as a half-finished operation might).
-        fail: {
-          call: 'removeAttachmentAsync',
-          nth: 2,
-          before: (draft) => {
-            draft.cc = [];
+        faults: [
+          {
+            call: 'removeAttachmentAsync',
+            nth: 2,
+            before: (draft) => {
+              draft.cc = [];
+            },
           },
-        },
+        ],
       }),
     );
     const before = contentOf(outlook.draft);
@@ -189,7 +192,7 @@ describe('send securely', () => {
   });
 
   it('puts the draft back when sendAsync fails', async () => {
-    const outlook = installOutlook(draftOptions({ fail: { call: 'sendAsync' } }));
+    const outlook = installOutlook(draftOptions({ faults: [{ call: 'sendAsync', nth: 1 }] }));
     const before = contentOf(outlook.draft);
     expect(await run()).toEqual({ outcome: 'step-failed', step: 'send', restored: true });
     expect(contentOf(outlook.draft)).toEqual(before);
@@ -199,7 +202,7 @@ describe('send securely', () => {
   });
 
   it('puts the body back when replacing it fails', async () => {
-    const outlook = installOutlook(draftOptions({ fail: { call: 'body.setAsync' } }));
+    const outlook = installOutlook(draftOptions({ faults: [{ call: 'body.setAsync', nth: 1 }] }));
     const before = contentOf(outlook.draft);
     expect(await run()).toEqual({ outcome: 'step-failed', step: 'body', restored: true });
     expect(contentOf(outlook.draft)).toEqual(before);
@@ -209,7 +212,9 @@ describe('send securely', () => {
   it('says so when the draft cannot be entirely put back', async () => {
     // Re-adding attachments fails too: the result must not claim the draft is back.
     const outlook = installOutlook(
-      draftOptions({ fail: { call: 'sendAsync' }, broken: ['addFileAttachmentFromBase64Async'] }),
+      draftOptions({
+        faults: [{ call: 'sendAsync', nth: 1 }, { call: 'addFileAttachmentFromBase64Async' }],
+      }),
     );
     expect(await run()).toEqual({ outcome: 'step-failed', step: 'send', restored: false });
     expect(outlook.draft.body).toBe(ORIGINAL_BODY);
@@ -226,7 +231,7 @@ describe('send securely', () => {
   });
 
   it('changes nothing when the attachments cannot be read', async () => {
-    const outlook = installOutlook(draftOptions({ fail: { call: 'getAttachmentContentAsync', nth: 2 } }));
+    const outlook = installOutlook(draftOptions({ faults: [{ call: 'getAttachmentContentAsync', nth: 2 }] }));
     expect(await run()).toEqual({ outcome: 'read-failed' });
     expect(uploads).toEqual([]);
     expect(outlook.writes).toEqual([]);
