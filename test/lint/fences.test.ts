@@ -65,7 +65,7 @@ const FORBIDDEN: readonly [string, string][] = [
   ['addin/taskpane/TaskPane.tsx', "import { buildApp } from '../../src/server/app';"],
   ['addin/launchevent/send-check.ts', "import { checkDomain } from '../../src/probe/check';"],
   ['admin/App.tsx', "import { PolicyService } from '../src/server/policy-service';"],
-  ['admin/App.tsx', "import { OFFICE } from '../test/support/office-stub';"],
+  ['admin/App.tsx', "import { person } from '../test/support/outlook-draft';"],
   ['bench/api.ts', "import { something } from '../test/server/api.test';"],
 ];
 
