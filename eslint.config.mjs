@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   {
-    // Office.js is reached only through the typed adapters in addin/office (DEVELOPERS.md).
+    // Office.js is reached only through the typed adapters in addin/office (docs/architecture.md).
     files: [
       'src/**/*.ts',
       'addin/launchevent/**/*.ts',

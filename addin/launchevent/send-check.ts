@@ -239,7 +239,7 @@ export async function runSendCheck(
   // The pane already sent the content through the secure portal: the draft holds only its notice. Allowed,
   // unless something sensitive was added around the notice (then the usual check runs on all of it). Only
   // the exact notice, for a live portal message of this sender, is left out; if the backend cannot say so
-  // in half the time left, nothing is (README "Secure portal"). The sensitivity label described the content
+  // in half the time left, nothing is (docs/portal.md). The sensitivity label described the content
   // that is now on the portal, so it does not count here.
   if (hasPortalNotice(bodyHtml)) {
     const outsideText = await textOutsideTrustedNotices(bodyHtml, (link) =>
@@ -287,7 +287,7 @@ export async function runSendCheck(
         )
       : checkFailedOptions(action, 'unreachable', env);
   // Send Anyway raises no event; the id lets the backend tell a warning that went out from one the user
-  // tried again after (README "Activity"). Without sessionData it cannot be followed up, so none is sent.
+  // tried again after (docs/admin.md). Without sessionData it cannot be followed up, so none is sent.
   let attempt: string | null = null;
   if (completed.sendModeOverride !== undefined) {
     const id = newAttemptId();

@@ -3,7 +3,7 @@ import type { Language } from '../../src/core/status';
 
 /**
  * The short notice that replaces a draft's body once its content went to the secure portal, and how the
- * on-send check tells it apart from anything else between its markers (README "Secure portal").
+ * on-send check tells it apart from anything else between its markers (docs/portal.md, "In Outlook").
  *
  * The markers are HTML comments, which Outlook keeps in the HTML body; the start marker carries the expiry,
  * so the check can write the notice again for the link found inside and compare. Outlook may store the HTML

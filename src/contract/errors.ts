@@ -1,7 +1,7 @@
 /**
  * The API's error catalogue: every code with its HTTP status and a default message. Errors travel as
  * `{"error": {"code", "message"}}`; codes are stable, messages are for people. Pure (no server imports), so
- * the add-in and the console can read the same table. The README's list is checked against it.
+ * the add-in and the console can read the same table. The list in docs/api.md is checked against it.
  */
 export const ERRORS = {
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },

@@ -5,17 +5,17 @@ import { ApiError } from '../../src/server/errors';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** The README's list: the bullets right after "Error codes", each "- `CODE` (status): meaning". */
+/** docs/api.md's list: the bullets right after "Error codes", each "- `CODE` (status): meaning". */
 function readmeCodes(): Array<{ code: string; status: number }> {
-  const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+  const lines = readFileSync(join(ROOT, 'docs', 'api.md'), 'utf8').split('\n');
   const start = lines.findIndex((line) => line.startsWith('Error codes'));
-  if (start < 0) throw new Error('README has no "Error codes" paragraph');
+  if (start < 0) throw new Error('docs/api.md has no "Error codes" paragraph');
   let i = start + 1;
   while (i < lines.length && !lines[i]?.startsWith('- ')) i++;
   const found: Array<{ code: string; status: number }> = [];
   for (; i < lines.length && lines[i]?.startsWith('- '); i++) {
     const match = /^- `([A-Z_]+)` \((\d{3})\): \S/.exec(lines[i] ?? '');
-    if (!match?.[1] || !match[2]) throw new Error(`README error-code line not understood: ${lines[i]}`);
+    if (!match?.[1] || !match[2]) throw new Error(`docs/api.md error-code line not understood: ${lines[i]}`);
     found.push({ code: match[1], status: Number(match[2]) });
   }
   return found;
@@ -25,7 +25,7 @@ describe('the error catalogue', () => {
   const listed = readmeCodes();
   const table = ERROR_CODES.map((code) => ({ code, status: ERRORS[code].status }));
 
-  it('is listed in the README, code for code and status for status, both ways', () => {
+  it('is listed in docs/api.md, code for code and status for status, both ways', () => {
     expect(listed.length).toBeGreaterThan(0);
     expect(new Set(listed.map((entry) => entry.code)).size).toBe(listed.length);
     const byCode = (entries: Array<{ code: string; status: number }>) =>
