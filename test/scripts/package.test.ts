@@ -17,10 +17,12 @@ const CLIENT_ID = '5d7c0b61-3e2a-4b8f-9c1d-2a6e8f4b7c90';
 const SSO = parseSsoSettings({ ADDIN_SSO_CLIENT_ID: CLIENT_ID }, BASE);
 let outDir: string;
 
+// The timeout is a hang guard, not a speed check: a full production build takes minutes on a loaded 2-core
+// machine.
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'tlsgate-package-'));
   await build(BASE, outDir, SSO);
-}, 60_000);
+}, 240_000);
 
 describe('npm run package', () => {
   it('writes a zip with manifest.json, its localization file and its icons, for the base URL', async () => {
