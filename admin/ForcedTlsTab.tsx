@@ -6,17 +6,12 @@ import { Outcome } from './Outcome';
 import { problemText } from './problem';
 import type { Phrase } from './strings';
 import type { Message, PolicyState } from './types';
+import { bareList } from './styles';
 
 const useStyles = makeStyles({
   layout: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalXL },
   h2: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
-  list: {
-    margin: 0,
-    paddingLeft: 0,
-    listStyleType: 'none',
-    display: 'grid',
-    rowGap: tokens.spacingVerticalXS,
-  },
+  list: bareList(tokens.spacingVerticalXS),
   item: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalS },
   form: { display: 'flex', columnGap: tokens.spacingHorizontalS, alignItems: 'end' },
   json: { fontFamily: tokens.fontFamilyMonospace, minHeight: '10em' },

@@ -7,15 +7,10 @@ import { useLocalised } from './language';
 import { Failure, Outcome } from './Outcome';
 import { problemText } from './problem';
 import type { Message, PolicyState } from './types';
+import { bareList } from './styles';
 
 const useStyles = makeStyles({
-  list: {
-    margin: 0,
-    paddingLeft: 0,
-    listStyleType: 'none',
-    display: 'grid',
-    rowGap: tokens.spacingVerticalM,
-  },
+  list: bareList(tokens.spacingVerticalM),
   entry: {
     border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     borderRadius: tokens.borderRadiusMedium,

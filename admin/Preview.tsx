@@ -15,17 +15,12 @@ import { LOOKUP_TIMEOUT_MS, type AdminApi } from './api';
 import { useLocalised } from './language';
 import { PREVIEW_SAMPLES, previewLines } from './preview';
 import { problemText } from './problem';
+import { bareList } from './styles';
 
 const useStyles = makeStyles({
   panel: { display: 'flex', flexDirection: 'column', rowGap: tokens.spacingVerticalM },
   form: { display: 'flex', columnGap: tokens.spacingHorizontalS, alignItems: 'end' },
-  list: {
-    margin: 0,
-    paddingLeft: 0,
-    listStyleType: 'none',
-    display: 'grid',
-    rowGap: tokens.spacingVerticalS,
-  },
+  list: bareList(tokens.spacingVerticalS),
   h2: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
 });
 

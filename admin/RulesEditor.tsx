@@ -3,15 +3,10 @@ import type { ReactElement } from 'react';
 import type { CustomRule, LabelMapping, Sensitivity } from '../src/core/policy';
 import { useLocalised } from './language';
 import { ListField } from './ListField';
+import { bareList } from './styles';
 
 const useStyles = makeStyles({
-  list: {
-    margin: 0,
-    paddingLeft: 0,
-    listStyleType: 'none',
-    display: 'grid',
-    rowGap: tokens.spacingVerticalM,
-  },
+  list: bareList(tokens.spacingVerticalM),
   item: {
     display: 'flex',
     flexWrap: 'wrap',

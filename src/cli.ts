@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import type { CliIo } from './cli-io';
+import { parseCommand, UsageError, type CliIo } from './cli-io';
 import type { DomainReport, Finding, MxReport } from './core/report';
 import { STATUS_LABELS, type DomainStatus } from './core/status';
 import { checkDomains, DEFAULT_TIMEOUT_MS, type CheckOptions } from './probe/check';
@@ -23,8 +22,6 @@ Options:
 
 ${SCAN_USAGE}`;
 
-class UsageError extends Error {}
-
 interface CheckCommand {
   inputs: string[];
   json: boolean;
@@ -32,23 +29,12 @@ interface CheckCommand {
 }
 
 function parseCheck(args: string[]): CheckCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        'dns-server': { type: 'string', multiple: true },
-        'allow-private-networks': { type: 'boolean', default: false },
-        'timeout-ms': { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommand(args, {
+    json: { type: 'boolean', default: false },
+    'dns-server': { type: 'string', multiple: true },
+    'allow-private-networks': { type: 'boolean', default: false },
+    'timeout-ms': { type: 'string' },
+  });
   if (positionals.length === 0) throw new UsageError('Give at least one domain or address to check.');
   if (positionals.length > 1000) throw new UsageError('At most 1000 domains can be checked at once.');
 

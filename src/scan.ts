@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import type { CliIo } from './cli-io';
+import { parseCommand, type CliIo } from './cli-io';
 import { classifyText, type ContentFinding } from './core/classifier/index';
 
 /** `tlsgate scan`: classify text files with the default detectors. Exit 0: all scanned; 2: usage or input error. */
@@ -91,11 +90,9 @@ interface ScanResult {
 export async function runScan(args: string[], io: ScanIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { json: { type: 'boolean', default: false }, html: { type: 'boolean', default: false } },
+    parsed = parseCommand(args, {
+      json: { type: 'boolean', default: false },
+      html: { type: 'boolean', default: false },
     });
   } catch (error) {
     return usage(io, error instanceof Error ? error.message : String(error));

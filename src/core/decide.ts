@@ -20,14 +20,8 @@ import type { DomainReport } from './report';
 import type { DomainStatus } from './status';
 
 // The decision's types live in decision.ts so the wording can share them; callers keep importing them here.
-export {
-  MAX_MESSAGE_LENGTH,
-  type Decision,
-  type DecisionContext,
-  type RecipientDecision,
-  type RecipientInput,
-  type RecipientReason,
-} from './decision';
+export { MAX_MESSAGE_LENGTH } from './decision';
+export type { Decision, DecisionContext, RecipientDecision, RecipientInput, RecipientReason };
 
 /** The domain of an address, lowercase, as an A-label when the platform can convert it. */
 export function domainOfAddress(address: string): string {

@@ -8,7 +8,7 @@ import {
   daysQuery,
   eventAccepted,
 } from '../../contract/activity';
-import { errorSchema } from '../../contract/error-schema';
+import { errorResponses } from '../../contract/error-schema';
 import { csv } from '../csv';
 import { ApiError } from '../errors';
 import { requireAdmin } from '../http/require-admin';
@@ -56,7 +56,7 @@ export function activityRoutes(app: FastifyInstance): void {
         description:
           'Metadata only: risky domains, detection types, and (kept only when the policy has activityAddresses on) risky addresses. sent-anyway and sent-via-portal are worked out by the server.',
         body: activityEventSchema,
-        response: { 202: eventAccepted, 400: errorSchema, 401: errorSchema },
+        response: { 202: eventAccepted, ...errorResponses(400, 401) },
       },
     },
     async (request, reply) => {
@@ -88,7 +88,7 @@ export function activityRoutes(app: FastifyInstance): void {
       schema: {
         summary: 'On-send decisions per day, top risky domains, detection types and addresses (admin)',
         querystring: activityQuery,
-        response: { 200: activitySummarySchema, 401: errorSchema, 403: errorSchema },
+        response: { 200: activitySummarySchema, ...errorResponses(401, 403) },
       },
     },
     async (request) => {

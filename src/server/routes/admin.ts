@@ -11,7 +11,7 @@ import {
   versionParams,
   type PolicyProblem,
 } from '../../contract/admin';
-import { errorSchema } from '../../contract/error-schema';
+import { errorResponses } from '../../contract/error-schema';
 import { MAX_CONNECTOR_JSON } from '../../contract/limits';
 import { canonicalPolicy, ifMatchHeaders, policyDocumentSchema, policySchema } from '../../contract/policy';
 import type { OrgPolicy } from '../../core/policy';
@@ -79,11 +79,7 @@ export function adminRoutes(app: FastifyInstance): void {
       schema: {
         summary: 'The signed-in admin (admin)',
         description: 'The console calls this after sign-in: 403 means the account lacks the admin role.',
-        response: {
-          200: meSchema,
-          401: errorSchema,
-          403: errorSchema,
-        },
+        response: { 200: meSchema, ...errorResponses(401, 403) },
       },
     },
     (request) => {
@@ -98,13 +94,7 @@ export function adminRoutes(app: FastifyInstance): void {
       schema: {
         summary: 'The policy as it was at a version (admin)',
         params: versionParams,
-        response: {
-          200: policyDocumentSchema,
-          400: errorSchema,
-          401: errorSchema,
-          403: errorSchema,
-          404: errorSchema,
-        },
+        response: { 200: policyDocumentSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -123,15 +113,7 @@ export function adminRoutes(app: FastifyInstance): void {
           'Needs If-Match with the current ETag, like PUT /admin/policy. The audit entry notes the rollback.',
         headers: ifMatchHeaders,
         body: rollbackBody,
-        response: {
-          200: policyDocumentSchema,
-          400: errorSchema,
-          401: errorSchema,
-          403: errorSchema,
-          404: errorSchema,
-          412: errorSchema,
-          428: errorSchema,
-        },
+        response: { 200: policyDocumentSchema, ...errorResponses(400, 401, 403, 404, 412, 428) },
       },
     },
     async (request, reply) => {
@@ -175,7 +157,7 @@ export function adminRoutes(app: FastifyInstance): void {
         description:
           'Any JSON body; always 200. Problems carry dotted paths for the editor; a valid policy comes with the changes it would make.',
         body: z.unknown(),
-        response: { 200: validationSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema },
+        response: { 200: validationSchema, ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
@@ -203,13 +185,7 @@ export function adminRoutes(app: FastifyInstance): void {
         description:
           'Reads Get-OutboundConnector | ConvertTo-Json and shows what it would add to forcedTlsDomains. Changes nothing: apply with PUT /admin/policy.',
         body: connectorImportBody,
-        response: {
-          200: connectorImportSchema,
-          400: errorSchema,
-          401: errorSchema,
-          403: errorSchema,
-          413: errorSchema,
-        },
+        response: { 200: connectorImportSchema, ...errorResponses(400, 401, 403, 413) },
       },
     },
     async (request) => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { errorSchema } from '../../contract/error-schema';
+import { errorResponses } from '../../contract/error-schema';
 import {
   auditQuery,
   auditResponse,
@@ -27,7 +27,7 @@ export function policyRoutes(app: FastifyInstance): void {
         summary: "The organisation's policy",
         description:
           'What the add-in needs to decide: actions, domain lists and detection rules. Honours If-None-Match.',
-        response: { 200: policyDocumentSchema, 304: notModified, 401: errorSchema },
+        response: { 200: policyDocumentSchema, 304: notModified, ...errorResponses(401) },
       },
     },
     async (request, reply) => {
@@ -48,14 +48,7 @@ export function policyRoutes(app: FastifyInstance): void {
           'Needs If-Match with the current ETag, so two admins cannot overwrite each other. Every change is audited.',
         headers: ifMatchHeaders,
         body: policySchema,
-        response: {
-          200: policyDocumentSchema,
-          400: errorSchema,
-          401: errorSchema,
-          403: errorSchema,
-          412: errorSchema,
-          428: errorSchema,
-        },
+        response: { 200: policyDocumentSchema, ...errorResponses(400, 401, 403, 412, 428) },
       },
     },
     async (request, reply) => {
@@ -77,11 +70,7 @@ export function policyRoutes(app: FastifyInstance): void {
       schema: {
         summary: 'Policy change history (admin)',
         querystring: auditQuery,
-        response: {
-          200: auditResponse,
-          401: errorSchema,
-          403: errorSchema,
-        },
+        response: { 200: auditResponse, ...errorResponses(401, 403) },
       },
     },
     async (request) => {
