@@ -155,7 +155,7 @@ describe('tlsgate scan', () => {
           resolve({ code: error ? Number(error.code) : 0, stdout });
         },
       );
-      child.stdin?.end('SSN: 123-45-6789\n');
+      child.stdin?.end('SSN: 536-22-6789\n');
     });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
+import { cardBrand, cardNeedsKeyword, isValidCard } from '../../src/core/classifier/card-ranges';
 import {
   bsnElfproef,
-  cardBrand,
   ibanLength,
   ibanMod97,
-  isValidCard,
+  isSampleSsn,
   isValidIban,
   luhn,
   ssnPartsValid,
@@ -87,21 +87,39 @@ describe('cardBrand and isValidCard', () => {
     [withLuhnDigit('622126000000000'), 'discover'],
     ['3530111333300000', 'jcb'],
     ['30569309025904', 'diners'],
+    [withLuhnDigit('3812345678901'), 'diners'],
     ['6759649826438453', 'maestro'],
+    [withLuhnDigit('561234567890123'), 'maestro'],
     ['6200000000000005', 'unionpay'],
+    [withLuhnDigit('501912345678901'), 'dankort'],
+    [withLuhnDigit('220012345678901'), 'mir'],
+    [withLuhnDigit('509012345678901'), 'elo'],
+    [withLuhnDigit('607012345678901'), 'rupay'],
+    [withLuhnDigit('979212345678901'), 'troy'],
+    [withLuhnDigit('12345678901234'), 'uatp'],
   ])('%s is %s', (number, brand) => {
     expect(cardBrand(number)).toBe(brand);
     expect(isValidCard(number)).toBe(true);
   });
 
   it('rejects numbers outside the IIN ranges or with a length the brand does not issue', () => {
-    expect(cardBrand(withLuhnDigit('999999999999999'))).toBeNull(); // 9: no brand
-    expect(cardBrand(withLuhnDigit('100000000000000'))).toBeNull();
-    expect(cardBrand(withLuhnDigit('56000000000000'))).toBeNull(); // 56 is not in the list
+    expect(cardBrand(withLuhnDigit('999999999999999'))).toBeNull(); // 9 outside Troy's 9792
+    expect(cardBrand(withLuhnDigit('1000000000000'))).toBeNull(); // UATP is 15 digits
+    expect(cardBrand(withLuhnDigit('61000000000000'))).toBeNull(); // 61 is in no range
+    expect(cardBrand(withLuhnDigit('220512345678901'))).toBeNull(); // between Mir and Mastercard
+    expect(cardBrand(withLuhnDigit('50191234567'))).toBeNull(); // 12 digits: no range read here
     expect(cardBrand(withLuhnDigit('4111111111111'))).toBeNull(); // Visa with 14 digits
     expect(cardBrand(withLuhnDigit('3782822463100'))).toBeNull(); // Amex with 14 digits
     expect(isValidCard(withLuhnDigit('99999999999999'))).toBe(false);
     expect(isValidCard('5555555555554443')).toBe(false); // Luhn fails
+  });
+
+  it('asks for a card keyword outside the banking industry digits 2-6', () => {
+    expect(cardNeedsKeyword('122000000000000')).toBe(true);
+    expect(cardNeedsKeyword('8100000000000000')).toBe(true);
+    expect(cardNeedsKeyword('9792000000000000')).toBe(true);
+    expect(cardNeedsKeyword('4111111111111111')).toBe(false);
+    expect(cardNeedsKeyword('2200000000000000')).toBe(false);
   });
 });
 
@@ -176,5 +194,13 @@ describe('ssnPartsValid', () => {
     expect(ssnPartsValid('999', '45', '6789')).toBe(false);
     expect(ssnPartsValid('123', '00', '6789')).toBe(false);
     expect(ssnPartsValid('123', '45', '0000')).toBe(false);
+  });
+});
+
+describe('isSampleSsn', () => {
+  it('knows the numbers printed in ads and documentation', () => {
+    for (const sample of ['078051120', '219099999', '457555462', '123456789'])
+      expect(isSampleSsn(sample)).toBe(true);
+    expect(isSampleSsn('536221234')).toBe(false);
   });
 });

@@ -17,7 +17,7 @@ import { multipart, startPortalApp, type Created, type PortalApp } from '../supp
 
 /** A sensitivity label the policy rates high: it counts unless the draft holds only a trusted notice. */
 const LABEL = '0f6a3f4e-4b3c-4c55-9d0e-3d2b1a0c9e8f';
-const SSN = 'SSN: 123-45-6789';
+const SSN = 'SSN: 536-22-6789'; // not 123-45-6789: a well-known sample is never reported
 const RECIPIENT = 'erin@plain.example';
 
 let portal: PortalApp;

@@ -36,7 +36,7 @@ function charSet(...ranges: number[]): CharSet {
   const set: CharSet = [];
   for (let c = 0; c <= 128; c++) set.push(false);
   for (let i = 0; i + 1 < ranges.length; i += 2)
-    for (let c = Math.min(ranges[i] ?? 0, 128); c <= Math.min(ranges[i + 1] ?? 0, 128); c++) set[c] = true;
+    for (let c = Math.min(ranges[i] || 0, 128); c <= Math.min(ranges[i + 1] || 0, 128); c++) set[c] = true;
   return set;
 }
 
@@ -73,11 +73,11 @@ interface Item {
 }
 
 class PatternError extends Error {
-  constructor(
-    readonly code: PatternProblem,
-    message: string,
-  ) {
+  // Declared and assigned rather than a parameter property: a class field costs a helper in ES2016 output.
+  declare readonly code: PatternProblem;
+  constructor(code: PatternProblem, message: string) {
     super(message);
+    this.code = code;
   }
 }
 
@@ -124,12 +124,12 @@ function parsePattern(src: string, ignoreCase: boolean): Item[][] {
       pos = braced ? end + 1 : end;
       return code;
     }
-    return e.codePointAt(0) ?? 0;
+    return e.codePointAt(0) || 0;
   }
 
   function literal(): CharSet | number {
     if (peek() === '\\') return escape();
-    const code = src.codePointAt(pos) ?? 0;
+    const code = src.codePointAt(pos) || 0;
     pos += code > 0xffff ? 2 : 1;
     return code;
   }
@@ -464,7 +464,7 @@ function keywordMatcher(keywords: readonly string[]): KeywordMatcher {
       if (!list.some((other) => other.text === text)) list.push(entry);
     } else byTokens.set(key, [entry]);
     lengths.add(tokens.length);
-    if (tokens.length > 1) leads.add(tokens[0] ?? '');
+    if (tokens.length > 1) leads.add(tokens[0] || '');
   }
   const matcher = { byTokens, lengths: [...lengths].sort((a, b) => a - b), leads };
   matcherCache.set(keywords, matcher);
@@ -494,22 +494,22 @@ export function matchKeywords(text: string, rule: KeywordRule): number[] {
   const spans: number[] = [];
   let covered = 0;
   for (let i = 0; i < tokens.length; i++) {
-    if ((starts[i] ?? 0) < covered) continue;
+    if ((starts[i] || 0) < covered) continue;
     let key = '';
     let taken = 0;
     // Longest keyword first at each position.
     let best: [number, number] | null = null;
-    const lead = matcher.leads.has(tokens[i] ?? '');
+    const lead = matcher.leads.has(tokens[i] || '');
     for (const length of matcher.lengths) {
       if (i + length > tokens.length || (length > 1 && !lead)) break;
       while (taken < length) {
-        key = taken === 0 ? (tokens[i] ?? '') : `${key} ${tokens[i + taken] ?? ''}`;
+        key = taken === 0 ? tokens[i] || '' : `${key} ${tokens[i + taken] || ''}`;
         taken++;
       }
       const candidates = matcher.byTokens.get(key);
       if (!candidates) continue;
-      const tokenStart = starts[i] ?? 0;
-      const tokenEnd = ends[i + length - 1] ?? 0;
+      const tokenStart = starts[i] || 0;
+      const tokenEnd = ends[i + length - 1] || 0;
       for (const keyword of candidates) {
         const span = confirm(text, tokenStart, tokenEnd, keyword);
         if (span && (!best || span[1] - span[0] > best[1] - best[0])) best = span;

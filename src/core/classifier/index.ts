@@ -98,8 +98,11 @@ export interface ClassifyTextOptions {
 /** The built-in detectors over one text (the CLI's scan). Findings are in text order, source `body`. */
 export function classifyText(text: string, options: ClassifyTextOptions = {}): ContentFinding[] {
   const normalised = normalizeText(options.html ? htmlToText(text) : text);
-  const disabled = options.disabledDetectors ?? [];
-  return detectBuiltIn(normalised, (type) => !disabled.includes(type)).map((f) => ({ ...f, source: 'body' }));
+  const disabled = options.disabledDetectors || [];
+  // Object.assign rather than spread: the classic Outlook runtime is ES2016, where spread needs helpers.
+  return detectBuiltIn(normalised, (type) => !disabled.includes(type)).map((f) =>
+    Object.assign(f, { source: 'body' as const }),
+  );
 }
 
 const SEPARATOR = '\n\n';
@@ -142,10 +145,9 @@ export function classifyMessage(
 
   const disabled = policy.detection.disabledDetectors;
   const enabled = (type: DetectorType): boolean => DETECTOR_TYPES.includes(type) && !disabled.includes(type);
-  const findings: ContentFinding[] = detectBuiltIn(text, enabled).map((f) => ({
-    ...f,
-    ...locate(f.start, f.end),
-  }));
+  const findings: ContentFinding[] = detectBuiltIn(text, enabled).map((f) =>
+    Object.assign(f, locate(f.start, f.end)),
+  );
 
   const truncatedRules: string[] = [];
   const unfinished = (rule: CustomRule, why: RuleUnfinished): void => {
@@ -162,7 +164,7 @@ export function classifyMessage(
       unfinished: why,
     });
   };
-  const now = options.now ?? defaultNow;
+  const now = options.now || defaultNow;
   const budgetMs = options.regexBudgetMs ?? 50;
   const rulesBudgetMs = options.rulesBudgetMs ?? 500;
   const rulesStarted = now();
@@ -181,14 +183,16 @@ export function classifyMessage(
       spans = result.spans;
     }
     for (let k = 0; k + 1 < spans.length; k += 2) {
-      const start = spans[k] ?? 0;
-      const end = spans[k + 1] ?? 0;
+      const start = spans[k] || 0;
+      const end = spans[k + 1] || 0;
       const where = locate(start, end);
       if (where.end <= where.start) continue;
       findings.push({
         type: 'custom',
         confidence: CONFIDENCE[rule.sensitivity],
-        ...where,
+        source: where.source,
+        start: where.start,
+        end: where.end,
         masked: maskGeneric(text.slice(start, end)),
         ruleId: rule.id,
         ruleName: rule.name,

@@ -51,46 +51,12 @@ export function normalizeText(text: string): string {
   return out.replace(SPECIAL, replacement);
 }
 
-const BLOCK_TAGS = new Set([
-  'address',
-  'article',
-  'aside',
-  'blockquote',
-  'br',
-  'caption',
-  'center',
-  'dd',
-  'div',
-  'dl',
-  'dt',
-  'fieldset',
-  'figcaption',
-  'figure',
-  'footer',
-  'form',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'header',
-  'hr',
-  'legend',
-  'li',
-  'main',
-  'nav',
-  'ol',
-  'p',
-  'pre',
-  'section',
-  'table',
-  'tbody',
-  'tfoot',
-  'thead',
-  'tr',
-  'ul',
-]);
+const BLOCK_TAGS = new Set(
+  (
+    'address|article|aside|blockquote|br|caption|center|dd|div|dl|dt|fieldset|figcaption|figure|footer|form|h1|h2|h3|h4|' +
+    'h5|h6|header|hr|legend|li|main|nav|ol|p|pre|section|table|tbody|tfoot|thead|tr|ul'
+  ).split('|'),
+);
 const CELL_TAGS = new Set(['td', 'th']);
 /** Elements whose content is never shown. */
 const RAW_TAGS = new Set(['script', 'style', 'template', 'title', 'noscript']);
@@ -137,7 +103,7 @@ function decodeEntities(text: string): string {
     ENTITY,
     (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
       if (name !== undefined) return NAMED_ENTITIES[name] ?? whole;
-      const code = dec !== undefined ? Number(dec) : parseInt(hex ?? '', 16);
+      const code = dec !== undefined ? Number(dec) : parseInt(hex || '', 16);
       if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '\ufffd';
       return String.fromCodePoint(code);
     },
@@ -223,7 +189,7 @@ export function htmlToText(input: string): string {
       break;
     }
     const match = TAG_NAME.exec(html.slice(lt + 1, Math.min(end, lt + 40)));
-    const name = match?.[1]?.toLowerCase() ?? '';
+    const name = ((match && match[1]) || '').toLowerCase();
     const closing = html.charCodeAt(lt + 1) === 47;
     i = end + 1;
     if (!closing && RAW_TAGS.has(name) && html.charCodeAt(end - 1) !== 47) {
