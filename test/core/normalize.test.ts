@@ -24,6 +24,41 @@ describe('normalizeText', () => {
   });
 });
 
+describe('normalizeText run by run', () => {
+  // The whole text through NFKC and the same replacements: what normalising only the runs of characters
+  // beyond ASCII and Latin-1 letters must equal.
+  const reference = (text: string): string =>
+    text
+      .normalize('NFKC')
+      .replace(/[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g, '-')
+      .replace(/[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g, ' ')
+      .replace(
+        // eslint-disable-next-line no-misleading-character-class -- the combining marks are what must go
+        /[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff]/g,
+        '',
+      );
+
+  it('equals NFKC of the whole text, also where a mark joins the letter before its run', () => {
+    const marks = ['\u0301', '\u0308', '\u0323', '\u0327', '\u3099', '\u0bbe', '\u1161', '\u11a8'];
+    const samples: string[] = [];
+    for (let code = 0x80; code < 0x10000; code += 7) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const c = String.fromCharCode(code);
+      const mark = marks[code % marks.length] ?? '';
+      samples.push(`a${c}b`, `e${mark}${c}`, `\u00e9${mark}${c}${mark}x`, `${c}${mark}1`, `1${c}\u00a0${c}2`);
+    }
+    const text = samples.join(' ');
+    expect(normalizeText(text)).toBe(reference(text));
+    for (const sample of samples) expect(normalizeText(sample)).toBe(reference(sample));
+  });
+
+  it('leaves text as it is when no run changes (euro sign, curly quotes, Latin-1 letters)', () => {
+    const text = `Prijs \u20ac 12, \u2018quote\u2019, caf\u00e9 ${'x'.repeat(1000)}`;
+    expect(normalizeText(text)).toBe(text);
+    expect(reference(text)).toBe(text);
+  });
+});
+
 describe('htmlToText', () => {
   it('drops inline tags without adding spaces, so split numbers stay whole', () => {
     expect(htmlToText('<b>4111</b><span>1111</span> <i>1111</i> 1111')).toBe('41111111 1111 1111');

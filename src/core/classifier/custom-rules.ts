@@ -411,8 +411,7 @@ export function runRegex(text: string, re: RegExp, options: RegexRunOptions): Ru
   return { spans, truncated: false };
 }
 
-const TOKEN =
-  /[0-9A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0370-\u03ff\u0400-\u04ff]+/g;
+const TOKEN = /[0-9A-Za-z\xaa\xb5\xba\xc0-\xd6\xd8-\xf6\xf8-\u024f\u0370-\u03ff\u0400-\u04ff]+/g;
 
 interface KeywordEntry {
   /** Lowercase, white space collapsed. */

@@ -85,7 +85,7 @@ const KEYWORDS: Readonly<Record<KeywordCategory, string>> = {
 
 /** Lowercase letters and digits only: the key under which a matched phrase finds its category. */
 function keyOf(phrase: string): string {
-  return phrase.toLowerCase().replace(/[^0-9a-z\u00e0-\u00ff]+/g, '');
+  return phrase.toLowerCase().replace(/[^0-9a-z\xe0-\xff]+/g, '');
 }
 
 const CATEGORY_BY_KEY = new Map<string, KeywordCategory>();

@@ -3,7 +3,7 @@
  * number"), or for a value in a table cell the column's header; and the sentence around it. Every lookup
  * is bounded or memoised, so the detectors stay linear in the text.
  */
-import { CONTEXT_WINDOW as REACH, lowerBound, type KeywordCategory, type KeywordIndex } from './keywords';
+import { CONTEXT_WINDOW as REACH, type KeywordCategory, type KeywordIndex } from './keywords';
 
 export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -41,7 +41,7 @@ export function runStart(text: string, start: number): number {
 const LABEL_WINDOW = 40;
 
 /** Dutch compounds that name a number: "afspraaknummer", "klantnr", "boekingsreferentie", "kortingscode". */
-const NAMING_COMPOUND = /^[a-z\u00e0-\u00ff]{2,}(?:nummer|nr|referentie|kenmerk|code|regel)s?$/;
+const NAMING_COMPOUND = /^[a-z\xe0-\xff]{2,}(?:nummer|nr|referentie|kenmerk|code|regel)s?$/;
 /**
  * Nouns that, after another word, name a number: "account number", "employee ID", "budget line". Dutch writes
  * these as compounds, so a plain "nummer" names nothing ("heeft nummer ...").
@@ -56,8 +56,8 @@ const NOT_NAMING = new Set(
 );
 
 const LABEL_PUNCTUATION = ' \t\n\r:#.()=-';
-/** Where a sentence may end: ". ", "! " or "? " before a capital or a line break; line breaks. */
-const SENTENCE_END = /[.!?][ \r]{1,3}(?=[A-Z\u00c0-\u00de\n])|\n/g;
+/** A sentence ends at ". ", "! " or "? " before a capital or a line break. */
+const SENTENCE_END = /^.[ \r]{1,3}[A-Z\xc0-\xde\n]/;
 const COPULAS = new Set('is|was|luidt|wordt|are|were|reads'.split('|'));
 
 export interface Word {
@@ -138,34 +138,27 @@ export function labelsOf(text: string, keywords: KeywordIndex): Labels {
     return hit ? hit.category : null;
   }
 
-  /** Sentence ends in text order, found once on first use. */
-  let ends: number[] | null = null;
+  /**
+   * Whether a sentence ends at `p`: ". ", "! " or "? " before a capital or a line break; a line break unless
+   * a label ends the line (":") or the next line goes on in lower case (a wrapped line); a blank line always.
+   */
+  function endsAt(p: number): boolean {
+    const c = text.charCodeAt(p);
+    if (c !== 10) return (c === 46 || c === 33 || c === 63) && SENTENCE_END.test(text.slice(p, p + 5));
+    const next = text.slice(p + 1, p + 5);
+    return /^[ \r]*\n/.test(next) || !(/:[ \r]*$/.test(text.slice(p - 4, p)) || /^[ \r]*[a-z]/.test(next));
+  }
 
+  /**
+   * After the last end before `start`, up to the first end at or after `end`; at most REACH each way. Read
+   * around the value only: most mail has few values, so no index of the whole text.
+   */
   function sentence(start: number, end: number): [number, number] {
-    if (!ends) {
-      ends = [];
-      SENTENCE_END.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = SENTENCE_END.exec(text)) !== null) {
-        const p = m.index;
-        const next = text.slice(p + 1, p + 5);
-        // A line break ends a sentence unless a label ends the line (":") or the next line goes on in
-        // lower case (a wrapped line); a blank line always does.
-        if (
-          m[0] !== '\n' ||
-          /^[ \r]*\n/.test(next) ||
-          !(/:[ \r]*$/.test(text.slice(p - 4, p)) || /^[ \r]*[a-z]/.test(next))
-        )
-          ends.push(p);
-      }
-    }
-    // After the last end before `start`, up to the first end at or after `end`; at most REACH each way.
-    const before = ends[lowerBound(ends, start) - 1];
-    const after = ends[lowerBound(ends, end)];
-    return [
-      Math.max(start - REACH, before === undefined ? 0 : before + 1),
-      Math.min(end + REACH, after === undefined ? text.length : after),
-    ];
+    let from = start - 1;
+    while (from >= 0 && from >= start - REACH && !endsAt(from)) from--;
+    let to = end;
+    while (to < text.length && to < end + REACH && !endsAt(to)) to++;
+    return [Math.max(from + 1, start - REACH, 0), to];
   }
 
   /**

@@ -125,6 +125,7 @@ function cardShape(groups: readonly number[]): boolean {
   return last >= 1 && last <= 4;
 }
 
+const DIGIT = /[0-9]/g;
 const EXPIRY = /(?:^|[^0-9/.-])((?:0[1-9]|1[0-2]) ?\/ ?(?:20)?[0-9]{2})(?![0-9/-]|\.[0-9])/g;
 
 /**
@@ -261,40 +262,38 @@ export function detectNumbers(
     }
   }
 
-  const starts: number[] = [];
-  const ends: number[] = [];
-  // A plain loop: no allocation per group, which matters for "1 1 1 ..." (half a million groups a MB).
-  for (let i = 0; i < text.length; i++) {
-    if (!isDigit(text.charCodeAt(i))) continue;
-    starts.push(i);
-    while (i < text.length && isDigit(text.charCodeAt(i))) i++;
-    ends.push(i);
-  }
-  const count = starts.length;
-  const joins: string[] = new Array<string>(count);
-  for (let g = 0; g < count; g++) {
-    const e = ends[g] || 0;
-    joins[g] = g + 1 < count && starts[g + 1] === e + 1 ? joinSeparator(text.charCodeAt(e)) : '';
-  }
-  for (let g = 0; g < count; g++) {
-    const s = starts[g] || 0;
-    const e = ends[g] || 0;
+  const runEnd = (p: number): number => {
+    while (isDigit(text.charCodeAt(p))) p++;
+    return p;
+  };
+  /** The separator after the run ending at `e`, when another run follows it at once. */
+  const joinAt = (e: number): string =>
+    isDigit(text.charCodeAt(e + 1)) ? joinSeparator(text.charCodeAt(e)) : '';
+  // Streamed, no arrays of runs: the engine finds each run's first digit (most text has few), a loop its
+  // end, and the neighbours are read from the text. "1 1 1 ..." has half a million groups a MB.
+  DIGIT.lastIndex = 0;
+  while (DIGIT.test(text)) {
+    const s = DIGIT.lastIndex - 1;
+    const e = (DIGIT.lastIndex = runEnd(s));
     const len = e - s;
-    const before = (g > 0 && joins[g - 1]) || '';
-    const after = joins[g] || '';
+    const before = joinAt(s - 2);
+    const after = joinAt(e);
     if (len >= 8 && len <= 19 && before !== '.' && before !== '-' && after !== '.' && after !== '-')
       evaluate(s, e, len, [len], '');
     if (after === '' || len < 2 || len > 4 || (after !== ' ' && before === after)) continue;
     const groups = [len];
     let total = len;
-    for (let h = g + 1; h < count && groups.length < 5; h++) {
-      const glen = (ends[h] || 0) - (starts[h] || 0);
+    // A separator follows, so another run does: at most five groups, each read once more.
+    for (let h = e; groups.length < 5;) {
+      const hs = h + 1;
+      h = runEnd(hs);
+      const glen = h - hs;
       total += glen;
       if (total > 19 || glen > 6) break;
       groups.push(glen);
-      const whole = joins[h] !== after;
-      if (total >= 9 && (after === ' ' || whole)) evaluate(s, ends[h] || 0, total, groups, after);
-      if (joins[h] !== after || glen < 2) break;
+      const next = joinAt(h);
+      if (total >= 9 && (after === ' ' || next !== after)) evaluate(s, h, total, groups, after);
+      if (next !== after || glen < 2) break;
     }
   }
 }
