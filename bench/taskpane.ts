@@ -1,25 +1,28 @@
 /**
  * npm run bench:taskpane — what the task pane costs its user, in Chromium against the real backend:
- *  - the initial JavaScript it ships (gzipped), beside the 250 KB budget: the scripts taskpane.html loads
- *    from the add-in's origin (office.js comes from Microsoft's CDN and is not ours);
+ *  - the initial JavaScript it ships (gzipped), beside the 150 KB budget: the entry chunk(s) taskpane.html
+ *    loads from the add-in's origin (office.js comes from Microsoft's CDN and is not ours), then the chunks
+ *    the pane fetched on its own after (the actions and their dialogs);
  *  - the time from the lookup answers arriving to the rows being painted (performance marks in the pane:
  *    `tlsgate:statuses-arrived`, then a requestAnimationFrame after React's commit), for DOMAINS domains
  *    re-checked with "Check again", beside a baseline in the same page: painting as many plain <li>.
- * Targets: < 250 KB gzipped initial JS; rows painted within 100 ms.
+ *  - what the pane's and the admin console's bundles are made of (bench/bundle-analysis.ts).
+ * Targets: initial JS at most 150 KB gzipped (test/addin/bundle-size.test.ts); rows painted within 100 ms.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { OFFICE_JS_URL } from '../addin/office/boot';
 import type { ShimOptions } from '../addin/try/office-shim';
 import { ROWS_PAINTED, STATUSES_ARRIVED } from '../addin/taskpane/perf';
 import type { DomainStatus } from '../src/core/status';
 import { launchChromium, startUiServer } from '../test/support/ui-server';
+import { adminConfig, taskpaneConfig } from '../webpack.config';
+import { buildAndAnalyse, formatAnalysis, gzipSize } from './bundle-analysis';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const DOMAINS = Number(process.env.BENCH_DOMAINS ?? 30);
-const BUDGET_BYTES = 250 * 1024;
+const BUDGET_BYTES = 150 * 1024;
 const TARGET_MS = 100;
 const STATUS_CYCLE: DomainStatus[] = ['enforced', 'opportunistic', 'none', 'enforced', 'unknown', 'no-mail'];
 
@@ -107,7 +110,13 @@ async function main(): Promise<void> {
     await page.goto(`${server.url}/taskpane.html`);
     await page.getByText('Checking…').first().waitFor({ state: 'detached', timeout: 30_000 });
 
-    // Initial JS: the scripts the page loaded from our origin before anything was clicked.
+    // The scripts the page loaded from our origin before anything was clicked: the entry chunk(s) that
+    // taskpane.html names, then the chunks the pane asked for itself.
+    const entry = [
+      ...readFileSync(join(server.distDir, 'taskpane.html'), 'utf8').matchAll(/<script[^>]*\ssrc="([^"]+)"/g),
+    ]
+      .map((match) => match[1] ?? '')
+      .filter((src) => !/^https?:/.test(src));
     const loaded = await page.evaluate(
       (origin) =>
         performance
@@ -118,11 +127,12 @@ async function main(): Promise<void> {
     );
     const files = loaded.map((url) => new URL(url).pathname.replace(/^\//, ''));
     const sizes = files.map((file) => {
-      const bytes = readFileSync(join(server.distDir, file));
-      return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+      const code = readFileSync(join(server.distDir, file), 'utf8');
+      return { file, initial: entry.includes(file), raw: Buffer.byteLength(code), gzip: gzipSize(code) };
     });
-    const gzipTotal = sizes.reduce((sum, s) => sum + s.gzip, 0);
-    const rawTotal = sizes.reduce((sum, s) => sum + s.raw, 0);
+    const initial = sizes.filter((s) => s.initial);
+    const gzipTotal = initial.reduce((sum, s) => sum + s.gzip, 0);
+    const rawTotal = initial.reduce((sum, s) => sum + s.raw, 0);
 
     for (let i = 0; i < 5; i++) {
       await paneRound(page);
@@ -136,16 +146,17 @@ async function main(): Promise<void> {
     }
 
     console.log(`bench:taskpane — Chromium ${chrome.context.browser()?.version() ?? ''}, 360×900 pane\n`);
+    const line = (s: { file: string; raw: number; gzip: number }) =>
+      `    ${s.file.padEnd(30)} ${(s.raw / 1024).toFixed(1).padStart(7)} KB minified ${(s.gzip / 1024).toFixed(1).padStart(7)} KB gzipped`;
     console.log(
-      "  initial JavaScript (loaded by taskpane.html from the add-in origin; office.js is the CDN's):",
+      "  initial JavaScript (the entry chunk(s) taskpane.html loads from the add-in origin; office.js is the CDN's):",
     );
-    for (const s of sizes)
-      console.log(
-        `    ${s.file.padEnd(24)} ${(s.raw / 1024).toFixed(1).padStart(7)} KB minified ${(s.gzip / 1024).toFixed(1).padStart(7)} KB gzipped`,
-      );
+    for (const s of initial) console.log(line(s));
     console.log(
-      `    ${'total'.padEnd(24)} ${(rawTotal / 1024).toFixed(1).padStart(7)} KB minified ${(gzipTotal / 1024).toFixed(1).padStart(7)} KB gzipped  budget < 250 KB: ${gzipTotal < BUDGET_BYTES ? 'met' : 'MISSED'}`,
+      `    ${'total'.padEnd(30)} ${(rawTotal / 1024).toFixed(1).padStart(7)} KB minified ${(gzipTotal / 1024).toFixed(1).padStart(7)} KB gzipped  budget <= ${BUDGET_BYTES / 1024} KB: ${gzipTotal <= BUDGET_BYTES ? 'met' : 'MISSED'}`,
     );
+    console.log('  fetched by the pane after its first render (not before the first paint):');
+    for (const s of sizes.filter((s) => !s.initial)) console.log(line(s));
     console.log(
       `\n  statuses arriving → rows painted, ${DOMAINS} domains (${DOMAINS * 2} recipients), ${ROUNDS} interleaved rounds:`,
     );
@@ -160,6 +171,28 @@ async function main(): Promise<void> {
     await chrome.close();
     await server.close();
   }
+
+  // After the timed rounds, so the builds take no CPU from them.
+  const options = { baseUrl: 'https://localhost:3000', outDir: '', mode: 'production' } as const;
+  const pane = await buildAndAnalyse(taskpaneConfig(options));
+  const entryFiles = pane.filter((file) => file.initial);
+  console.log(`\n${formatAnalysis('taskpane initial JavaScript (entry chunks)', entryFiles)}`);
+  const gzipped = entryFiles.reduce((sum, file) => sum + gzipSize(file.code), 0);
+  if (gzipped > BUDGET_BYTES)
+    console.log(
+      `\n  The entry is ${((gzipped - BUDGET_BYTES) / 1024).toFixed(1)} KB gzipped over its budget: the heaviest parts above are what` +
+        `\n  the first paint loads; move what it does not need behind React.lazy (as the actions are).`,
+    );
+  console.log(
+    `\n${formatAnalysis(
+      'taskpane chunks loaded after the first render',
+      pane.filter((f) => !f.initial),
+      8,
+    )}`,
+  );
+  console.log(
+    `\n${formatAnalysis('admin console (admin.js and its chunks)', await buildAndAnalyse(adminConfig(options)))}`,
+  );
 }
 
 main().catch((error: unknown) => {
