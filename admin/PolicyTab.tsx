@@ -1,20 +1,12 @@
-import {
-  Button,
-  Checkbox,
-  Field,
-  makeStyles,
-  Select,
-  Switch,
-  Textarea,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Checkbox, Field, makeStyles, Switch, Textarea, tokens } from '@fluentui/react-components';
 import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
-import { DETECTOR_TYPES, type Action, type OrgPolicy } from '../src/core/policy';
+import { DETECTOR_TYPES, type OrgPolicy } from '../src/core/policy';
 import { isVersionConflict, type AdminApi, type Validation } from './api';
 import { ChangeList } from './ChangeList';
 import { useLocalised } from './language';
 import { ListField } from './ListField';
 import { Outcome } from './Outcome';
+import { ActionField, PortalExpiryFields } from './PolicyFields';
 import { Preview } from './Preview';
 import { problemText } from './problem';
 import { CustomRulesEditor, LabelsEditor } from './RulesEditor';
@@ -46,7 +38,6 @@ const useStyles = makeStyles({
   h2: { margin: 0, fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold },
 });
 
-const ACTIONS: readonly Action[] = ['allow', 'warn', 'block'];
 const VALIDATE_DELAY_MS = 300;
 
 /** `reason` is the browser's own (untranslated) word on the syntax error, when it gave one. */
@@ -105,34 +96,6 @@ const drafts = {
     window.sessionStorage.removeItem(DRAFT_KEY);
   },
 };
-
-function ActionField({
-  label,
-  value,
-  onChange,
-}: {
-  label: string;
-  value: Action;
-  onChange: (action: Action) => void;
-}): ReactElement {
-  const { s } = useLocalised();
-  return (
-    <Field label={label}>
-      <Select
-        value={value}
-        onChange={(_event, data) => {
-          onChange(data.value as Action);
-        }}
-      >
-        {ACTIONS.map((action) => (
-          <option key={action} value={action}>
-            {s.actions[action]}
-          </option>
-        ))}
-      </Select>
-    </Field>
-  );
-}
 
 /** What is wrong with the draft: its JSON, else what the server found (or that it could not be asked). */
 function problemsOf(
@@ -280,6 +243,12 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
               checked={draft.portal}
               onChange={(_event, data) => {
                 edit((p) => ({ ...p, portal: data.checked }));
+              }}
+            />
+            <PortalExpiryFields
+              policy={draft}
+              onChange={(key, days) => {
+                edit((p) => ({ ...p, [key]: days }));
               }}
             />
             <Switch

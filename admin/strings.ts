@@ -71,6 +71,9 @@ export interface AdminStrings {
   unknownTls: string;
   backendUnreachable: string;
   offerPortal: string;
+  portalExpiryDefault: string;
+  portalExpiryMax: string;
+  portalExpiryHint: string;
   recordAddresses: string;
   builtInDetectors: string;
   internalDomains: string;
@@ -265,6 +268,10 @@ export const ADMIN_STRINGS: Readonly<Record<Language, AdminStrings>> = {
     unknownTls: 'Unknown TLS',
     backendUnreachable: 'Backend unreachable',
     offerPortal: 'Offer the secure portal',
+    portalExpiryDefault: 'Portal messages readable for (days)',
+    portalExpiryMax: 'At most, extensions included (days)',
+    portalExpiryHint:
+      'Senders may choose less. The maximum counts from sending, and stays what it was when a message was sent.',
     recordAddresses: 'Record recipient addresses in the activity view (otherwise domains only)',
     builtInDetectors: 'Built-in detectors',
     internalDomains: 'Internal domains (one per line)',
@@ -461,6 +468,10 @@ export const ADMIN_STRINGS: Readonly<Record<Language, AdminStrings>> = {
     unknownTls: 'Onbekende TLS',
     backendUnreachable: 'Server niet bereikbaar',
     offerPortal: 'Het beveiligde portaal aanbieden',
+    portalExpiryDefault: 'Portaalberichten leesbaar gedurende (dagen)',
+    portalExpiryMax: 'Hoogstens, verlengingen meegeteld (dagen)',
+    portalExpiryHint:
+      'Afzenders kunnen korter kiezen. Het maximum telt vanaf het verzenden, en blijft wat het was toen een bericht werd verzonden.',
     recordAddresses: 'Adressen van ontvangers vastleggen in de activiteit (anders alleen domeinen)',
     builtInDetectors: 'Ingebouwde detectoren',
     internalDomains: 'Interne domeinen (één per regel)',

@@ -10,6 +10,8 @@ import {
   ON_RECIPIENTS_CHANGED,
   PAGES,
   PROVIDER_NAME,
+  READ_GROUP_ID,
+  READ_TASKPANE_BUTTON_ID,
   STRINGS,
   TASKPANE_BUTTON_ID,
   TRANSLATED_LOCALE,
@@ -50,6 +52,8 @@ export {
   MAILBOX_MIN_VERSION,
   ON_MESSAGE_SEND,
   ON_RECIPIENTS_CHANGED,
+  READ_GROUP_ID,
+  READ_TASKPANE_BUTTON_ID,
   STRINGS,
   TASKPANE_BUTTON_ID,
   UNIFIED_VERSION,
@@ -138,6 +142,9 @@ function rewriteUrls(template: string, base: string): string {
 
 const GROUP_PATH = 'extensions[0].ribbons[0].tabs[0].groups[0]';
 const BUTTON_PATH = `${GROUP_PATH}.controls[0]`;
+/** The read-mode ribbon, the second one (XML: the MessageReadCommandSurface extension point). */
+const READ_GROUP_PATH = 'extensions[0].ribbons[1].tabs[0].groups[0]';
+const READ_BUTTON_PATH = `${READ_GROUP_PATH}.controls[0]`;
 const TASKPANE_ACTION_ID = 'TLSGate.ShowTaskpane';
 
 /** The unified (JSON) manifest: the same add-in, ids, events and strings as the XML manifest. */
@@ -225,6 +232,32 @@ export function buildUnifiedManifest(
               },
             ],
           },
+          {
+            // Read mode opens the same pane; there it shows only "Sent securely".
+            contexts: ['mailRead'],
+            tabs: [
+              {
+                builtInTabId: 'TabDefault',
+                groups: [
+                  {
+                    id: READ_GROUP_ID,
+                    label: en.groupLabel,
+                    icons: buttonIcons,
+                    controls: [
+                      {
+                        id: READ_TASKPANE_BUTTON_ID,
+                        type: 'button',
+                        label: en.readButtonLabel,
+                        icons: buttonIcons,
+                        supertip: { title: en.readButtonTitle, description: en.readButtonTooltip },
+                        actionId: TASKPANE_ACTION_ID,
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
         ],
         autoRunEvents: [
           {
@@ -252,6 +285,10 @@ export function buildNlLocalization(): Record<string, string> {
     [`${BUTTON_PATH}.label`]: nl.buttonLabel,
     [`${BUTTON_PATH}.supertip.title`]: nl.buttonTitle,
     [`${BUTTON_PATH}.supertip.description`]: nl.buttonTooltip,
+    [`${READ_GROUP_PATH}.label`]: nl.groupLabel,
+    [`${READ_BUTTON_PATH}.label`]: nl.readButtonLabel,
+    [`${READ_BUTTON_PATH}.supertip.title`]: nl.readButtonTitle,
+    [`${READ_BUTTON_PATH}.supertip.description`]: nl.readButtonTooltip,
   };
 }
 

@@ -5,6 +5,8 @@
  * after the user confirms.
  */
 
+import { officeItemMode, type ItemMode } from './mode';
+
 export interface Recipient {
   emailAddress: string;
   displayName: string;
@@ -218,6 +220,8 @@ export interface TaskpaneOffice {
   theme(): OfficeThemeInfo | null;
   /** Calls `listener` when the Office theme changes, where the host supports it; else does nothing. */
   onThemeChanged(listener: (theme: OfficeThemeInfo) => void): Promise<() => Promise<void>>;
+  /** A message being written, or one being read (the pane then shows only "Sent securely"). */
+  itemMode(): ItemMode;
 }
 
 const FIELDS: readonly RecipientField[] = ['to', 'cc', 'bcc'];
@@ -246,6 +250,7 @@ function readTheme(theme: Partial<Office.OfficeTheme> | null | undefined): Offic
 
 export function officeTaskpane(): TaskpaneOffice {
   return {
+    itemMode: officeItemMode,
     async onRecipientsChanged(listener) {
       const item = composeItem();
       await call<unknown>('addHandlerAsync', (cb) => {

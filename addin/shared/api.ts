@@ -3,14 +3,37 @@ import type { ActivityReport, DecisionEvent } from '../../src/contract/activity'
 import type { LookupReport } from '../../src/contract/domains';
 import { MAX_LOOKUP_BATCH } from '../../src/contract/limits';
 import type { PolicyDocument as FullPolicyDocument } from '../../src/contract/policy';
-import type { NewPortalMessage, PortalMessageCreated } from '../../src/contract/portal';
+import type { NewPortalMessage, PortalMessage, PortalMessageCreated } from '../../src/contract/portal';
 
 /**
  * The add-in's calls to the backend. Absolute URLs (the classic Outlook runtime needs them), a timeout on
  * every call, and errors that say what failed without internals. The shapes are the API contract's.
  */
 
-export type { ActivityReport, DecisionEvent, LookupReport, NewPortalMessage, PortalMessageCreated };
+export type {
+  ActivityReport,
+  DecisionEvent,
+  LookupReport,
+  NewPortalMessage,
+  PortalMessage,
+  PortalMessageCreated,
+};
+
+/** A file a recipient attached to a reply: `index` addresses it for the download. */
+export interface PortalReplyAttachment {
+  index: number;
+  name: string;
+  size: number;
+}
+
+/** A recipient's reply as the sender sees it; `id` is its 1-based number within the message. */
+export interface PortalReply {
+  id: number;
+  from: string | null;
+  at: string;
+  text: string;
+  attachments: PortalReplyAttachment[];
+}
 
 /** The part of the policy document the add-in reads (and keeps between sessions). */
 export type PolicyDocument = Pick<FullPolicyDocument, 'policy' | 'version'>;
@@ -49,6 +72,15 @@ export interface ApiClient {
   ): Promise<PortalMessageCreated>;
   /** Whether `link` is a live portal message of the signed-in sender (the send check trusts only those). */
   portalLinkLive(link: string, timeoutMs: number): Promise<boolean>;
+  /** The signed-in sender's portal messages, newest first. */
+  portalMessages(timeoutMs: number): Promise<PortalMessage[]>;
+  /** Destroys a portal message's key and contents; answers with the message as it is now. */
+  revokePortalMessage(id: string, timeoutMs: number): Promise<PortalMessage>;
+  /** Moves a portal message's expiry (ISO time, at most its `maxExpiresAt`). */
+  extendPortalMessage(id: string, expiresAt: string, timeoutMs: number): Promise<PortalMessage>;
+  portalReplies(id: string, timeoutMs: number): Promise<PortalReply[]>;
+  /** The bytes of a file attached to a reply, fetched with the sign-in like every other call. */
+  portalReplyAttachment(id: string, reply: number, index: number, timeoutMs: number): Promise<Blob>;
 }
 
 export interface PortalFile {
@@ -95,6 +127,8 @@ export interface RequestInit {
   method: string;
   body?: string | FormData;
   headers?: Record<string, string>;
+  /** `blob` for a download; JSON otherwise. */
+  as?: 'json' | 'blob';
 }
 
 /** A JSON call to the backend with the bearer token, a timeout, and errors that carry the stable code. */
@@ -104,7 +138,10 @@ export function createRequester(options: ApiClientOptions): Requester {
   const base = options.baseUrl.replace(/\/+$/, '');
 
   return async function request<T>(path: string, init: RequestInit, timeoutMs: number): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+    const headers: Record<string, string> = {
+      accept: init.as === 'blob' ? '*/*' : 'application/json',
+      ...init.headers,
+    };
     // FormData sets its own multipart content type, with the boundary.
     if (typeof init.body === 'string') headers['content-type'] = 'application/json';
     const token = options.token ? await options.token() : null;
@@ -151,6 +188,7 @@ export function createRequester(options: ApiClientOptions): Requester {
         );
       }
       try {
+        if (init.as === 'blob') return (await response.blob()) as T;
         return (await response.json()) as T;
       } catch {
         throw new ApiCallError('bad-response', 'TLS Gate sent an answer that is not JSON.', response.status);
@@ -224,5 +262,64 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       );
       return answer?.live === true;
     },
+    async portalMessages(timeoutMs) {
+      const answer = await request<{ messages?: unknown }>(
+        '/api/v1/portal/messages',
+        { method: 'GET' },
+        timeoutMs,
+      );
+      if (!Array.isArray(answer.messages))
+        throw new ApiCallError('bad-response', 'TLS Gate sent a message list in an unexpected shape.');
+      return answer.messages as PortalMessage[];
+    },
+    revokePortalMessage(id, timeoutMs) {
+      return request<PortalMessage>(`${messagePath(id)}/revoke`, { method: 'POST', body: '{}' }, timeoutMs);
+    },
+    extendPortalMessage(id, expiresAt, timeoutMs) {
+      return request<PortalMessage>(
+        `${messagePath(id)}/extend`,
+        { method: 'POST', body: JSON.stringify({ expiresAt }) },
+        timeoutMs,
+      );
+    },
+    async portalReplies(id, timeoutMs) {
+      const answer = await request<{ replies?: unknown }>(
+        `${messagePath(id)}/replies`,
+        { method: 'GET' },
+        timeoutMs,
+      );
+      if (!Array.isArray(answer.replies))
+        throw new ApiCallError('bad-response', 'TLS Gate sent replies in an unexpected shape.');
+      return answer.replies.map(toReply);
+    },
+    portalReplyAttachment(id, reply, index, timeoutMs) {
+      return request<Blob>(
+        `${messagePath(id)}/replies/${reply}/attachments/${index}`,
+        { method: 'GET', as: 'blob' },
+        timeoutMs,
+      );
+    },
+  };
+}
+
+function messagePath(id: string): string {
+  return `/api/v1/portal/messages/${encodeURIComponent(id)}`;
+}
+
+/** A reply as the backend sends it; older backends send neither `id` nor `attachments`. */
+function toReply(raw: unknown, position: number): PortalReply {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const attachments = Array.isArray(r.attachments) ? (r.attachments as unknown[]) : [];
+  return {
+    id: typeof r.id === 'number' ? r.id : position + 1,
+    from: typeof r.from === 'string' ? r.from : null,
+    at: typeof r.at === 'string' ? r.at : '',
+    text: typeof r.text === 'string' ? r.text : '',
+    attachments: attachments.flatMap((item) => {
+      const a = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+      return typeof a.index === 'number' && typeof a.name === 'string'
+        ? [{ index: a.index, name: a.name, size: typeof a.size === 'number' ? a.size : 0 }]
+        : [];
+    }),
   };
 }

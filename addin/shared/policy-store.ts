@@ -1,5 +1,7 @@
 import {
   DEFAULT_POLICY,
+  PORTAL_EXPIRY_BOUNDS,
+  portalExpiry,
   stricter,
   type Action,
   type CustomRule,
@@ -73,7 +75,27 @@ function isLabel(value: unknown): value is LabelMapping {
   );
 }
 
-/** Whether `value` has every field the decision reads, of the right type (fields it does not know are fine). */
+/** Days within the policy's bounds, or absent: policies from before the portal expiry fields lack them. */
+function isExpiryDays(value: unknown): boolean {
+  return (
+    value === undefined ||
+    (typeof value === 'number' &&
+      Number.isInteger(value) &&
+      value >= PORTAL_EXPIRY_BOUNDS.min &&
+      value <= PORTAL_EXPIRY_BOUNDS.max)
+  );
+}
+
+/** A policy without the portal expiry fields gets the values they had before they existed. */
+function withPortalExpiry(policy: OrgPolicy): OrgPolicy {
+  const { defaultDays, maxDays } = portalExpiry(policy);
+  return { ...policy, portalDefaultExpiryDays: defaultDays, portalMaxExpiryDays: maxDays };
+}
+
+/**
+ * Whether `value` has every field the decision reads, of the right type (fields it does not know are fine).
+ * The portal expiry fields may be missing (a policy kept from before them); read them with portalExpiry().
+ */
 export function isOrgPolicy(value: unknown): value is OrgPolicy {
   if (!isObject(value) || !isObject(value.actions) || !isObject(value.detection)) return false;
   const { actions, detection } = value;
@@ -88,6 +110,8 @@ export function isOrgPolicy(value: unknown): value is OrgPolicy {
     isAction(value.onBackendError) &&
     typeof value.portal === 'boolean' &&
     typeof value.activityAddresses === 'boolean' &&
+    isExpiryDays(value.portalDefaultExpiryDays) &&
+    isExpiryDays(value.portalMaxExpiryDays) &&
     isStrings(detection.disabledDetectors) &&
     Array.isArray(detection.customRules) &&
     detection.customRules.every(isRule) &&
@@ -131,7 +155,7 @@ function parseRecord(value: unknown, budget: number): LastPolicy | null {
   if (record.kind === 'too-large')
     return isAction(record.strictest) ? { kind: 'too-large', version, strictest: record.strictest } : null;
   if ((record.kind === 'full' || record.kind === 'trimmed') && isOrgPolicy(record.policy))
-    return { kind: record.kind, version, policy: record.policy };
+    return { kind: record.kind, version, policy: withPortalExpiry(record.policy) };
   return null;
 }
 

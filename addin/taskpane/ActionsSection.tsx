@@ -7,7 +7,9 @@ import {
   DialogSurface,
   DialogTitle,
   DialogTrigger,
+  Field,
   makeStyles,
+  Select,
   tokens,
 } from '@fluentui/react-components';
 import { useState, type ReactElement } from 'react';
@@ -39,7 +41,17 @@ export interface ActionsProps {
   forward: boolean;
   /** Outlook can send for the pane (Mailbox 1.15). */
   canSend: boolean;
-  onSendSecurely: () => Promise<SecureSendResult>;
+  /** The policy's default portal expiry (days): preselected, and the longest offered. */
+  expiryDays: number;
+  /** `expiresInDays` only when the sender chose less than the default. */
+  onSendSecurely: (expiresInDays: number | undefined) => Promise<SecureSendResult>;
+}
+
+/** Shorter expiries the pane offers below the policy's default. */
+const EXPIRY_CHOICES: readonly number[] = [1, 2, 3, 7, 14, 30, 60, 90, 180];
+
+function expiryChoices(defaultDays: number): number[] {
+  return [...EXPIRY_CHOICES.filter((days) => days < defaultDays), defaultDays];
 }
 
 /** Remove the risky recipients, or send through the secure portal; both after a confirmation. */
@@ -51,6 +63,7 @@ export function ActionsSection({
   portal,
   forward,
   canSend,
+  expiryDays,
   onSendSecurely,
 }: ActionsProps): ReactElement {
   const styles = useStyles();
@@ -61,13 +74,15 @@ export function ActionsSection({
   const [confirming, setConfirming] = useState<string[]>([]);
   const [secureOpen, setSecureOpen] = useState(false);
   const [secureBusy, setSecureBusy] = useState(false);
+  // Fixed when the dialog opens, like the removal list; the default until the sender picks less.
+  const [days, setDays] = useState(expiryDays);
   const leadSecure = portal === true && forward;
 
   const sendSecure = async (): Promise<void> => {
     setSecureBusy(true);
     setOutcome(s.secureBusy);
     try {
-      setOutcome(s.secureOutcome(await onSendSecurely()));
+      setOutcome(s.secureOutcome(await onSendSecurely(days < expiryDays ? days : undefined)));
     } catch {
       // sendSecurely reports its failures as results; this is a bug, and the draft may be half changed.
       setOutcome(s.secureOutcome({ outcome: 'step-failed', step: 'send', restored: false }));
@@ -136,6 +151,7 @@ export function ActionsSection({
           modalType="alert"
           open={secureOpen}
           onOpenChange={(_event, data) => {
+            if (data.open) setDays(expiryDays);
             setSecureOpen(data.open);
           }}
         >
@@ -153,6 +169,21 @@ export function ActionsSection({
               <DialogTitle>{s.secureConfirmTitle}</DialogTitle>
               <DialogContent>
                 <p className={styles.text}>{s.secureConfirmBody(canSend)}</p>
+                <Field label={s.secureExpiry}>
+                  <Select
+                    value={String(days)}
+                    disabled={secureBusy}
+                    onChange={(_event, data) => {
+                      setDays(Number(data.value));
+                    }}
+                  >
+                    {expiryChoices(expiryDays).map((choice) => (
+                      <option key={choice} value={choice}>
+                        {s.expiryDays(choice, choice === expiryDays)}
+                      </option>
+                    ))}
+                  </Select>
+                </Field>
               </DialogContent>
               <DialogActions>
                 <Button appearance="primary" disabled={secureBusy} onClick={() => void sendSecure()}>

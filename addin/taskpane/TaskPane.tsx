@@ -8,6 +8,8 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import {
+  lazy,
+  Suspense,
   useCallback,
   useEffect,
   useLayoutEffect,
@@ -19,12 +21,25 @@ import {
 } from 'react';
 import type { Language } from '../../src/core/status';
 import type { SendContext } from '../launchevent/send-check';
-import { ActionsSection } from './ActionsSection';
 import { ContentSection } from './ContentSection';
 import type { PaneController, PaneSnapshot } from './controller';
 import { DomainRowView } from './DomainRowView';
+import { PaneViews } from './PaneViews';
 import { markRowsPaintedAfterFrame } from './perf';
 import { STRINGS, type Strings } from './strings';
+
+/**
+ * The actions (the confirmation dialogs, the portal's "Send securely") come in their own chunk: Fluent's
+ * Dialog with its motion, portal and focus trap is not needed to paint the recipients. The chunk is
+ * requested as the pane first renders, so it is in long before a click. (`as string`: see PaneViews.tsx.)
+ */
+type ActionsModule = typeof import('./ActionsSection.js');
+const ActionsSection = lazy(() =>
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it hides the path from tsc
+  (import('./ActionsSection' as string) as Promise<ActionsModule>).then((module) => ({
+    default: module.ActionsSection,
+  })),
+);
 
 const useStyles = makeStyles({
   pane: {
@@ -105,7 +120,8 @@ export interface TaskPaneProps {
   language: Language;
 }
 
-export function TaskPane({ controller, language }: TaskPaneProps): ReactElement {
+/** The Recipients view: the draft's domains, content and actions. */
+function ComposePane({ controller, language }: TaskPaneProps): ReactElement {
   const styles = useStyles();
   const s = STRINGS[language];
   const snapshot = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
@@ -156,10 +172,7 @@ export function TaskPane({ controller, language }: TaskPaneProps): ReactElement 
   const problem = snapshot.problem;
 
   return (
-    <main className={styles.pane} lang={language} aria-labelledby="tlsgate-title">
-      <h1 id="tlsgate-title" className={styles.title}>
-        {s.title}
-      </h1>
+    <>
       {snapshot.context && (
         <StoppedBanner snapshot={snapshot} context={snapshot.context} language={language} s={s} />
       )}
@@ -207,16 +220,37 @@ export function TaskPane({ controller, language }: TaskPaneProps): ReactElement 
         )}
       </section>
       <ContentSection snapshot={snapshot} language={language} s={s} onScan={() => void controller.scan()} />
-      <ActionsSection
-        s={s}
-        decided={snapshot.decision !== null}
-        risky={risky}
-        onRemove={(addresses) => controller.removeRecipients(addresses)}
-        portal={snapshot.portal}
-        forward={snapshot.context !== null}
-        canSend={snapshot.canSend}
-        onSendSecurely={() => controller.sendSecurely()}
-      />
+      {/* Until its chunk is in, nothing; a chunk that cannot load is a render error (Root's boundary). */}
+      <Suspense fallback={null}>
+        <ActionsSection
+          s={s}
+          decided={snapshot.decision !== null}
+          risky={risky}
+          onRemove={(addresses) => controller.removeRecipients(addresses)}
+          portal={snapshot.portal}
+          forward={snapshot.context !== null}
+          canSend={snapshot.canSend}
+          expiryDays={snapshot.portalExpiryDays}
+          onSendSecurely={(days) => controller.sendSecurely(days)}
+        />
+      </Suspense>
+    </>
+  );
+}
+
+/** The pane: on a draft, the views "Recipients" and "Sent securely"; on a message being read, the latter. */
+export function TaskPane({ controller, language }: TaskPaneProps): ReactElement {
+  const styles = useStyles();
+  const [read] = useState(() => controller.env.office.itemMode() === 'read');
+  return (
+    <main className={styles.pane} lang={language} aria-labelledby="tlsgate-title">
+      <h1 id="tlsgate-title" className={styles.title}>
+        {STRINGS[language].title}
+      </h1>
+      <PaneViews read={read} language={language} api={controller.env.api}>
+        {/* Not mounted on a message being read: it would ask Office for a draft that is not there. */}
+        <ComposePane controller={controller} language={language} />
+      </PaneViews>
     </main>
   );
 }

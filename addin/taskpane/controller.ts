@@ -5,7 +5,7 @@
  */
 import { classifyMessage, type ContentFinding } from '../../src/core/classifier/index';
 import { decide, domainOfAddress, type Decision, type RecipientInput } from '../../src/core/decide';
-import type { Action, OrgPolicy } from '../../src/core/policy';
+import { portalExpiry, type Action, type OrgPolicy } from '../../src/core/policy';
 import type { DomainReport } from '../../src/core/report';
 import type { SendContext } from '../launchevent/send-check';
 import {
@@ -68,6 +68,8 @@ export interface PaneSnapshot {
   statusVersion: number;
   /** The org policy offers the secure portal (`policy.portal`); null until the policy is in. */
   portal: boolean | null;
+  /** The policy's default portal expiry in days: the longest the pane offers (the server caps at its max). */
+  portalExpiryDays: number;
   /** Outlook can send for the pane (Mailbox 1.15); else the user presses Send after "Send securely". */
   canSend: boolean;
 }
@@ -121,6 +123,7 @@ export class PaneController {
     decision: null,
     statusVersion: 0,
     portal: null,
+    portalExpiryDays: portalExpiry({}).defaultDays,
     canSend: false,
   };
   private readonly listeners = new Set<() => void>();
@@ -136,7 +139,8 @@ export class PaneController {
   private stopRecipients: (() => Promise<void>) | null = null;
   private disposed = false;
 
-  constructor(private readonly env: PaneEnv) {
+  // Public: the "Sent securely" view uses the same API client and Office adapters.
+  constructor(readonly env: PaneEnv) {
     this.now = env.now ?? (() => Date.now());
     this.snapshot = { ...this.snapshot, canSend: env.mailbox.supports('1.15') };
   }
@@ -347,7 +351,7 @@ export class PaneController {
       }
     })().then((policy) => {
       this.policy = policy;
-      this.update({ portal: policy.portal });
+      this.update({ portal: policy.portal, portalExpiryDays: portalExpiry(policy).defaultDays });
       return policy;
     });
     return this.policyLoading;
@@ -382,7 +386,7 @@ export class PaneController {
   }
 
   /** Sends the draft through the secure portal (the UI confirms first); see secure-send.ts. */
-  async sendSecurely(): Promise<SecureSendResult> {
+  async sendSecurely(expiresInDays?: number): Promise<SecureSendResult> {
     const { item, mailbox, api } = this.env;
     const result = await sendSecurely({
       draft: this.env.draft ?? officeSecureDraft(),
@@ -392,6 +396,7 @@ export class PaneController {
       senderEmail: mailbox.userEmail,
       language: mailbox.language,
       canSend: mailbox.supports('1.15'),
+      expiresInDays,
     });
     // The draft changed (or was put back): read it again.
     if (result.outcome === 'ready' || result.outcome === 'step-failed')

@@ -30,6 +30,8 @@ export interface SecureSendEnv {
   language: Language;
   /** Whether sendAsync is there (Mailbox 1.15). */
   canSend: boolean;
+  /** A shorter expiry the sender chose; left out, the server applies the policy's default. */
+  expiresInDays?: number | undefined;
 }
 
 export type SecureSendResult =
@@ -113,6 +115,7 @@ export async function sendSecurely(env: SecureSendEnv): Promise<SecureSendResult
         format: 'html',
         recipients: uniqueAddresses(original.recipients),
         language: env.language,
+        ...(env.expiresInDays === undefined ? {} : { expiresInDays: env.expiresInDays }),
       },
       upload,
       PORTAL_UPLOAD_TIMEOUT_MS,

@@ -52,6 +52,9 @@ export interface Strings extends ReportStrings {
   secureConfirmTitle: string;
   secureConfirmBody: (canSend: boolean) => string;
   secureConfirm: string;
+  /** The expiry choice in the confirmation: how long recipients can read the message. */
+  secureExpiry: string;
+  expiryDays: (days: number, isDefault: boolean) => string;
   secureBusy: string;
   secureOutcome: (result: SecureSendResult) => string;
   problems: Record<ApiErrorKind, string>;
@@ -130,6 +133,9 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
       (canSend ? ', and the message is sent.' : '; you press Send.') +
       ' Recipients confirm who they are before they can read it. If a step fails, your draft is put back.',
     secureConfirm: 'Send securely',
+    secureExpiry: 'Recipients can read it for',
+    expiryDays: (days, isDefault) =>
+      `${days} ${plural(days, 'day', 'days')}${isDefault ? ' (standard)' : ''}`,
     secureBusy: 'Sending securely…',
     secureOutcome: (r) => {
       const inline = (n: number) =>
@@ -242,6 +248,9 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
       (canSend ? ', en wordt het bericht verzonden.' : '; u drukt op Verzenden.') +
       ' Ontvangers bevestigen wie ze zijn voor ze het kunnen lezen. Mislukt een stap, dan wordt uw concept teruggezet.',
     secureConfirm: 'Veilig verzenden',
+    secureExpiry: 'Ontvangers kunnen het lezen gedurende',
+    expiryDays: (days, isDefault) =>
+      `${days} ${plural(days, 'dag', 'dagen')}${isDefault ? ' (standaard)' : ''}`,
     secureBusy: 'Veilig verzenden…',
     secureOutcome: (r) => {
       const inline = (n: number) =>

@@ -64,6 +64,11 @@ export interface ShimOptions {
    * the Text coercion drops the tags.
    */
   bodyType?: 'text' | 'html';
+  /**
+   * `compose` (default): the draft is a message being written. `read`: a received message, as Outlook's read
+   * form gives it: subject and recipients are plain values and nothing can be changed.
+   */
+  mode?: 'compose' | 'read';
   /** Whether the item has sendAsync (Outlook from Mailbox 1.15). Off by default: /try never sends. */
   sendAsync?: boolean;
   /** Highest Mailbox requirement set reported, e.g. '1.14' (default '1.15'). */

@@ -233,6 +233,19 @@ export function createOfficeShim(options: ShimOptions = {}): OfficeShim {
       answer('getInitializationContextAsync', args, () => initializationContext ?? ''),
   };
 
+  // Outlook's read form: the same message, as values; only the body is read through a call.
+  const details = (field: ShimField) =>
+    draft[field].map((r) => ({ emailAddress: r.emailAddress, displayName: r.displayName ?? '' }));
+  const readItem = {
+    itemType: 'message',
+    subject: draft.subject,
+    to: details('to'),
+    cc: details('cc'),
+    body: { getAsync: item.body.getAsync },
+    addHandlerAsync: item.addHandlerAsync,
+    removeHandlerAsync: item.removeHandlerAsync,
+  };
+
   const context = {
     displayLanguage: options.displayLanguage ?? 'en-US',
     officeTheme: { ...resolveTheme(options.theme ?? 'light') },
@@ -246,7 +259,7 @@ export function createOfficeShim(options: ShimOptions = {}): OfficeShim {
         displayName: 'You',
         timeZone: 'UTC',
       },
-      item,
+      item: options.mode === 'read' ? readItem : item,
       addHandlerAsync: addHandler('mailbox.addHandlerAsync', mailboxHandlers),
       removeHandlerAsync: removeHandler('mailbox.removeHandlerAsync', mailboxHandlers),
     },

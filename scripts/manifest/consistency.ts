@@ -1,7 +1,7 @@
 import { asArray, isObject, jsonAt, ribbonControls, str, walkJson, type Json } from './json';
 import type { Problem } from './problems';
 import { resolveResid, resourceText } from './resources';
-import { EVENT_TYPES } from './schema';
+import { COMMAND_SURFACES, EVENT_TYPES } from './schema';
 import { TRANSLATED_LOCALE } from './strings';
 import type { ElementTypes } from './structure';
 import type { UnifiedResult } from './unified';
@@ -42,6 +42,7 @@ export function checkConsistency(
   }
   checkMailbox(root, manifest, mismatch);
   checkRibbon(root, types, unified, mismatch);
+  checkSurfaces(root, types, manifest, mismatch);
   checkEvents(root, manifest, mismatch);
   checkRuntime(root, types, manifest, mismatch);
 
@@ -123,6 +124,38 @@ function checkRibbon(
       `${path}.supertip.description`,
     );
   }
+}
+
+/** Which form each button is on (compose, read: the ExtensionPoint vs the ribbon's contexts) and what it opens. */
+function checkSurfaces(
+  root: XmlElement,
+  types: ElementTypes,
+  manifest: Record<string, Json>,
+  mismatch: Mismatch,
+): void {
+  const xml = [...walk(root)]
+    .filter((element) => element.name === 'Control')
+    .map((control) => {
+      let point = control.parent;
+      while (point && point.name !== 'ExtensionPoint') point = point.parent;
+      const surface = point?.attrs['xsi:type'] ?? '';
+      const source = childNamed(childNamed(control, 'Action'), 'SourceLocation');
+      const page = source && resolveResid(source, types)?.element.attrs.DefaultValue;
+      return `${control.attrs.id ?? ''} on ${COMMAND_SURFACES[surface] ?? surface} opens ${page ?? 'no page'}`;
+    });
+  const pages = new Map<string, string>();
+  for (const runtime of asArray(jsonAt(manifest, 'extensions[0].runtimes') ?? null).filter(isObject)) {
+    const page = isObject(runtime.code) ? str(runtime.code.page) : undefined;
+    for (const action of asArray(runtime.actions).filter(isObject))
+      if (action.type === 'openPage' && page !== undefined) pages.set(str(action.id) ?? '', page);
+  }
+  const json = ribbonControls(manifest).controls.map(({ path, control }) => {
+    const ribbon = jsonAt(manifest, path.replace(/\.tabs\[.*$/, ''));
+    const contexts = isObject(ribbon) ? asArray(ribbon.contexts).map(str).join('+') : '';
+    const page = pages.get(str(control.actionId) ?? '');
+    return `${str(control.id) ?? ''} on ${contexts} opens ${page ?? 'no page'}`;
+  });
+  mismatch('the ribbon buttons', xml.sort().join('; '), json.sort().join('; '));
 }
 
 /** Events, functions and send modes (XML PascalCase, JSON camelCase). */

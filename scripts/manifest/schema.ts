@@ -49,6 +49,18 @@ export const EVENT_TYPES: Readonly<Record<string, string>> = {
   OnSensitivityLabelChanged: 'sensitivityLabelChanged',
 };
 
+/**
+ * Command surfaces ([MS-OWEMXML] §5.5: MessageComposeCommandSurface, MessageReadCommandSurface and the two
+ * appointment ones extend CommandSurfaceExtensionPoint, the OfficeTabs of a compose or read form) → the
+ * unified manifest's ribbon `contexts` (docs, unified manifest extensions.ribbons.contexts).
+ */
+export const COMMAND_SURFACES: Readonly<Record<string, string>> = {
+  MessageComposeCommandSurface: 'mailCompose',
+  MessageReadCommandSurface: 'mailRead',
+  AppointmentOrganizerCommandSurface: 'meetingDetailsOrganizer',
+  AppointmentAttendeeCommandSurface: 'meetingDetailsAttendee',
+};
+
 /** [MS-OWEMXML] Resources: the four collections, in schema order. */
 export const RESOURCE_KINDS: readonly ResourceKind[] = [
   'bt:Images',
@@ -114,6 +126,8 @@ const RULE_TYPES = {
     ItemHasRegularExpressionMatch: 'ItemHasRegularExpressionMatch',
   },
 };
+// §5.5 CommandSurfaceExtensionPoint: the four surfaces share one content model (OfficeTabs of Groups; this
+// table knows no CustomTab). TLS Gate has a button on the compose form and one on the read form.
 const EXTENSION_POINT_TYPES = {
   xsiType: {
     MessageComposeCommandSurface: 'CommandSurface',

@@ -15,6 +15,9 @@ export const PROVIDER_NAME = 'TLS Gate';
 export const GROUP_ID = 'TLSGate.Group';
 /** The Smart Alert's `commandId` refers to this control, in both manifests. */
 export const TASKPANE_BUTTON_ID = 'TLSGate.TaskpaneButton';
+/** The read-mode ribbon (MessageReadCommandSurface / `mailRead`): its own group and button, the same pane. */
+export const READ_GROUP_ID = 'TLSGate.ReadGroup';
+export const READ_TASKPANE_BUTTON_ID = 'TLSGate.ReadTaskpaneButton';
 export const ON_MESSAGE_SEND = 'onMessageSendHandler';
 export const ON_RECIPIENTS_CHANGED = 'onMessageRecipientsChangedHandler';
 /** The same minimum as the XML manifest's inner VersionOverrides; newer sets are feature-detected. */
@@ -50,6 +53,10 @@ export const STRINGS = {
     buttonLabel: 'TLS status',
     buttonTitle: 'TLS status of the recipients',
     buttonTooltip: "Shows whether each recipient's mail server enforces TLS, so you know before you send.",
+    readButtonLabel: 'Sent securely',
+    readButtonTitle: 'Messages you sent securely',
+    readButtonTooltip:
+      'Shows the messages you sent through the secure portal: who opened them and their replies. Revoke or extend them here.',
   },
   nl: {
     name: 'TLS Gate',
@@ -61,6 +68,10 @@ export const STRINGS = {
     buttonTitle: 'TLS-status van de ontvangers',
     buttonTooltip:
       'Laat zien of de mailserver van elke ontvanger TLS afdwingt, zodat u het weet voordat u verzendt.',
+    readButtonLabel: 'Veilig verzonden',
+    readButtonTitle: 'Berichten die u veilig verzond',
+    readButtonTooltip:
+      'Laat de berichten zien die u via het beveiligde portaal verzond: wie ze opende en de antwoorden. Trek ze hier in of verleng ze.',
   },
 } as const;
 
@@ -72,6 +83,9 @@ export const XML_STRING_RESOURCES: Readonly<Record<string, StringKey>> = {
   'TaskpaneButton.Label': 'buttonLabel',
   'TaskpaneButton.Title': 'buttonTitle',
   'TaskpaneButton.Tooltip': 'buttonTooltip',
+  'ReadButton.Label': 'readButtonLabel',
+  'ReadButton.Title': 'readButtonTitle',
+  'ReadButton.Tooltip': 'readButtonTooltip',
 };
 
 /** The XML manifest's URL and image resources and the path under the base each points at. */

@@ -6,6 +6,8 @@ import {
   MAILBOX_MIN_VERSION,
   PAGES,
   PROVIDER_NAME,
+  READ_GROUP_ID,
+  READ_TASKPANE_BUTTON_ID,
   STRINGS,
   TASKPANE_BUTTON_ID,
   TRANSLATED_LOCALE,
@@ -50,6 +52,13 @@ const textSlot = (name: string, value: string): Slot => ({
   pattern: `(<${name}>)[^<]*(</${name}>)`,
   value,
 });
+/** Inside the ExtensionPoint of `surface` only: the compose and read ribbons each have a group and a button. */
+const inSurface = (surface: string, start: string): string =>
+  `<ExtensionPoint xsi:type="${surface}">(?:(?!</ExtensionPoint>)[\\s\\S])*?${start}`;
+/** The legacy form of `type`: ItemEdit (compose) and ItemRead each name the task pane. */
+const inForm = (type: string): string =>
+  `<Form xsi:type="${type}">\\s*<DesktopSettings>\\s*<SourceLocation DefaultValue`;
+
 /** A translated value: the Override for TRANSLATED_LOCALE right after the element's start tag. */
 const overrideSlot = (what: string, startTag: string, override: string, value: string): Slot => ({
   what: `the ${TRANSLATED_LOCALE} text of ${what}`,
@@ -73,11 +82,22 @@ function slots(base: string): Slot[] {
     attrSlot('<IconUrl>', '<IconUrl DefaultValue', url(iconPath(64))),
     attrSlot('<HighResolutionIconUrl>', '<HighResolutionIconUrl DefaultValue', url(iconPath(128))),
     attrSlot('<SupportUrl>', '<SupportUrl DefaultValue', url(PAGES.support)),
-    attrSlot('the form <SourceLocation>', '<SourceLocation DefaultValue', url(PAGES.taskpane)),
+    attrSlot('the ItemEdit form <SourceLocation>', inForm('ItemEdit'), url(PAGES.taskpane)),
+    attrSlot('the ItemRead form <SourceLocation>', inForm('ItemRead'), url(PAGES.taskpane)),
     attrSlot('the Mailbox <Set>', '<Set Name="Mailbox" MinVersion', LEGACY_MAILBOX_MIN_VERSION),
     attrSlot('<bt:Sets>', '<bt:Sets DefaultMinVersion', MAILBOX_MIN_VERSION),
-    attrSlot('<Group>', '<Group id', GROUP_ID),
-    attrSlot('<Control>', '<Control xsi:type="Button" id', TASKPANE_BUTTON_ID),
+    attrSlot('the compose <Group>', inSurface('MessageComposeCommandSurface', '<Group id'), GROUP_ID),
+    attrSlot(
+      'the compose <Control>',
+      inSurface('MessageComposeCommandSurface', '<Control xsi:type="Button" id'),
+      TASKPANE_BUTTON_ID,
+    ),
+    attrSlot('the read <Group>', inSurface('MessageReadCommandSurface', '<Group id'), READ_GROUP_ID),
+    attrSlot(
+      'the read <Control>',
+      inSurface('MessageReadCommandSurface', '<Control xsi:type="Button" id'),
+      READ_TASKPANE_BUTTON_ID,
+    ),
   ];
   for (const [type, handler] of Object.entries(XML_EVENT_HANDLERS)) {
     list.push(attrSlot(`LaunchEvent ${type}`, `<LaunchEvent Type="${quote(type)}" FunctionName`, handler));

@@ -22,5 +22,8 @@ export const PORTAL_LIMITS = {
   replyChars: 20_000,
 } as const;
 
-export const DEFAULT_EXPIRY_DAYS = 14;
-export const MAX_EXPIRY_DAYS = 90;
+/**
+ * The longest expiry a new portal message may ask for, in days. The policy's `portalMaxExpiryDays` (at most
+ * this) is the real cap, and `portalDefaultExpiryDays` applies when the request gives none.
+ */
+export const MAX_EXPIRY_DAYS_ASKED = 365;

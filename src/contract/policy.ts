@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { regexRuleProblem } from '../core/classifier/linear-regex';
 import { normalizeDomainInput } from '../core/domain';
-import { DETECTOR_TYPES, type OrgPolicy } from '../core/policy';
+import { DETECTOR_TYPES, PORTAL_EXPIRY_BOUNDS, PORTAL_EXPIRY_DEFAULTS, type OrgPolicy } from '../core/policy';
 
 /**
  * The org policy as the API accepts it (PUT /admin/policy) and answers it (GET /policy): it validates, and
@@ -61,6 +61,8 @@ export function canonicalPolicy(policy: OrgPolicy): OrgPolicy {
   };
 }
 
+const expiryDays = z.number().int().min(PORTAL_EXPIRY_BOUNDS.min).max(PORTAL_EXPIRY_BOUNDS.max);
+
 const ruleId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'use 1-64 lowercase letters, digits, "-" or "_"');
@@ -105,6 +107,12 @@ export const policySchema = z
     portal: z.boolean().default(false),
     // Optional with a default, so policies stored before it existed, and older clients, still parse.
     activityAddresses: z.boolean().default(false),
+    portalDefaultExpiryDays: expiryDays
+      .default(PORTAL_EXPIRY_DEFAULTS.defaultDays)
+      .describe('Days a portal message stays readable when the sender asks for no shorter time.'),
+    portalMaxExpiryDays: expiryDays
+      .default(PORTAL_EXPIRY_DEFAULTS.maxDays)
+      .describe('The most days a portal message may stay readable, extensions included, from sending.'),
     detection: z
       .object({
         disabledDetectors: z.array(z.enum(DETECTOR_TYPES)).max(DETECTOR_TYPES.length).default([]),
@@ -144,6 +152,16 @@ export const policySchema = z
       .default({ disabledDetectors: [], customRules: [], labels: [] }),
   })
   .strict()
+  .superRefine((policy, ctx) => {
+    const { portalDefaultExpiryDays: days, portalMaxExpiryDays: max } = policy;
+    // Out of bounds is reported on its own; the comparison only between valid values.
+    if (days > max && days <= PORTAL_EXPIRY_BOUNDS.max && max >= PORTAL_EXPIRY_BOUNDS.min)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['portalDefaultExpiryDays'],
+        message: `the default expiry (${days} days) cannot be longer than portalMaxExpiryDays (${max})`,
+      });
+  })
   .meta({ id: 'OrgPolicy' }) satisfies z.ZodType<OrgPolicy>;
 
 export type PolicyInput = z.input<typeof policySchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, PORTAL_LIMITS } from './limits';
+import { MAX_EXPIRY_DAYS_ASKED, PORTAL_LIMITS } from './limits';
 
 /** The sender's portal API (/api/v1/portal): what a new message may hold, and what the sender sees of it. */
 
@@ -44,7 +44,15 @@ export const newMessageSchema = z
       .array(z.union([address, z.object({ email: address, phone: phone.optional() }).strict()]))
       .min(1)
       .max(PORTAL_LIMITS.recipients),
-    expiresInDays: z.number().int().min(1).max(MAX_EXPIRY_DAYS).default(DEFAULT_EXPIRY_DAYS),
+    expiresInDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_EXPIRY_DAYS_ASKED)
+      .optional()
+      .describe(
+        "Days until the message expires: the policy's portalDefaultExpiryDays when left out, at most its portalMaxExpiryDays.",
+      ),
     verification: z
       .discriminatedUnion('method', [
         z.object({ method: z.literal('email-code') }).strict(),
@@ -135,10 +143,33 @@ export const messageAuditResponse = z.object({
   ),
 });
 
-export const repliesResponse = z.object({
-  replies: z.array(
-    z.object({ from: z.string().nullable(), participant: z.number(), at: z.string(), text: z.string() }),
-  ),
+export const replyAttachmentSchema = z.object({
+  /** Its position in the reply, from 0: the `index` of its download. */
+  index: z.number(),
+  name: z.string().describe('As the recipient named it, sanitised (no path or control characters).'),
+  size: z.number().describe('Bytes.'),
+});
+export type ReplyAttachment = z.infer<typeof replyAttachmentSchema>;
+
+export const portalReplySchema = z
+  .object({
+    id: z.number().describe("The reply's number within the message, from 1; it never changes."),
+    from: z.string().nullable(),
+    participant: z.number(),
+    at: z.string(),
+    text: z.string(),
+    attachments: z.array(replyAttachmentSchema),
+  })
+  .meta({ id: 'PortalReply' });
+export type PortalReply = z.infer<typeof portalReplySchema>;
+
+export const repliesResponse = z.object({ replies: z.array(portalReplySchema) });
+
+/** GET /portal/messages/{id}/replies/{reply}/attachments/{index}. */
+export const replyAttachmentParams = z.object({
+  id: z.uuid(),
+  reply: z.coerce.number().int().min(1).max(1_000_000),
+  index: z.coerce.number().int().min(0).max(99),
 });
 
 export const extendBody = z.object({ expiresAt: z.iso.datetime({ offset: true }) }).strict();

@@ -67,7 +67,38 @@ export interface OrgPolicy {
    * domains. Off by default: the add-in then sends none, and the server would drop them anyway.
    */
   activityAddresses: boolean;
+  /** How long a portal message stays readable when the sender does not ask for less (days, 1..365). */
+  portalDefaultExpiryDays: number;
+  /** The longest a portal message may stay readable, extensions included, counted from sending (days). */
+  portalMaxExpiryDays: number;
   detection: DetectionPolicy;
+}
+
+/** The bounds of the policy's portal expiry fields, in days. */
+export const PORTAL_EXPIRY_BOUNDS = { min: 1, max: 365 } as const;
+/** The portal expiry of policies from before the fields existed (then fixed). */
+export const PORTAL_EXPIRY_DEFAULTS = { defaultDays: 14, maxDays: 90 } as const;
+
+const expiryDaysOk = (days: unknown): days is number =>
+  Number.isInteger(days) &&
+  (days as number) >= PORTAL_EXPIRY_BOUNDS.min &&
+  (days as number) <= PORTAL_EXPIRY_BOUNDS.max;
+
+/**
+ * The policy's portal expiry, in days. A policy kept from before the fields existed (or damaged) gets the
+ * former fixed values for what it lacks, and a default over the maximum is cut to the maximum: never longer
+ * than the organisation allows.
+ */
+export function portalExpiry(
+  policy: Partial<Pick<OrgPolicy, 'portalDefaultExpiryDays' | 'portalMaxExpiryDays'>>,
+): { defaultDays: number; maxDays: number } {
+  const maxDays = expiryDaysOk(policy.portalMaxExpiryDays)
+    ? policy.portalMaxExpiryDays
+    : PORTAL_EXPIRY_DEFAULTS.maxDays;
+  const defaultDays = expiryDaysOk(policy.portalDefaultExpiryDays)
+    ? policy.portalDefaultExpiryDays
+    : PORTAL_EXPIRY_DEFAULTS.defaultDays;
+  return { defaultDays: Math.min(defaultDays, maxDays), maxDays };
 }
 
 /** What counts as an address in activity reports: plausible, not validated (at most 254 characters). */
@@ -82,6 +113,8 @@ export const DEFAULT_POLICY: OrgPolicy = {
   onBackendError: 'warn',
   portal: false,
   activityAddresses: false,
+  portalDefaultExpiryDays: PORTAL_EXPIRY_DEFAULTS.defaultDays,
+  portalMaxExpiryDays: PORTAL_EXPIRY_DEFAULTS.maxDays,
   detection: { disabledDetectors: [], customRules: [], labels: [] },
 };
 

@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDnsServer } from '../probe/dns';
 import { addinBuildSettings, type AddinBuildSettings } from './config-addin';
+import { describeSms, SMS_ENV, smsConfig, type SmsProviderName, type TwilioConfig } from './config-sms';
 import { smtpConfig, type SmtpConfig } from './config-smtp';
 
 export type { SmtpConfig } from './config-smtp';
@@ -86,7 +87,9 @@ export interface PortalConfig {
   /** The relay for code and notification mails; null: email codes cannot be offered. */
   smtp: SmtpConfig | null;
   /** How SMS codes are sent; null: SMS codes cannot be offered. `log` is for development. */
-  smsProvider: 'log' | null;
+  smsProvider: SmsProviderName | null;
+  /** With `twilio`: the account, credentials and sender. */
+  twilio: TwilioConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -153,9 +156,7 @@ const envSchema = z.object({
   ADDIN_SSO_CLIENT_ID: z.string().optional(),
   ADDIN_SSO_RESOURCE: z.string().optional(),
   ADDIN_ON_BACKEND_ERROR: z.string().optional(),
-  TLSGATE_SMS_PROVIDER: z
-    .enum(['log'], { error: 'the only provider so far is "log" (development)' })
-    .optional(),
+  ...SMS_ENV,
 });
 
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
@@ -260,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     problems.push(
       'TLSGATE_MASTER_KEY is required in production: a key file next to the database would be backed up, and lost, with it.',
     );
+  const sms = smsConfig(e, production, problems);
   const trustedProxies = (e.TLSGATE_TRUSTED_PROXIES ?? '').split(/[\s,]+/).filter(Boolean);
   for (const proxy of trustedProxies) {
     const [address = '', prefix] = proxy.split('/');
@@ -324,7 +326,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       masterKey: portalMasterKey,
       previousKeys,
       smtp,
-      smsProvider: e.TLSGATE_SMS_PROVIDER ?? null,
+      ...sms,
     },
     activityRetentionDays: e.TLSGATE_ACTIVITY_RETENTION_DAYS,
     adminConsole,
@@ -386,7 +388,7 @@ export function describeConfig(config: Config): string[] {
     `  Probes:        ${config.probes.perMinute}/min per client; ${config.probes.concurrency} at once, ${config.probes.queueLimit} waiting`,
     `  Master key:    ${config.portal.masterKey ? 'TLSGATE_MASTER_KEY, set (hidden)' : 'key file in the data folder'}${config.portal.previousKeys.length ? `, ${config.portal.previousKeys.length} previous` : ''}`,
     `  Mail relay:    ${smtp ? `${smtp.secure ? 'smtps' : 'smtp+STARTTLS'}://${smtp.host}:${smtp.port}, user ${smtp.user ? 'set' : 'none'}, password ${hidden(smtp.pass)}` : 'none (no email codes)'}`,
-    `  SMS:           ${config.portal.smsProvider ?? 'none'}`,
+    `  SMS:           ${describeSms(config.portal)}`,
     `  Activity:      counts kept ${config.activityRetentionDays} days`,
     `  Log level:     ${config.logLevel}`,
   ];

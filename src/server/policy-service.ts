@@ -10,6 +10,8 @@ import type { PolicyAuditEntry, PolicyWriteResult, Store, StoredPolicy } from '.
 
 export interface PolicyService {
   current(): Promise<StoredPolicy>;
+  /** The cached policy while it is fresh, without waiting; null when current() must read it. */
+  peek(): StoredPolicy | null;
   /** `note` says why in the audit log when the change is not a plain edit (e.g. a rollback). */
   replace(
     policy: OrgPolicy,
@@ -37,6 +39,7 @@ export function createPolicyService(store: Store, now: () => number = Date.now):
 
   return {
     current,
+    peek: () => (cached && now() - cached.at < CACHE_MS ? cached.value : null),
     async replace(policy, expectedVersion, actor, note) {
       const before = (await store.getPolicy())?.policy ?? DEFAULT_POLICY;
       const result = await store.putPolicy(policy, expectedVersion, actor, diffPolicy(before, policy), note);

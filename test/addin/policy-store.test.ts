@@ -123,6 +123,14 @@ describe('keeping the last policy', () => {
         policy: { ...ORG, detection: { ...ORG.detection, labels: [{ labelId: 'x', name: 'x' }] } },
       },
     ],
+    [
+      'a default expiry of 0 days',
+      { v: 1, kind: 'full', version: 1, policy: { ...ORG, portalDefaultExpiryDays: 0 } },
+    ],
+    [
+      'a maximum expiry that is not a whole number of days',
+      { v: 1, kind: 'full', version: 1, policy: { ...ORG, portalMaxExpiryDays: '90' } },
+    ],
     ['a too-large marker without its action', { v: 1, kind: 'too-large', version: 1 }],
     [
       'more than the roaming budget',
@@ -193,6 +201,30 @@ describe('keeping the last policy', () => {
     install({ roaming });
     await savePolicy(officeDurableStore(), { policy: { ...ORG, onBackendError: 'warn' }, version: 3 });
     expect(await loadLastPolicy(officeDurableStore())).toBeNull();
+  });
+
+  it('loads a policy kept before the portal expiry fields, with the values they then had', async () => {
+    const older: Partial<OrgPolicy> = { ...ORG };
+    delete older.portalDefaultExpiryDays;
+    delete older.portalMaxExpiryDays;
+    install({ roaming: { [POLICY_STORE_KEY]: { v: 1, kind: 'full', version: 2, policy: older } } });
+    const kept = await loadLastPolicy(officeDurableStore());
+    expect(kept).toEqual({
+      kind: 'full',
+      version: 2,
+      policy: { ...older, portalDefaultExpiryDays: 14, portalMaxExpiryDays: 90 },
+    });
+    // Its rules still hold, not the build default.
+    expect(offlinePolicy(kept, 'block')).toMatchObject({ source: 'stored', floor: null });
+  });
+
+  it('keeps the portal expiry the organisation set', async () => {
+    const roaming: Record<string, unknown> = {};
+    install({ roaming });
+    const policy = { ...ORG, portalDefaultExpiryDays: 7, portalMaxExpiryDays: 30 };
+    await savePolicy(officeDurableStore(), { policy, version: 3 });
+    install({ roaming });
+    expect(await loadLastPolicy(officeDurableStore())).toEqual({ kind: 'full', version: 3, policy });
   });
 
   it('has the build default hold every message before any policy was kept', () => {

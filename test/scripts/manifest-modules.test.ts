@@ -164,7 +164,8 @@ describe('one source of strings', () => {
       STRINGS.en.buttonLabel,
     );
     expect(Object.values(buildNlLocalization())).toContain(STRINGS.nl.buttonLabel);
-    expect(Object.keys(XML_STRING_RESOURCES)).toHaveLength(4);
+    // The compose button's group, label, title and tooltip; the read button's label, title and tooltip.
+    expect(Object.keys(XML_STRING_RESOURCES)).toHaveLength(7);
   });
 
   it('fails the build, in one line, when the template has no slot for a value', () => {

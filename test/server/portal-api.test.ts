@@ -277,6 +277,7 @@ describe('POST /api/v1/portal/messages', () => {
         '/api/v1/portal/messages/{id}',
         '/api/v1/portal/messages/{id}/audit',
         '/api/v1/portal/messages/{id}/replies',
+        '/api/v1/portal/messages/{id}/replies/{reply}/attachments/{index}',
         '/api/v1/portal/messages/{id}/revoke',
         '/api/v1/portal/messages/{id}/extend',
       ]),

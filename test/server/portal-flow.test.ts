@@ -27,6 +27,8 @@ const BODY = marker('BodyMarker');
 const FILE_NAME = `${marker('NameMarker')}.bin`;
 const FILE_TEXT = marker('FileMarker');
 const REPLY = marker('ReplyMarker');
+const REPLY_FILE_NAME = `${marker('ReplyNameMarker')}.txt`;
+const REPLY_FILE_TEXT = marker('ReplyFileMarker');
 const SENDER = `sender.${randomUUID().slice(0, 8)}@sender.test`;
 const BOB = `bob.${randomUUID().slice(0, 8)}@rcpt.test`;
 const CAROL = `carol.${randomUUID().slice(0, 8)}@rcpt.test`;
@@ -595,9 +597,18 @@ describe('logs and disk', () => {
       expect(logs).not.toContain(secret);
   });
 
-  it('leave no subject, body, attachment, name, reply, address or token in any file of the data folder', async () => {
+  it('leave no subject, body, attachment, name, reply, reply file, address or token in any file of the data folder', async () => {
+    // A reply with a file (a marker in its name and one in its bytes), stored by the page like any.
+    const client = await signIn(main.link, BOB);
+    await client.get();
+    const replyFile = Buffer.concat([randomBytes(1.2 * 1024 * 1024), Buffer.from(REPLY_FILE_TEXT)]);
+    const replied = await client.postForm('/reply', { _csrf: client.csrf(), text: REPLY }, [
+      { name: REPLY_FILE_NAME, data: replyFile },
+    ]);
+    expect(replied.statusCode).toBe(303);
     await app.services.portal!.idle();
-    const markers = [SUBJECT, BODY, FILE_NAME, FILE_TEXT, REPLY, SENDER, BOB, CAROL, ...tokens];
+    const contents = [SUBJECT, BODY, FILE_NAME, FILE_TEXT, REPLY, REPLY_FILE_NAME, REPLY_FILE_TEXT];
+    const markers = [...contents, SENDER, BOB, CAROL, ...tokens];
     // While the server runs, with its write-ahead log in place ...
     const data = join(portal.dir, 'data');
     const wal = filesUnder(data).find((file) => file.endsWith('tlsgate.db-wal'));

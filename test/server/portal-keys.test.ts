@@ -82,7 +82,7 @@ describe('master keys', () => {
 
   it('are generated into a 0600 key file on first start, reused after, and refused when others can read it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tlsgate-keyfile-'));
-    const config = { masterKey: null, previousKeys: [], smtp: null, smsProvider: null };
+    const config = { masterKey: null, previousKeys: [], smtp: null, smsProvider: null, twilio: null };
     const first = loadMasterKeys(config, join(dir, 'data'));
     expect(first.created).toBe(true);
     const file = join(dir, 'data', KEY_FILE);
@@ -367,6 +367,7 @@ describe('settings', () => {
       previousKeys: [],
       smtp: null,
       smsProvider: null,
+      twilio: null,
     });
   });
 
@@ -398,7 +399,8 @@ describe('settings', () => {
       'TLSGATE_SMTP_CA_FILE: cannot read /nope.pem',
     ],
     [{ TLSGATE_SMTP_FROM: 'a@b.org' }, 'need TLSGATE_SMTP_URL'],
-    [{ TLSGATE_SMS_PROVIDER: 'twilio' }, 'TLSGATE_SMS_PROVIDER: the only provider so far is "log"'],
+    [{ TLSGATE_SMS_PROVIDER: 'sns' }, 'TLSGATE_SMS_PROVIDER: use "twilio"'],
+    [{ TLSGATE_SMS_PROVIDER: 'twilio' }, 'TLSGATE_TWILIO_ACCOUNT_SID is required'],
   ])('refuse %j', (env, message) => {
     expect(problems(env).join('\n')).toContain(message);
   });

@@ -202,6 +202,40 @@ export class PortalClient {
     );
   }
 
+  /**
+   * Posts a multipart/form-data form as a browser does: the fields, then the files, all under one name
+   * (`files`, as the reply form's file input). An empty `files` list sends what an untouched file input sends.
+   */
+  async postForm(
+    suffix: string,
+    fields: Record<string, string>,
+    files: Array<{ name: string; type?: string; data: Buffer }>,
+  ): Promise<LightMyRequestResponse> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    if (files.length === 0) form.append('files', new Blob([], { type: 'application/octet-stream' }), '');
+    for (const file of files)
+      form.append(
+        'files',
+        new Blob([new Uint8Array(file.data)], { type: file.type ?? 'application/octet-stream' }),
+        file.name,
+      );
+    const request = new Request('http://localhost/', { method: 'POST', body: form });
+    return this.keep(
+      await this.app.inject({
+        method: 'POST',
+        url: `${this.path}${suffix}`,
+        payload: Buffer.from(await request.arrayBuffer()),
+        headers: {
+          ...this.headers,
+          ...this.cookieHeader(),
+          'content-type': request.headers.get('content-type') ?? '',
+        },
+        remoteAddress: this.remoteAddress,
+      }),
+    );
+  }
+
   /** The CSRF token on the last page. */
   csrf(): string {
     if (!this.last) throw new Error('no page yet');

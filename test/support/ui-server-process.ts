@@ -5,12 +5,15 @@
  * Started by ui-server.ts; argv[2] is a JSON UiServerOptions; it reports {url, distDir} over IPC.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../../scripts/build';
 import type { DomainStatus } from '../../src/core/status';
+import { DEFAULT_POLICY } from '../../src/core/policy';
 import { buildApp } from '../../src/server/app';
 import { testConfig, type Config } from '../../src/server/config';
+import { smtpConfig } from '../../src/server/config-smtp';
 import { createTestCa } from './pki';
 import { reportFor } from './reports';
 
@@ -21,6 +24,21 @@ export interface UiServerOptions {
   probeDelayMs?: number;
   /** Settings over the test defaults (JSON-safe ones: auth, entra, adminConsole, adminToken, db). */
   config?: Partial<Pick<Config, 'auth' | 'entra' | 'adminConsole' | 'adminToken' | 'db'>>;
+  /** The secure portal switched on in the policy, its email codes sent through this relay (smtp-inbox.ts). */
+  portal?: { smtpUrl: string; smtpCaFile: string };
+}
+
+/** A port known before listening: portal links carry the public URL. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) =>
+    server.close(() => {
+      done();
+    }),
+  );
+  return port;
 }
 
 export type UiServerMessage = { url: string; distDir: string } | { error: string };
@@ -30,22 +48,35 @@ async function main(): Promise<void> {
   const distDir = mkdtempSync(join(tmpdir(), 'tlsgate-ui-'));
   const ca = await createTestCa('TLS Gate UI test CA');
   const leaf = await ca.issue({ commonName: '127.0.0.1', sans: ['localhost'] });
-  const app = await buildApp(
-    testConfig({
+  const port = options.portal ? await freePort() : 0;
+  const config = testConfig({
+    distDir,
+    logLevel: 'silent',
+    rateLimit: { perMinute: 1_000_000, freshPerMinute: 1_000_000 },
+    ...options.config,
+  });
+  if (options.portal) {
+    const problems: string[] = [];
+    const smtp = smtpConfig(
+      options.portal.smtpUrl,
+      'TLS Gate <portal@tlsgate.example.test>',
+      options.portal.smtpCaFile,
       distDir,
-      logLevel: 'silent',
-      rateLimit: { perMinute: 1_000_000, freshPerMinute: 1_000_000 },
-      ...options.config,
-    }),
-    {
-      probe: async (domain) => {
-        if (options.probeDelayMs) await new Promise((resolve) => setTimeout(resolve, options.probeDelayMs));
-        return reportFor(domain, options.statuses[domain] ?? 'unknown');
-      },
-      fastify: { https: { cert: leaf.fullChainPem, key: leaf.keyPem } },
+      problems,
+    );
+    if (problems.length > 0) throw new Error(problems.join('; '));
+    config.publicUrl = `https://127.0.0.1:${port}`;
+    config.portal = { ...config.portal, smtp };
+  }
+  const app = await buildApp(config, {
+    probe: async (domain) => {
+      if (options.probeDelayMs) await new Promise((resolve) => setTimeout(resolve, options.probeDelayMs));
+      return reportFor(domain, options.statuses[domain] ?? 'unknown');
     },
-  );
-  await app.listen({ port: 0, host: '127.0.0.1' });
+    fastify: { https: { cert: leaf.fullChainPem, key: leaf.keyPem } },
+  });
+  if (options.portal) await app.services.policy.replace({ ...DEFAULT_POLICY, portal: true }, 0, 'test');
+  await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   // Built after listening, for the URL the browser uses: launchevent.js calls the backend there.

@@ -86,7 +86,7 @@ describe('send securely in the pane', () => {
 
   it('stays off, with the reason, when the policy does not offer the portal', async () => {
     renderPane({ draft: { to: to('ann@plain.example'), body: IBAN_BODY } });
-    const button = await screen.findByRole('button', { name: 'Send securely' });
+    const button = await screen.findByRole('button', { name: 'Send securely' }, WAIT);
     await waitFor(() => {
       expect(backend.policyCalls).toBe(1);
     });
@@ -117,6 +117,8 @@ describe('send securely in the pane', () => {
     expect(uploads).toEqual([
       expect.objectContaining({ subject: 'Deposit', body: IBAN_BODY, recipients: ['ann@plain.example'] }),
     ]);
+    // The default expiry is the server's to apply, from the policy in force.
+    expect(uploads[0]).not.toHaveProperty('expiresInDays');
     expect(pane.shim.writes).toEqual(['body.setAsync', 'sendAsync']);
     expect(pane.shim.draft.body.startsWith(PORTAL_NOTICE_START)).toBe(true);
     expect(pane.shim.draft.body).toContain(`${API}/portal/m/m1`);
@@ -159,6 +161,24 @@ describe('send securely in the pane', () => {
     ).toBeTruthy();
     expect(pane.shim.writes).toEqual(['body.setAsync']);
     expect(pane.shim.draft.body).toContain('beveiligd portaal');
+  });
+
+  it("offers expiries up to the policy's default, and sends the shorter one chosen", async () => {
+    backend.policy = { ...DEFAULT_POLICY, portal: true, portalDefaultExpiryDays: 7, portalMaxExpiryDays: 30 };
+    renderPane({ sendAsync: true, draft: { to: to('ann@plain.example'), body: IBAN_BODY } });
+    await userEvent.click(await activeSendSecurely());
+    const dialog = await alertDialog('Send through the secure portal?');
+    const expiry = within(dialog).getByRole('combobox', { name: 'Recipients can read it for' });
+    expect((expiry as HTMLSelectElement).value).toBe('7');
+    expect(
+      within(expiry)
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toEqual(['1 day', '2 days', '3 days', '7 days (standard)']);
+    await userEvent.selectOptions(expiry, '3');
+    await userEvent.click(dialogButton(dialog, 'Send securely'));
+    expect(await screen.findByText('Sent through the secure portal.', {}, WAIT)).toBeTruthy();
+    expect(uploads).toEqual([expect.objectContaining({ expiresInDays: 3 })]);
   });
 
   it('tells the user when the upload failed, and leaves the draft alone', async () => {

@@ -81,7 +81,7 @@ function draftOptions(extra: ShimOptions = {}): ShimOptions {
   };
 }
 
-function run(): Promise<SecureSendResult> {
+function run(expiresInDays?: number): Promise<SecureSendResult> {
   const item = officeComposeItem();
   const mailbox = officeMailbox();
   return sendSecurely({
@@ -92,6 +92,7 @@ function run(): Promise<SecureSendResult> {
     senderEmail: mailbox.userEmail,
     language: mailbox.language,
     canSend: mailbox.supports('1.15'),
+    expiresInDays,
   });
 }
 
@@ -131,6 +132,13 @@ describe('send securely', () => {
     ]);
     // Recipients were left alone.
     expect(outlook.draft.to).toEqual([person('ann@plain.example', 'Ann')]);
+  });
+
+  it('asks for the shorter expiry the sender chose, and the notice gives the one the server set', async () => {
+    const outlook = installOutlook(draftOptions());
+    expect(await run(3)).toMatchObject({ outcome: 'sent' });
+    expect(uploads[0]?.message).toMatchObject({ expiresInDays: 3 });
+    expect(outlook.draft.body).toContain(`${PORTAL_NOTICE_START} ${CREATED.expiresAt} -->`);
   });
 
   it('writes the notice in Dutch and leaves Send to the user before Mailbox 1.15', async () => {

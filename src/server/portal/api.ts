@@ -2,7 +2,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { errorSchema } from '../../contract/error-schema';
+import { errorResponses } from '../../contract/error-schema';
 import {
   extendBody,
   linkCheckBody,
@@ -16,12 +16,13 @@ import {
   portalCreatedSchema,
   portalMessageSchema,
   repliesResponse,
+  replyAttachmentParams,
 } from '../../contract/portal';
 import { ApiError, type ErrorCode } from '../errors';
 import { recordPortalSend } from '../http/portal-send';
+import { cleanName, cleanType, sendDownload } from './files';
 import {
-  DEFAULT_EXPIRY_DAYS,
-  MAX_EXPIRY_DAYS,
+  messageExpiry,
   PORTAL_LIMITS,
   normalizeAddress,
   type NewMessage,
@@ -70,21 +71,6 @@ function senderAddress(request: FastifyRequest, given: string | undefined, mode:
   if (given !== undefined && normalizeAddress(given) !== normalizeAddress(own))
     throw new ApiError('SENDER_MISMATCH');
   return own;
-}
-
-/** A file name as given, without any path, control characters or surrounding space. */
-function cleanName(raw: string): string {
-  const base = raw.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const name = base.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
-  return name === '' || name === '.' || name === '..' ? 'attachment' : name.normalize('NFC');
-}
-
-function cleanType(raw: string): string {
-  const type = raw.toLowerCase().split(';')[0]?.trim() ?? '';
-  return /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(type) && type.length <= 100
-    ? type
-    : 'application/octet-stream';
 }
 
 const MULTIPART_ERRORS: Record<string, [ErrorCode, string]> = {
@@ -157,26 +143,20 @@ export async function portalApiRoutes(
       },
       schema: {
         summary: 'Send a message through the secure portal',
-        description: `multipart/form-data. First a field "message" with JSON (senderEmail, subject, body, format html|text, recipients, expiresInDays 1-${MAX_EXPIRY_DAYS} (default ${DEFAULT_EXPIRY_DAYS}), verification {method: email-code|sms-code|access-code, accessCode}, language), then up to ${PORTAL_LIMITS.attachments} file parts, at most ${PORTAL_LIMITS.attachmentBytes / 1048576} MiB together. Returns the link to give the recipients.`,
+        description: `multipart/form-data. First a field "message" with JSON (senderEmail, subject, body, format html|text, recipients, expiresInDays (default the policy's portalDefaultExpiryDays, at most its portalMaxExpiryDays), verification {method: email-code|sms-code|access-code, accessCode}, language), then up to ${PORTAL_LIMITS.attachments} file parts, at most ${PORTAL_LIMITS.attachmentBytes / 1048576} MiB together. Returns the link to give the recipients.`,
         consumes: ['multipart/form-data'],
-        response: {
-          201: portalCreatedSchema,
-          400: errorSchema,
-          401: errorSchema,
-          403: errorSchema,
-          413: errorSchema,
-          415: errorSchema,
-          503: errorSchema,
-        },
+        response: { 201: portalCreatedSchema, ...errorResponses(400, 401, 403, 413, 415, 503) },
       },
     },
     async (request, reply) => {
       const sender = senderOf(request);
-      if (!(await app.services.policy.current()).policy.portal) throw new ApiError('PORTAL_DISABLED');
+      const policy = (await app.services.policy.current()).policy;
+      if (!policy.portal) throw new ApiError('PORTAL_DISABLED');
 
       const draft = service.draft();
       let input: z.output<typeof newMessageSchema> | null = null;
       let senderEmail = '';
+      let expiry = { days: 0, maxDays: 0 };
       try {
         for await (const part of request.parts()) {
           if (part.type === 'field') {
@@ -195,6 +175,8 @@ export async function portalApiRoutes(
             const parsed = newMessageSchema.safeParse(json);
             if (!parsed.success) throw new ApiError('VALIDATION_FAILED', issues(parsed.error));
             input = parsed.data;
+            // Before any attachment is read: a refused expiry uploads nothing in vain.
+            expiry = messageExpiry(input.expiresInDays, policy);
             senderEmail = senderAddress(request, input.senderEmail, app.services.config.auth);
             if (!service.canVerifyWith(input.verification.method))
               throw new ApiError(
@@ -214,22 +196,17 @@ export async function portalApiRoutes(
               'VALIDATION_FAILED',
               `Attachment names may be at most ${PORTAL_LIMITS.attachmentName} characters.`,
             );
-          const sealer = draft.addAttachment(name, cleanType(part.mimetype));
-          if (!sealer)
+          const received = await draft.receive(name, cleanType(part.mimetype), part.file);
+          if (received === 'count')
             throw new ApiError(
               'BODY_TOO_LARGE',
               `A message may have at most ${PORTAL_LIMITS.attachments} attachments.`,
             );
-          let total = draft.bytes;
-          for await (const chunk of part.file as AsyncIterable<Buffer>) {
-            total += chunk.length;
-            if (total > PORTAL_LIMITS.attachmentBytes)
-              throw new ApiError(
-                'BODY_TOO_LARGE',
-                `Attachments may total at most ${PORTAL_LIMITS.attachmentBytes / 1048576} MiB.`,
-              );
-            sealer.push(chunk);
-          }
+          if (received === 'bytes')
+            throw new ApiError(
+              'BODY_TOO_LARGE',
+              `Attachments may total at most ${PORTAL_LIMITS.attachmentBytes / 1048576} MiB.`,
+            );
         }
       } catch (error) {
         throw multipartError(error);
@@ -243,7 +220,8 @@ export async function portalApiRoutes(
         format: input.format,
         body: input.body,
         recipients: input.recipients.map((r) => (typeof r === 'string' ? { email: r } : r)),
-        expiresInDays: input.expiresInDays,
+        expiresInDays: expiry.days,
+        maxExpiryDays: expiry.maxDays,
         verification: input.verification,
         language: input.language,
       };
@@ -279,7 +257,7 @@ export async function portalApiRoutes(
         description:
           "The on-send check asks before it trusts a portal notice in a draft: live only for the recipient link of an active message of the signed-in sender; revoked, expired, someone else's and unknown links are not.",
         body: linkCheckBody,
-        response: { 200: linkCheckResponse, 400: errorSchema, 401: errorSchema },
+        response: { 200: linkCheckResponse, ...errorResponses(400, 401) },
       },
     },
     async (request, reply) => {
@@ -296,7 +274,7 @@ export async function portalApiRoutes(
         description:
           'Newest first, with status (delivered, opened, revoked, expired) and per recipient when it was first and last opened.',
         querystring: messageListQuery,
-        response: { 200: messageListResponse, 401: errorSchema },
+        response: { 200: messageListResponse, ...errorResponses(401) },
       },
     },
     async (request) => ({ messages: await service.list(senderOf(request), request.query.limit) }),
@@ -308,7 +286,7 @@ export async function portalApiRoutes(
       schema: {
         summary: 'One of your portal messages',
         params: messageIdParams,
-        response: { 200: portalMessageSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: portalMessageSchema, ...errorResponses(401, 404) },
       },
     },
     (request) => service.get(senderOf(request), request.params.id),
@@ -323,11 +301,7 @@ export async function portalApiRoutes(
           'Created, code sent, code failures, lockouts, opens, downloads, replies, extension, revocation, expiry. Metadata only.',
         params: messageIdParams,
         querystring: messageAuditQuery,
-        response: {
-          200: messageAuditResponse,
-          401: errorSchema,
-          404: errorSchema,
-        },
+        response: { 200: messageAuditResponse, ...errorResponses(401, 404) },
       },
     },
     async (request) => ({
@@ -341,17 +315,33 @@ export async function portalApiRoutes(
       schema: {
         summary: "Recipients' replies to a portal message",
         params: messageIdParams,
-        response: {
-          200: repliesResponse,
-          401: errorSchema,
-          404: errorSchema,
-          409: errorSchema,
-        },
+        response: { 200: repliesResponse, ...errorResponses(401, 404, 409) },
       },
     },
     async (request, reply) => {
       const replies = await service.replies(senderOf(request), request.params.id);
       return reply.header('cache-control', 'no-store').send({ replies });
+    },
+  );
+
+  api.get(
+    '/messages/:id/replies/:reply/attachments/:index',
+    {
+      // No HEAD twin: a HEAD would count as a download in the audit log.
+      exposeHeadRoute: false,
+      schema: {
+        summary: "Download a file of a recipient's reply",
+        description:
+          "The file as the recipient sent it, as an attachment (Content-Disposition with its sanitised name). `reply` is the reply's `id` and `index` the file's `index` in the replies listing.",
+        params: replyAttachmentParams,
+        response: errorResponses(400, 401, 404, 409),
+      },
+    },
+    async (request, reply) => {
+      const { id, reply: replyId, index } = request.params;
+      const file = await service.replyFile(senderOf(request), id, replyId, index);
+      if (!file) throw new ApiError('NOT_FOUND', 'No such file in this reply.');
+      return sendDownload(reply, file);
     },
   );
 
@@ -363,7 +353,7 @@ export async function portalApiRoutes(
         description:
           'Destroys its key and contents at once; the link and any open sessions stop working. Idempotent.',
         params: messageIdParams,
-        response: { 200: portalMessageSchema, 401: errorSchema, 404: errorSchema },
+        response: { 200: portalMessageSchema, ...errorResponses(401, 404) },
       },
     },
     (request) => service.revoke(senderOf(request), request.params.id),
@@ -374,16 +364,11 @@ export async function portalApiRoutes(
     {
       schema: {
         summary: "Change a portal message's expiry",
-        description: `A new expiry in the future, at most ${MAX_EXPIRY_DAYS} days after the message was created.`,
+        description:
+          "A new expiry in the future, at most maxExpiresAt: the policy's portalMaxExpiryDays when the message was sent, counted from then.",
         params: messageIdParams,
         body: extendBody,
-        response: {
-          200: portalMessageSchema,
-          400: errorSchema,
-          401: errorSchema,
-          404: errorSchema,
-          409: errorSchema,
-        },
+        response: { 200: portalMessageSchema, ...errorResponses(400, 401, 404, 409) },
       },
     },
     (request) => service.extend(senderOf(request), request.params.id, Date.parse(request.body.expiresAt)),

@@ -1,4 +1,5 @@
 import { formatDate, STRINGS, type Lang } from './i18n';
+import type { SmsFailure } from './sms';
 
 /**
  * The recipient's pages: plain template strings. Every value that is not markup of our own goes through
@@ -28,10 +29,12 @@ a { color: var(--accent); }
 h1 { font-size: 1.5rem; margin: 0 0 1rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.1rem; margin: 1.75rem 0 0.5rem; }
 label { display: block; font-weight: 600; margin: 1rem 0 0.25rem; }
-input[type=email], input[type=text], textarea { width: 100%; font: inherit; padding: 0.5rem 0.6rem; border: 1px solid #8a8a96; border-radius: 4px; }
+input[type=email], input[type=text], input[type=date], textarea { width: 100%; font: inherit; padding: 0.5rem 0.6rem; border: 1px solid #8a8a96; border-radius: 4px; }
 textarea { min-height: 8rem; resize: vertical; }
 button { font: inherit; margin-top: 1rem; padding: 0.5rem 1.1rem; border: 0; border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
 button.link { background: none; color: var(--accent); padding: 0; text-decoration: underline; }
+button.danger { background: var(--bad); }
+input[type=date] { width: auto; }
 .notice { padding: 0.6rem 0.8rem; border-radius: 4px; background: #eef5fc; border-left: 4px solid var(--accent); }
 .notice.bad { background: #fdf0f0; border-color: var(--bad); }
 .notice.good { background: #eff8ef; border-color: var(--good); }
@@ -167,9 +170,12 @@ export interface AttachmentView {
 }
 
 export interface ReplyView {
+  /** The reply's number within the message, from 1. */
+  id: number;
   from: string;
   at: number;
   text: string;
+  attachments: AttachmentView[];
 }
 
 export interface MessageView {
@@ -183,6 +189,8 @@ export interface MessageView {
   text: string;
   attachments: AttachmentView[];
   replies: ReplyView[];
+  /** On the sender's page: the latest expiry an extension may set, for the Extend and Revoke forms. */
+  maxExpiresAt?: number;
 }
 
 export function messagePage(
@@ -198,18 +206,19 @@ export function messagePage(
     view.html !== null
       ? `<div class="body">${view.html}</div>`
       : `<div class="body"><pre class="text">${escapeHtml(view.text)}</pre></div>`;
+  const files = (path: string, list: AttachmentView[]) =>
+    `<ul class="files">
+${list
+  .map(
+    (a) => `<li><a href="${path}/${a.index}">${escapeHtml(a.name)}</a> (${escapeHtml(t.bytes(a.size))})</li>`,
+  )
+  .join('\n')}
+</ul>`;
   const attachments =
     view.attachments.length === 0
       ? ''
       : `<h2>${escapeHtml(t.attachments)}</h2>
-<ul class="files">
-${view.attachments
-  .map(
-    (a) =>
-      `<li><a href="${base(token)}/attachments/${a.index}">${escapeHtml(a.name)}</a> (${escapeHtml(t.bytes(a.size))})</li>`,
-  )
-  .join('\n')}
-</ul>`;
+${files(`${base(token)}/attachments`, view.attachments)}`;
   const replies =
     view.replies.length === 0
       ? ''
@@ -219,18 +228,24 @@ ${view.replies
     (
       r,
     ) => `<div class="reply"><div class="who">${escapeHtml(r.from)} · ${escapeHtml(formatDate(lang, r.at))}</div>
-<pre class="reply-text">${escapeHtml(r.text)}</pre></div>`,
+<pre class="reply-text">${escapeHtml(r.text)}</pre>${
+      r.attachments.length === 0
+        ? ''
+        : `\n${files(`${base(token)}/replies/${r.id}/attachments`, r.attachments)}`
+    }</div>`,
   )
   .join('\n')}`;
   const replyForm =
     view.role === 'sender'
       ? ''
       : `<h2>${escapeHtml(t.replyTitle)}</h2>
-<form method="post" action="${base(token)}/reply">
+<form method="post" action="${base(token)}/reply" enctype="multipart/form-data">
 ${csrfField(csrf)}
 <label for="text">${escapeHtml(t.replyLabel)}</label>
-<textarea id="text" name="text" required maxlength="20000"></textarea>
-<p>${escapeHtml(t.replyHint)}</p>
+<textarea id="text" name="text" maxlength="20000"></textarea>
+<label for="files">${escapeHtml(t.replyFilesLabel)}</label>
+<input id="files" name="files" type="file" multiple>
+<p>${escapeHtml(t.replyFilesHint)} ${escapeHtml(t.replyHint)}</p>
 <button type="submit">${escapeHtml(t.sendReply)}</button>
 </form>`;
   return layout(
@@ -247,6 +262,7 @@ ${body}
 ${attachments}
 ${replies}
 ${replyForm}
+${view.role === 'sender' && view.maxExpiresAt !== undefined ? senderControls(lang, token, csrf, view, view.maxExpiresAt) : ''}
 <form method="post" action="${base(token)}/logout">
 ${csrfField(csrf)}
 <button type="submit" class="link">${escapeHtml(t.signOut)}</button>
@@ -256,4 +272,96 @@ ${csrfField(csrf)}
 
 export function infoPage(lang: Lang, title: string, text: string, n: Notice = null): string {
   return layout(lang, title, `<h1>${escapeHtml(title)}</h1>\n${notice(n)}\n<p>${escapeHtml(text)}</p>`);
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const isoDay = (at: number): string => new Date(at).toISOString().slice(0, 10);
+
+/**
+ * The day an extension to `day` (YYYY-MM-DD) ends: that day at the time of day the message was sent (UTC),
+ * so the last day allowed ends exactly at the maximum. Null for anything that is not a date.
+ */
+export function extensionEnd(day: string, createdAt: number): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day.trim());
+  if (!match) return null;
+  const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const start = Date.UTC(year, month - 1, date);
+  if (isoDay(start) !== `${match[1]}-${match[2]}-${match[3]}`) return null;
+  return start + (((createdAt % DAY_MS) + DAY_MS) % DAY_MS);
+}
+
+/** The sender's Extend (a date, up to the maximum) and Revoke (asks for confirmation first) forms. */
+function senderControls(lang: Lang, token: string, csrf: string, view: MessageView, max: number): string {
+  const t = STRINGS[lang];
+  const canExtend = max > view.expiresAt;
+  const extend = canExtend
+    ? `<form method="post" action="${base(token)}/extend">
+${csrfField(csrf)}
+<label for="until">${escapeHtml(t.extendLabel)}</label>
+<input id="until" name="until" type="date" required value="${isoDay(view.expiresAt)}" max="${isoDay(max)}">
+<p>${escapeHtml(t.extendHint(formatDate(lang, max)))}</p>
+<button type="submit">${escapeHtml(t.extend)}</button>
+</form>`
+    : '';
+  return `<h2>${escapeHtml(t.manageTitle)}</h2>
+${extend}
+<form method="post" action="${base(token)}/revoke">
+${csrfField(csrf)}
+<p>${escapeHtml(t.revokeIntro)}</p>
+<button type="submit" class="danger">${escapeHtml(t.revoke)}</button>
+</form>`;
+}
+
+/** The step before a revocation: it cannot be undone, so it is asked once more. */
+export function revokeConfirmPage(lang: Lang, token: string, csrf: string): string {
+  const t = STRINGS[lang];
+  return layout(
+    lang,
+    t.revokeConfirmTitle,
+    `<h1>${escapeHtml(t.revokeConfirmTitle)}</h1>
+<p class="notice bad" role="alert">${escapeHtml(t.revokeConfirm)}</p>
+<form method="post" action="${base(token)}/revoke">
+${csrfField(csrf)}
+<input type="hidden" name="confirm" value="yes">
+<div class="row">
+<button type="submit" class="danger">${escapeHtml(t.revokeYes)}</button>
+<p><a href="${base(token)}">${escapeHtml(t.cancel)}</a></p>
+</div>
+</form>`,
+  );
+}
+
+/** Stable codes for a text that was not sent, shown on the page for whoever helps the recipient. */
+export const SMS_FAILURE_CODES: Record<SmsFailure, string> = {
+  'invalid-number': 'SMS_INVALID_NUMBER',
+  'rate-limited': 'SMS_RATE_LIMITED',
+  unavailable: 'SMS_UNAVAILABLE',
+};
+
+/** The text with the code could not be sent: why, and (unless the number is wrong) a way to try again. */
+export function smsFailedPage(
+  lang: Lang,
+  token: string,
+  csrf: string,
+  email: string,
+  reason: SmsFailure,
+): string {
+  const t = STRINGS[lang];
+  const retry =
+    reason === 'invalid-number'
+      ? ''
+      : `<form method="post" action="${base(token)}/start">
+${csrfField(csrf)}
+<input type="hidden" name="email" value="${escapeHtml(email)}">
+<button type="submit">${escapeHtml(t.resend)}</button>
+</form>`;
+  return layout(
+    lang,
+    t.smsFailedTitle,
+    `<h1>${escapeHtml(t.smsFailedTitle)}</h1>
+<p class="notice bad" role="alert">${escapeHtml(t.smsFailed[reason])}</p>
+<p><small>${escapeHtml(t.errorCode(SMS_FAILURE_CODES[reason]))}</small></p>
+${retry}
+<p><a href="${base(token)}">${escapeHtml(t.otherAddress)}</a></p>`,
+  );
 }

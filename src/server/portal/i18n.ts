@@ -62,6 +62,15 @@ const en = {
   sendReply: 'Send reply',
   replySent: 'Your reply was sent securely.',
   replyEmpty: 'Write a reply of at most 20,000 characters.',
+  replyFilesLabel: 'Attach files (optional)',
+  replyFilesHint: 'Up to 10 files, 25 MB together.',
+  replyTooManyFiles:
+    'A reply can have at most 10 files. Nothing was sent: choose fewer files and send it again.',
+  replyTooLarge:
+    'The files are too large: together they may be at most 25 MB. Nothing was sent: choose smaller files and send it again.',
+  replyNameTooLong:
+    'A file name is too long (at most 200 characters). Nothing was sent: rename the file and send it again.',
+  replyBadForm: 'The reply could not be read. Nothing was sent: please try again.',
   signOut: 'Sign out',
   signedOut: 'You have signed out.',
   noSubject: '(no subject)',
@@ -70,6 +79,35 @@ const en = {
   errorTitle: 'Something went wrong',
   error: 'Please try again in a moment.',
   notFound: 'This page does not exist.',
+  smsFailedTitle: 'We could not send the text message',
+  smsFailed: {
+    'invalid-number':
+      'We could not send the text message: the phone number the sender gave is not valid or cannot receive text messages. Ask the sender to check the number, or to send the message again another way.',
+    'rate-limited':
+      'We could not send the text message: too many were sent just now. Please try again in a few minutes.',
+    unavailable:
+      'We could not send the text message: the text message service did not answer. Please try again in a few minutes.',
+  },
+  errorCode: (code: string): string => `Error code: ${code}`,
+  senderOnly: 'Only the sender of this message can do that.',
+  manageTitle: 'Manage this message',
+  extendLabel: 'Available until',
+  extendHint: (max: string): string =>
+    `The message stays available until the time it was sent on the day you choose, at the latest ${max}.`,
+  extend: 'Extend',
+  extended: (until: string): string => `The message is now available until ${until}.`,
+  extendInvalid: 'Enter a date (year-month-day).',
+  extendPast: 'Choose a later date. To end the message now, revoke it.',
+  extendTooLate: (max: string): string => `The message can be available until ${max} at the latest.`,
+  revokeIntro: 'Revoking deletes the message, its attachments and the replies for everyone at once.',
+  revoke: 'Revoke message…',
+  revokeConfirmTitle: 'Revoke this message?',
+  revokeConfirm:
+    'The message, its attachments and all replies will be deleted at once. Nobody can open it any more, you included, and everyone who has it open is signed out. This cannot be undone.',
+  revokeYes: 'Yes, revoke it',
+  cancel: 'Cancel',
+  revokedTitle: 'The message was revoked',
+  revoked: 'Its contents have been deleted and nobody can open it any more.',
   footer: 'This page runs no scripts and loads nothing from elsewhere. Your session ends after 30 minutes.',
   timeZone: 'UTC',
   bytes: (n: number): string =>
@@ -87,8 +125,8 @@ const en = {
   lockMail: (sent: string, until: string): string =>
     `A wrong code was entered 10 times within an hour for your secure message sent ${sent}. Recipients cannot sign in until ${until}.\n\nIf your recipients are not trying to open it, consider revoking the message in TLS Gate.\n\n-- TLS Gate secure portal`,
   replyMailSubject: 'Reply to your secure message',
-  replyMail: (from: string, sent: string, link: string, senderEmail: string): string =>
-    `${from} replied to your secure message sent ${sent}.\n\nRead the reply here:\n${link}\n\nYou will be asked for your email address (${senderEmail}) and a code sent to it.\n\n-- TLS Gate secure portal`,
+  replyMail: (from: string, sent: string, link: string, senderEmail: string, files: number): string =>
+    `${from} replied to your secure message sent ${sent}.${files === 0 ? '' : files === 1 ? ' The reply has 1 attachment.' : ` The reply has ${files} attachments.`}\n\nRead the reply here:\n${link}\n\nYou will be asked for your email address (${senderEmail}) and a code sent to it.\n\n-- TLS Gate secure portal`,
 };
 
 export type Strings = typeof en;
@@ -137,6 +175,15 @@ const nl: Strings = {
   sendReply: 'Antwoord versturen',
   replySent: 'Uw antwoord is beveiligd verstuurd.',
   replyEmpty: 'Schrijf een antwoord van hoogstens 20.000 tekens.',
+  replyFilesLabel: 'Bestanden bijvoegen (optioneel)',
+  replyFilesHint: 'Hoogstens 10 bestanden, samen 25 MB.',
+  replyTooManyFiles:
+    'Een antwoord kan hoogstens 10 bestanden hebben. Er is niets verstuurd: kies minder bestanden en verstuur het opnieuw.',
+  replyTooLarge:
+    'De bestanden zijn te groot: samen mogen ze hoogstens 25 MB zijn. Er is niets verstuurd: kies kleinere bestanden en verstuur het opnieuw.',
+  replyNameTooLong:
+    'Een bestandsnaam is te lang (hoogstens 200 tekens). Er is niets verstuurd: geef het bestand een kortere naam en verstuur het opnieuw.',
+  replyBadForm: 'Het antwoord kon niet worden gelezen. Er is niets verstuurd: probeer het opnieuw.',
   signOut: 'Afmelden',
   signedOut: 'U bent afgemeld.',
   noSubject: '(geen onderwerp)',
@@ -145,6 +192,35 @@ const nl: Strings = {
   errorTitle: 'Er ging iets mis',
   error: 'Probeer het zo opnieuw.',
   notFound: 'Deze pagina bestaat niet.',
+  smsFailedTitle: 'We konden de sms niet versturen',
+  smsFailed: {
+    'invalid-number':
+      'We konden de sms niet versturen: het telefoonnummer dat de afzender heeft opgegeven is ongeldig of kan geen sms ontvangen. Vraag de afzender het nummer te controleren, of het bericht op een andere manier te sturen.',
+    'rate-limited':
+      'We konden de sms niet versturen: er zijn er zojuist te veel verstuurd. Probeer het over een paar minuten opnieuw.',
+    unavailable:
+      'We konden de sms niet versturen: de sms-dienst antwoordde niet. Probeer het over een paar minuten opnieuw.',
+  },
+  errorCode: (code: string): string => `Foutcode: ${code}`,
+  senderOnly: 'Alleen de afzender van dit bericht kan dat doen.',
+  manageTitle: 'Dit bericht beheren',
+  extendLabel: 'Beschikbaar tot',
+  extendHint: (max: string): string =>
+    `Het bericht blijft beschikbaar tot het tijdstip van verzenden op de dag die u kiest, uiterlijk ${max}.`,
+  extend: 'Verlengen',
+  extended: (until: string): string => `Het bericht is nu beschikbaar tot ${until}.`,
+  extendInvalid: 'Vul een datum in (jaar-maand-dag).',
+  extendPast: 'Kies een latere datum. Trek het bericht in om het nu te beëindigen.',
+  extendTooLate: (max: string): string => `Het bericht kan uiterlijk tot ${max} beschikbaar zijn.`,
+  revokeIntro: 'Intrekken verwijdert het bericht, de bijlagen en de antwoorden in één keer, voor iedereen.',
+  revoke: 'Bericht intrekken…',
+  revokeConfirmTitle: 'Dit bericht intrekken?',
+  revokeConfirm:
+    'Het bericht, de bijlagen en alle antwoorden worden in één keer verwijderd. Niemand kan het nog openen, u ook niet, en wie het open heeft wordt afgemeld. Dit kan niet ongedaan worden gemaakt.',
+  revokeYes: 'Ja, intrekken',
+  cancel: 'Annuleren',
+  revokedTitle: 'Het bericht is ingetrokken',
+  revoked: 'De inhoud is verwijderd en niemand kan het bericht nog openen.',
   footer: 'Deze pagina voert geen scripts uit en laadt niets van elders. Uw sessie eindigt na 30 minuten.',
   timeZone: 'UTC',
   bytes: (n: number): string =>
@@ -161,8 +237,8 @@ const nl: Strings = {
   lockMail: (sent: string, until: string): string =>
     `Voor uw beveiligde bericht, verzonden ${sent}, is binnen een uur 10 keer een verkeerde code ingevuld. Ontvangers kunnen zich tot ${until} niet aanmelden.\n\nAls uw ontvangers het niet proberen te openen, overweeg dan het bericht in TLS Gate in te trekken.\n\n-- TLS Gate beveiligd portaal`,
   replyMailSubject: 'Antwoord op uw beveiligde bericht',
-  replyMail: (from: string, sent: string, link: string, senderEmail: string): string =>
-    `${from} heeft geantwoord op uw beveiligde bericht, verzonden ${sent}.\n\nLees het antwoord hier:\n${link}\n\nU wordt gevraagd om uw e-mailadres (${senderEmail}) en een code die daarnaartoe wordt gestuurd.\n\n-- TLS Gate beveiligd portaal`,
+  replyMail: (from: string, sent: string, link: string, senderEmail: string, files: number): string =>
+    `${from} heeft geantwoord op uw beveiligde bericht, verzonden ${sent}.${files === 0 ? '' : files === 1 ? ' Het antwoord heeft 1 bijlage.' : ` Het antwoord heeft ${files} bijlagen.`}\n\nLees het antwoord hier:\n${link}\n\nU wordt gevraagd om uw e-mailadres (${senderEmail}) en een code die daarnaartoe wordt gestuurd.\n\n-- TLS Gate beveiligd portaal`,
 };
 
 export const STRINGS: Record<Lang, Strings> = { en, nl };

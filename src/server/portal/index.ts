@@ -4,7 +4,7 @@ import { loadMasterKeys } from './keys';
 import { smtpMailer, type Mailer } from './mailer';
 import { DEFAULT_PORTAL_RATE_LIMITS, portalPages, type PortalRateLimits } from './pages';
 import { createPortalService, type PortalService } from './service';
-import { logSmsProvider, type SmsProvider } from './sms';
+import { logSmsProvider, twilioSmsProvider, type SmsProvider, type TwilioOptions } from './sms';
 
 /** The secure portal: the sender's API under /api/v1/portal and the recipient's pages under /portal. */
 
@@ -13,6 +13,8 @@ export interface PortalDeps {
   mailer?: Mailer | null;
   /** Replaces TLSGATE_SMS_PROVIDER (null: none). */
   sms?: SmsProvider | null;
+  /** For TLSGATE_SMS_PROVIDER=twilio: extra trust anchors and the timeout (tests' loopback stand-in). */
+  twilio?: TwilioOptions;
   /** The clock (tests move it past expiries). */
   now?: () => number;
   rateLimits?: PortalRateLimits;
@@ -43,7 +45,9 @@ export async function registerPortal(
   const mailer =
     deps.mailer !== undefined ? deps.mailer : config.portal.smtp ? smtpMailer(config.portal.smtp) : null;
   let sms: SmsProvider | null = deps.sms ?? null;
-  if (deps.sms === undefined && config.portal.smsProvider === 'log') {
+  if (deps.sms === undefined && config.portal.twilio)
+    sms = twilioSmsProvider(config.portal.twilio, deps.twilio);
+  else if (deps.sms === undefined && config.portal.smsProvider === 'log') {
     app.log.warn('portal: TLSGATE_SMS_PROVIDER=log writes SMS codes to the log; for development only');
     sms = logSmsProvider(app.log);
   }

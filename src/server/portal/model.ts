@@ -1,7 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { portalExpiry, type OrgPolicy } from '../../core/policy';
+import { ApiError } from '../errors';
 import type { PortalEvent, PortalMessage, PortalMethod, PortalRole } from '../store/portal-store';
 import { newDataKey, PartSealer } from './crypto';
 import type { Lang } from './i18n';
+import type { SmsFailure } from './sms';
 
 /**
  * The portal's rules, shapes and link secrets, shared by its parts (sender.ts, sign-in.ts, reading.ts,
@@ -9,7 +12,7 @@ import type { Lang } from './i18n';
  */
 
 /** The portal's rules (docs/portal.md); the API's limits among them live in the contract. */
-export { DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, PORTAL_LIMITS } from '../../contract/limits';
+export { PORTAL_LIMITS } from '../../contract/limits';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const CODE_TTL_MS = 10 * 60 * 1000;
@@ -35,9 +38,28 @@ export interface NewMessage {
   body: string;
   recipients: Array<{ email: string; phone?: string | undefined }>;
   expiresInDays: number;
+  /** The policy's maximum when it is sent: extensions stay within it, whatever the policy says later. */
+  maxExpiryDays: number;
   verification:
     { method: 'email-code' } | { method: 'sms-code' } | { method: 'access-code'; accessCode: string };
   language: Lang;
+}
+
+/**
+ * A new message's lifetime under `policy`: the days the sender asked for, else the policy's default. Longer
+ * than the policy's maximum is refused, not cut short: the sender would not know the link dies sooner.
+ */
+export function messageExpiry(
+  asked: number | undefined,
+  policy: Partial<Pick<OrgPolicy, 'portalDefaultExpiryDays' | 'portalMaxExpiryDays'>>,
+): { days: number; maxDays: number } {
+  const { defaultDays, maxDays } = portalExpiry(policy);
+  if (asked !== undefined && asked > maxDays)
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `message.expiresInDays: the organisation's policy allows at most ${maxDays} days (asked ${asked}).`,
+    );
+  return { days: asked ?? defaultDays, maxDays };
 }
 
 export interface Envelope {
@@ -50,19 +72,42 @@ export interface Envelope {
   attachments: Array<{ name: string; type: string; size: number }>;
 }
 
+/** A file's name (sanitised), type and size; the file itself is a part of its own. */
+export interface FileMeta {
+  name: string;
+  type: string;
+  size: number;
+}
+
 export interface StoredReply {
   participant: number;
   at: number;
   text: string;
+  /** Files sent with the reply, in parts `reply-file:ID:N` (replyFilePart); absent in older replies. */
+  attachments?: FileMeta[];
 }
 
-/** A message being uploaded: attachments are sealed as they stream in, under a key made for it. */
-export class Draft {
-  readonly id = randomUUID();
-  readonly dataKey = newDataKey();
+/** A recipient's reply on the portal page: at most this many files, this many bytes together. */
+export const REPLY_LIMITS = { attachments: 10, attachmentBytes: 25 * 1024 * 1024 } as const;
+
+/** The part holding file `index` of the reply stored in part `replyPart` (`reply:ID`). */
+export function replyFilePart(replyPart: string, index: number): string {
+  return `reply-file:${replyPart.slice('reply:'.length)}:${index}`;
+}
+
+/**
+ * Files sealed as they stream in, each a part of its own under the message's data key, within a count and
+ * a total size. A message's attachments (Draft) and a reply's files (ReplyDraft) both arrive this way.
+ */
+export class SealedFiles {
   readonly attachments: Array<{ name: string; type: string; sealer: PartSealer }> = [];
 
-  constructor(private readonly limits: { bytes: number; count: number }) {}
+  constructor(
+    readonly id: string,
+    readonly dataKey: Buffer,
+    private readonly partOf: (index: number) => string,
+    private readonly limits: { bytes: number; count: number },
+  ) {}
 
   get bytes(): number {
     return this.attachments.reduce((sum, a) => sum + a.sealer.bytes, 0);
@@ -71,9 +116,58 @@ export class Draft {
   /** A sealer for the next attachment, or null when there would be too many. */
   addAttachment(name: string, type: string): PartSealer | null {
     if (this.attachments.length >= this.limits.count) return null;
-    const sealer = new PartSealer(this.dataKey, this.id, `att:${this.attachments.length}`);
+    const sealer = new PartSealer(this.dataKey, this.id, this.partOf(this.attachments.length));
     this.attachments.push({ name, type, sealer });
     return sealer;
+  }
+
+  /**
+   * Seals one file as it streams in. 'count' or 'bytes' when it would break a limit: it stops reading
+   * then, and the caller must store nothing.
+   */
+  async receive(name: string, type: string, data: AsyncIterable<Buffer>): Promise<'ok' | 'count' | 'bytes'> {
+    const sealer = this.addAttachment(name, type);
+    if (!sealer) return 'count';
+    let total = this.bytes;
+    for await (const chunk of data) {
+      total += chunk.length;
+      if (total > this.limits.bytes) return 'bytes';
+      sealer.push(chunk);
+    }
+    return 'ok';
+  }
+
+  /** Every file's sealed chunks, as stored; call once, when all have arrived. */
+  chunks(): Array<{ part: string; seq: number; data: Buffer }> {
+    return this.attachments.flatMap((a, n) =>
+      a.sealer.finish().map((data, seq) => ({ part: this.partOf(n), seq, data })),
+    );
+  }
+
+  get files(): FileMeta[] {
+    return this.attachments.map((a) => ({ name: a.name, type: a.type, size: a.sealer.bytes }));
+  }
+}
+
+/** A message being uploaded: attachments are sealed as they stream in, under a key made for it. */
+export class Draft extends SealedFiles {
+  constructor(limits: { bytes: number; count: number }) {
+    super(randomUUID(), newDataKey(), (index) => `att:${index}`, limits);
+  }
+}
+
+/** A reply being received: its files are sealed as they stream in, under the message's key. */
+export class ReplyDraft extends SealedFiles {
+  /** The part the reply's text will be stored in. */
+  readonly part: string;
+
+  constructor(messageId: string, dataKey: Buffer) {
+    const part = `reply:${randomUUID()}`;
+    super(messageId, dataKey, (index) => replyFilePart(part, index), {
+      bytes: REPLY_LIMITS.attachmentBytes,
+      count: REPLY_LIMITS.attachments,
+    });
+    this.part = part;
   }
 }
 
@@ -84,7 +178,7 @@ export interface MessageSummary {
   status: MessageStatus;
   createdAt: string;
   expiresAt: string;
-  /** The latest expiry an extension may set (90 days after creation). */
+  /** The latest expiry an extension may set (the policy's maximum when it was sent, from sending). */
   maxExpiresAt: string;
   closedAt: string | null;
   subject: string | null;
@@ -111,10 +205,12 @@ export interface LinkContext {
   role: PortalRole;
 }
 
-export type StartResult = 'sent' | 'locked' | 'unavailable';
+/** `smsFailed`: the text with this browser's previous code could not be sent (told once, then retried). */
+export type StartResult = 'sent' | 'locked' | 'unavailable' | { smsFailed: SmsFailure };
 export type VerifyResult =
   | { ok: true; sessionId: string }
-  | { ok: false; reason: 'wrong' | 'void' | 'restart' | 'locked' | 'unavailable' };
+  | { ok: false; reason: 'wrong' | 'void' | 'restart' | 'locked' | 'unavailable' }
+  | { ok: false; reason: 'sms-failed'; sms: SmsFailure };
 
 const sha256 = (value: string | Buffer): Buffer => createHash('sha256').update(value).digest();
 
@@ -141,10 +237,13 @@ export function newSecret(): string {
 }
 
 export interface SenderReply {
+  /** The reply's number within the message, from 1. */
+  id: number;
   from: string | null;
   participant: number;
   at: string;
   text: string;
+  attachments: Array<{ index: number; name: string; size: number }>;
 }
 
 export interface AttachmentDownload {

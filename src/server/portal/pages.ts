@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import fastifyFormbody from '@fastify/formbody';
 import type {
   FastifyError,
@@ -9,6 +8,7 @@ import type {
 } from 'fastify';
 import { ApiError } from '../errors';
 import { cookieJar } from './cookies';
+import { sendDownload } from './files';
 import { mac, sameBytes } from './crypto';
 import {
   codePage,
@@ -16,13 +16,17 @@ import {
   messagePage,
   PORTAL_CSS,
   PORTAL_ICON,
+  smsFailedPage,
   startPage,
   type CodeKind,
   type Notice,
 } from './html';
-import { pickLanguage, STRINGS, type Lang } from './i18n';
+import { formatDate, pickLanguage, STRINGS, type Lang } from './i18n';
+import { senderPages } from './sender-pages';
 import type { KeyRing } from './keys';
-import { newSecret, PORTAL_LIMITS, SESSION_TTL_MS, type LinkContext, type PortalService } from './service';
+import { replyPages } from './reply-pages';
+import type { SmsFailure } from './sms';
+import { newSecret, SESSION_TTL_MS, type LinkContext, type PortalService } from './service';
 import type { PortalSession } from '../store/portal-store';
 
 /**
@@ -34,8 +38,6 @@ import type { PortalSession } from '../store/portal-store';
 
 export const PORTAL_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-/** Attachments are served with nothing allowed at all, should a browser ever render one. */
-const DOWNLOAD_CSP = "default-src 'none'; sandbox";
 
 const FLOW_COOKIE = 'tgp_flow';
 const SESSION_COOKIE = 'tgp_session';
@@ -157,6 +159,35 @@ export async function portalPages(
 
   const codeKind = (ctx: LinkContext): CodeKind => service.methodFor(ctx);
 
+  /** The code's text did not go out: 502 (the provider failed us), Retry-After when trying again may help. */
+  const smsFailed = (
+    reply: FastifyReply,
+    language: Lang,
+    token: string,
+    csrf: string,
+    email: string,
+    reason: SmsFailure,
+  ) => {
+    if (reason !== 'invalid-number') void reply.header('retry-after', '300');
+    return html(reply, 502, smsFailedPage(language, token, csrf, email, reason));
+  };
+
+  // The sender's own page: Extend and Revoke.
+  const senders = senderPages({
+    service,
+    html,
+    lang,
+    info,
+    sessionOf,
+    csrfFor,
+    csrfOk,
+    context,
+    endSession: (reply, token) => {
+      jar.clear(reply, SESSION_COOKIE, cookieAttributes(token));
+    },
+  });
+  senders.routes(app, formLimit);
+
   app.get('/portal.css', { config: pageLimit }, (_request, reply) =>
     reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(PORTAL_CSS),
   );
@@ -165,7 +196,7 @@ export async function portalPages(
     reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').send(PORTAL_ICON),
   );
 
-  app.get<{ Params: TokenParams; Querystring: { replied?: string } }>(
+  app.get<{ Params: TokenParams; Querystring: { replied?: string; extended?: string } }>(
     '/m/:token',
     // No HEAD twin: a HEAD would count as an open (or a download) in the audit log.
     { config: pageLimit, exposeHeadRoute: false },
@@ -176,8 +207,13 @@ export async function portalPages(
       const signedIn = await sessionOf(request, ctx);
       if (signedIn) {
         const t = STRINGS[lang(request)];
-        const n: Notice = request.query.replied === '1' ? { kind: 'good', text: t.replySent } : null;
-        const view = await service.view(ctx, signedIn.session);
+        const n: Notice =
+          request.query.replied === '1'
+            ? { kind: 'good', text: t.replySent }
+            : request.query.extended === '1' && signedIn.session.role === 'sender'
+              ? { kind: 'good', text: t.extended(formatDate(lang(request), ctx.message.expiresAt)) }
+              : null;
+        const view = await senders.view(ctx, signedIn.session);
         return html(reply, 200, messagePage(lang(request), token, csrfFor('session', signedIn.id), view, n));
       }
       if (await service.isLocked(ctx, request.ip)) return info(request, reply, 423, 'locked');
@@ -225,6 +261,8 @@ export async function portalPages(
     const result = await service.start(ctx, flow, email, lang(request), request.ip);
     if (result === 'locked') return info(request, reply, 423, 'locked');
     if (result === 'unavailable') return info(request, reply, 503, 'unavailable');
+    if (typeof result === 'object')
+      return smsFailed(reply, lang(request), token, csrfFor('flow', flow), email, result.smsFailed);
     return html(reply, 200, codePage(lang(request), token, csrfFor('flow', flow), email, codeKind(ctx)));
   });
 
@@ -246,6 +284,8 @@ export async function portalPages(
         return info(request, reply, 423, 'locked');
       case 'unavailable':
         return info(request, reply, 503, 'unavailable');
+      case 'sms-failed':
+        return smsFailed(reply, lang(request), token, csrfFor('flow', flow), email, result.sms);
       case 'restart':
         return html(
           reply,
@@ -265,33 +305,17 @@ export async function portalPages(
     }
   });
 
-  app.post<{ Params: TokenParams }>(
-    '/m/:token/reply',
-    { config: formLimit, bodyLimit: 256 * 1024 },
-    async (request, reply) => {
-      const ctx = await context(request);
-      if (!ctx) return info(request, reply, 404, 'gone');
-      const { token } = request.params;
-      const signedIn = await sessionOf(request, ctx);
-      if (!signedIn || !csrfOk('session', signedIn.id, form(request.body, '_csrf')))
-        return reply.redirect(path(token), 303);
-      const text = form(request.body, 'text').replace(/\r\n/g, '\n').trim();
-      if (text === '' || text.length > PORTAL_LIMITS.replyChars) {
-        const view = await service.view(ctx, signedIn.session);
-        const t = STRINGS[lang(request)];
-        return html(
-          reply,
-          400,
-          messagePage(lang(request), token, csrfFor('session', signedIn.id), view, {
-            kind: 'bad',
-            text: t.replyEmpty,
-          }),
-        );
-      }
-      await service.reply(ctx, signedIn.session, text);
-      return reply.redirect(`${path(token)}?replied=1`, 303);
-    },
-  );
+  await app.register(replyPages, {
+    service,
+    html,
+    lang,
+    info,
+    sessionOf,
+    csrfFor,
+    csrfOk,
+    context,
+    formLimit,
+  });
 
   app.post<{ Params: TokenParams }>('/m/:token/logout', { config: formLimit }, async (request, reply) => {
     const { token } = request.params;
@@ -315,16 +339,26 @@ export async function portalPages(
       const index = /^\d{1,3}$/.test(request.params.index) ? Number(request.params.index) : -1;
       const file = index >= 0 ? await service.attachment(ctx, signedIn.session, index) : null;
       if (!file) return info(request, reply, 404, 'gone');
-      return reply
-        .status(200)
-        .headers({
-          'content-type': file.type,
-          'content-length': String(file.size),
-          'content-disposition': contentDisposition(file.name),
-          'x-content-type-options': 'nosniff',
-          'content-security-policy': DOWNLOAD_CSP,
-        })
-        .send(Readable.from(file.chunks));
+      return sendDownload(reply, file);
+    },
+  );
+
+  // A reply's files: the sender may download those of every reply, a recipient those of their own.
+  app.get<{ Params: TokenParams & { reply: string; index: string } }>(
+    '/m/:token/replies/:reply/attachments/:index',
+    { config: pageLimit, exposeHeadRoute: false },
+    async (request, reply) => {
+      const ctx = await context(request);
+      if (!ctx) return info(request, reply, 404, 'gone');
+      const signedIn = await sessionOf(request, ctx);
+      if (!signedIn) return reply.redirect(path(request.params.token), 303);
+      const { reply: replyId, index } = request.params;
+      const file =
+        /^[1-9]\d{0,5}$/.test(replyId) && /^\d{1,3}$/.test(index)
+          ? await service.replyAttachment(ctx, signedIn.session, Number(replyId), Number(index))
+          : null;
+      if (!file) return info(request, reply, 404, 'gone');
+      return sendDownload(reply, file);
     },
   );
 }
@@ -338,14 +372,4 @@ export async function portalPages(
 function pageStatus(error: FastifyError): number {
   if (error instanceof ApiError) return error.code === 'RATE_LIMITED' ? error.statusCode : 500;
   return error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-}
-
-/** `attachment` with an ASCII fallback name and the exact name in RFC 5987 form. */
-export function contentDisposition(name: string): string {
-  const fallback = name.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
-  const exact = encodeURIComponent(name).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${exact}`;
 }

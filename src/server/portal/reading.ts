@@ -1,21 +1,31 @@
-import { randomUUID } from 'node:crypto';
-import { ApiError } from '../errors';
 import type { PortalSession } from '../store/portal-store';
-import { openChunk, openPart, sealPart } from './crypto';
+import { openPart, sealPart } from './crypto';
 import type { MessageView, ReplyView } from './html';
 import { participantAddress, type MessageAccess } from './messages';
-import type { AttachmentDownload, LinkContext, StoredReply } from './model';
+import { ReplyDraft, type AttachmentDownload, type LinkContext, type StoredReply } from './model';
 import type { Notifications } from './notifications';
+import { download, openReplyFile, readReplies } from './replies';
 
-/** A signed-in participant on a link's pages: reading the message, downloading attachments, replying. */
+/**
+ * A signed-in participant on a link's pages: reading the message, downloading attachments, replying (with
+ * files), and downloading the files of replies: the sender any, a recipient their own.
+ */
 export interface MessageReading {
   view(ctx: LinkContext, session: PortalSession): Promise<MessageView>;
   attachment(ctx: LinkContext, session: PortalSession, index: number): Promise<AttachmentDownload | null>;
-  reply(ctx: LinkContext, session: PortalSession, text: string): Promise<boolean>;
+  /** Where a reply's files are sealed as they arrive, before reply() stores them with its text. */
+  replyDraft(ctx: LinkContext): ReplyDraft;
+  reply(ctx: LinkContext, session: PortalSession, text: string, draft?: ReplyDraft): Promise<boolean>;
+  replyAttachment(
+    ctx: LinkContext,
+    session: PortalSession,
+    reply: number,
+    index: number,
+  ): Promise<AttachmentDownload | null>;
 }
 
 export function createMessageReading(access: MessageAccess, notifications: Notifications): MessageReading {
-  const { store, now, dataKey, readJson, envelopeOf } = access;
+  const { store, now, dataKey, envelopeOf } = access;
 
   return {
     async view(ctx: LinkContext, session: PortalSession): Promise<MessageView> {
@@ -26,15 +36,15 @@ export function createMessageReading(access: MessageAccess, notifications: Notif
         'utf8',
       );
       const replies: ReplyView[] = [];
-      for (const part of await store.partNames(message.id, 'reply:')) {
-        const reply = await readJson<StoredReply>(message, key, part);
+      for (const reply of await readReplies(access, message, key))
         if (session.role === 'sender' || reply.participant === session.participant)
           replies.push({
+            id: reply.id,
             from: participantAddress(envelope, reply.participant) ?? '?',
             at: reply.at,
             text: reply.text,
+            attachments: (reply.attachments ?? []).map((a, index) => ({ index, name: a.name, size: a.size })),
           });
-      }
       if (await store.markOpened(session.idHash, now()))
         await store.addEvent(message.id, {
           at: now(),
@@ -65,42 +75,55 @@ export function createMessageReading(access: MessageAccess, notifications: Notif
       const key = dataKey(message);
       const meta = (await envelopeOf(message, key)).attachments[index];
       if (!meta) return null;
-      const part = `att:${index}`;
-      const count = await store.chunkCount(message.id, part);
-      if (count === 0) return null;
-      await store.addEvent(message.id, {
-        at: now(),
-        kind: 'downloaded',
-        participant: session.participant,
-        detail: { attachment: index },
-      });
-      async function* chunks(): AsyncGenerator<Buffer> {
-        for (let seq = 0; seq < count; seq++) {
-          const box = await store.getChunk(message.id, part, seq);
-          if (!box) throw new ApiError('MESSAGE_CLOSED', 'The message was closed during the download.');
-          yield openChunk(key, message.id, part, seq, seq === count - 1, box);
-        }
-      }
-      return { ...meta, chunks: chunks() };
+      return download(access, message, key, `att:${index}`, meta, session.participant, { attachment: index });
     },
 
-    async reply(ctx: LinkContext, session: PortalSession, text: string): Promise<boolean> {
+    replyDraft(ctx: LinkContext): ReplyDraft {
+      return new ReplyDraft(ctx.message.id, dataKey(ctx.message));
+    },
+
+    async reply(
+      ctx: LinkContext,
+      session: PortalSession,
+      text: string,
+      draft: ReplyDraft = new ReplyDraft(ctx.message.id, dataKey(ctx.message)),
+    ): Promise<boolean> {
       const { message } = ctx;
       if (session.role !== 'recipient') return false;
-      const key = dataKey(message);
       const at = now();
-      const part = `reply:${randomUUID()}`;
-      const stored: StoredReply = { participant: session.participant, at, text };
-      const chunks = sealPart(key, message.id, part, Buffer.from(JSON.stringify(stored), 'utf8')).map(
-        (data, seq) => ({
+      const files = draft.files;
+      const stored: StoredReply = { participant: session.participant, at, text, attachments: files };
+      const { part, dataKey: key } = draft;
+      const chunks = [
+        ...sealPart(key, message.id, part, Buffer.from(JSON.stringify(stored), 'utf8')).map((data, seq) => ({
           part,
           seq,
           data,
-        }),
+        })),
+        ...draft.chunks(),
+      ];
+      key.fill(0);
+      const added = await store.addReply(
+        message.id,
+        { part, chunks, files: files.length },
+        session.participant,
+        at,
       );
-      if (!(await store.addReply(message.id, chunks, session.participant, at))) return false;
-      notifications.replyNotice(message, session.participant);
+      if (added === null) return false;
+      notifications.replyNotice(message, session.participant, files.length);
       return true;
+    },
+
+    replyAttachment(
+      ctx: LinkContext,
+      session: PortalSession,
+      reply: number,
+      index: number,
+    ): Promise<AttachmentDownload | null> {
+      const { participant, role } = session;
+      return openReplyFile(access, ctx.message, reply, index, participant, (stored) =>
+        role === 'sender' ? true : stored.participant === participant,
+      );
     },
   };
 }

@@ -6,7 +6,6 @@ import { accessCodeHash, addressHash, participantAddress, type MessageAccess } f
 import {
   DAY_MS,
   Draft,
-  MAX_EXPIRY_DAYS,
   newToken,
   normalizeAddress,
   PORTAL_LIMITS,
@@ -16,9 +15,10 @@ import {
   type MessageStatus,
   type MessageSummary,
   type NewMessage,
+  type AttachmentDownload,
   type SenderReply,
-  type StoredReply,
 } from './model';
+import { openReplyFile, readReplies } from './replies';
 import { sanitizeBody } from './sanitize';
 
 /** The sender's side of the portal, through the API: create, list, read the log and replies, revoke, extend. */
@@ -29,6 +29,8 @@ export interface SenderActions {
   get(sender: string, id: string): Promise<MessageSummary>;
   audit(sender: string, id: string, limit: number): Promise<AuditEntry[]>;
   replies(sender: string, id: string): Promise<SenderReply[]>;
+  /** File `index` of reply `reply`; null when there is no such reply or file. */
+  replyFile(sender: string, id: string, reply: number, index: number): Promise<AttachmentDownload | null>;
   revoke(sender: string, id: string): Promise<MessageSummary>;
   extend(sender: string, id: string, expiresAt: number): Promise<MessageSummary>;
   /** Whether `link` is a recipient link of an active message of `sender` (the on-send check asks). */
@@ -36,7 +38,7 @@ export interface SenderActions {
 }
 
 export function createSenderActions(access: MessageAccess): SenderActions {
-  const { store, keys, now, dataKey, readJson, envelopeOf, expireIfDue, link, resolve } = access;
+  const { store, keys, now, dataKey, envelopeOf, expireIfDue, link, resolve } = access;
 
   async function ownMessage(sender: string, id: string): Promise<PortalMessage> {
     const message = await store.getMessage(id);
@@ -68,7 +70,7 @@ export function createSenderActions(access: MessageAccess): SenderActions {
       status,
       createdAt: new Date(message.createdAt).toISOString(),
       expiresAt: new Date(message.expiresAt).toISOString(),
-      maxExpiresAt: new Date(message.createdAt + MAX_EXPIRY_DAYS * DAY_MS).toISOString(),
+      maxExpiresAt: new Date(message.maxExpiresAt).toISOString(),
       closedAt: iso(message.closedAt),
       subject: envelope?.subject ?? null,
       verification: message.method,
@@ -93,6 +95,12 @@ export function createSenderActions(access: MessageAccess): SenderActions {
     },
 
     async commit(draft: Draft, input: NewMessage): Promise<{ id: string; link: string; expiresAt: number }> {
+      // The route has checked it against the policy; this keeps a caller that did not from storing more.
+      if (input.expiresInDays > input.maxExpiryDays)
+        throw new ApiError(
+          'VALIDATION_FAILED',
+          `message.expiresInDays: the organisation's policy allows at most ${input.maxExpiryDays} days.`,
+        );
       const createdAt = now();
       const master = keys.current;
       const id = draft.id;
@@ -150,6 +158,7 @@ export function createSenderActions(access: MessageAccess): SenderActions {
           sender: input.sender,
           createdAt,
           expiresAt,
+          maxExpiresAt: createdAt + input.maxExpiryDays * DAY_MS,
           state: 'active',
           keyId: master.id,
           wrappedKey: wrapDataKey(master, id, key),
@@ -201,17 +210,24 @@ export function createSenderActions(access: MessageAccess): SenderActions {
       const message = await ownMessage(sender, id);
       const key = dataKey(message);
       const envelope = await envelopeOf(message, key);
-      const out: SenderReply[] = [];
-      for (const part of await store.partNames(message.id, 'reply:')) {
-        const reply = await readJson<StoredReply>(message, key, part);
-        out.push({
-          from: participantAddress(envelope, reply.participant),
-          participant: reply.participant,
-          at: new Date(reply.at).toISOString(),
-          text: reply.text,
-        });
-      }
-      return out;
+      return (await readReplies(access, message, key)).map((reply) => ({
+        id: reply.id,
+        from: participantAddress(envelope, reply.participant),
+        participant: reply.participant,
+        at: new Date(reply.at).toISOString(),
+        text: reply.text,
+        attachments: (reply.attachments ?? []).map((a, index) => ({ index, name: a.name, size: a.size })),
+      }));
+    },
+
+    async replyFile(
+      sender: string,
+      id: string,
+      reply: number,
+      index: number,
+    ): Promise<AttachmentDownload | null> {
+      const message = await ownMessage(sender, id);
+      return openReplyFile(access, message, reply, index, 0, () => true);
     },
 
     async revoke(sender: string, id: string): Promise<MessageSummary> {
@@ -224,11 +240,12 @@ export function createSenderActions(access: MessageAccess): SenderActions {
       const message = await ownMessage(sender, id);
       if (message.state !== 'active')
         throw new ApiError('MESSAGE_CLOSED', `The message is ${message.state}; it cannot be extended.`);
-      const max = message.createdAt + MAX_EXPIRY_DAYS * DAY_MS;
+      // The cap was fixed when the message was sent: a later policy change does not move it either way.
+      const max = message.maxExpiresAt;
       if (expiresAt > max)
         throw new ApiError(
           'VALIDATION_FAILED',
-          `A message can be available for at most ${MAX_EXPIRY_DAYS} days after it was sent (until ${new Date(max).toISOString()}).`,
+          `The organisation's policy lets this message be available for at most ${Math.round((max - message.createdAt) / DAY_MS)} days after it was sent (until ${new Date(max).toISOString()}).`,
         );
       if (expiresAt <= now())
         throw new ApiError(

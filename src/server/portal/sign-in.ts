@@ -77,6 +77,14 @@ export function createRecipientSignIn(access: MessageAccess, notifications: Noti
       if (await isLocked(ctx, client)) return 'locked';
       const master = masterFor(message);
       if (!master) return 'unavailable';
+      const challenge = secretHash(flowId);
+      // Only a participant's flow can have a failed text. Said once, so "send a new code" then tries again;
+      // the code that was not sent opens nothing, even if a timed-out text arrives after all.
+      const smsFailed = notifications.takeSmsFailure(challenge);
+      if (smsFailed) {
+        await store.spendChallenge(challenge);
+        return { smsFailed };
+      }
       const entered = addressHash(master, message.id, email);
       let match: number | null = null;
       for (const p of await store.participants(message.id)) {
@@ -85,7 +93,6 @@ export function createRecipientSignIn(access: MessageAccess, notifications: Noti
         if (same) match = p.index;
       }
       const method = methodFor(ctx);
-      const challenge = secretHash(flowId);
       const code = method === 'access-code' ? null : String(randomInt(0, 1_000_000)).padStart(6, '0');
       await store.putChallenge({
         idHash: challenge,
@@ -97,7 +104,8 @@ export function createRecipientSignIn(access: MessageAccess, notifications: Noti
         attempts: 0,
         spent: false,
       });
-      if (match !== null && code !== null) notifications.sendCode(message, match, method, code, lang);
+      if (match !== null && code !== null)
+        notifications.sendCode(message, match, method, code, lang, challenge);
       return 'sent';
     },
 
@@ -112,6 +120,11 @@ export function createRecipientSignIn(access: MessageAccess, notifications: Noti
       const idHash = secretHash(flowId);
       const challenge = await store.getChallenge(idHash);
       if (!challenge || challenge.messageId !== message.id) return { ok: false, reason: 'restart' };
+      const smsFailed = notifications.takeSmsFailure(idHash);
+      if (smsFailed) {
+        await store.spendChallenge(idHash);
+        return { ok: false, reason: 'sms-failed', sms: smsFailed };
+      }
       if (challenge.spent || challenge.attempts >= CODE_ATTEMPTS || challenge.expiresAt <= now())
         return { ok: false, reason: 'void' };
 

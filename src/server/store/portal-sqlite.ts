@@ -11,6 +11,7 @@ import type {
   PortalState,
   PortalStore,
 } from './portal-store';
+import { resolveRow } from './rows';
 
 /** The portal's tables (migration 2 in sqlite.ts). */
 export const PORTAL_SCHEMA = `
@@ -102,11 +103,55 @@ export const PORTAL_THROTTLE_SCHEMA = `
   CREATE INDEX IF NOT EXISTS portal_throttle_message ON portal_throttle (message_id);
 `;
 
+/**
+ * Migration 7: the latest expiry an extension may set, fixed at sending from the policy then in force.
+ * Messages sent before had the fixed 90 days; policies saved before get the former fixed 14 and 90 days
+ * (in the audit log too, which rollbacks read). A table of its own rather than a column, so that it is
+ * safe to run twice.
+ */
+export const PORTAL_MAX_EXPIRY_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS portal_expiry_caps (
+    message_id     TEXT PRIMARY KEY REFERENCES portal_messages (id),
+    max_expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO portal_expiry_caps (message_id, max_expires_at)
+    SELECT id, created_at + 90 * 86400000 FROM portal_messages;
+  UPDATE policy SET body = json_set(body, '$.portalDefaultExpiryDays', 14)
+    WHERE json_type(body, '$.portalDefaultExpiryDays') IS NULL;
+  UPDATE policy SET body = json_set(body, '$.portalMaxExpiryDays', 90)
+    WHERE json_type(body, '$.portalMaxExpiryDays') IS NULL;
+  UPDATE policy_audit SET body = json_set(body, '$.portalDefaultExpiryDays', 14)
+    WHERE json_type(body, '$.portalDefaultExpiryDays') IS NULL;
+  UPDATE policy_audit SET body = json_set(body, '$.portalMaxExpiryDays', 90)
+    WHERE json_type(body, '$.portalMaxExpiryDays') IS NULL;`;
+
+/**
+ * Replies by number (migration 8 in sqlite.ts): a reply keeps its number, which the sender's API and pages
+ * name it by, whatever else is added. Replies stored before are numbered in the order they came. Safe to
+ * run again: only messages with no numbered reply yet are numbered.
+ */
+export const PORTAL_REPLIES_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS portal_replies (
+    message_id TEXT NOT NULL REFERENCES portal_messages (id),
+    number     INTEGER NOT NULL,
+    part       TEXT NOT NULL,
+    PRIMARY KEY (message_id, number)
+  ) WITHOUT ROWID;
+  INSERT INTO portal_replies (message_id, number, part)
+    SELECT message_id, ROW_NUMBER() OVER (PARTITION BY message_id ORDER BY first), part
+    FROM (SELECT message_id, part, MIN(rowid) AS first FROM portal_chunks
+          WHERE substr(part, 1, 6) = 'reply:'
+            AND message_id NOT IN (SELECT message_id FROM portal_replies)
+          GROUP BY message_id, part);
+`;
+
 interface MessageRow {
   id: string;
   sender: string;
   created_at: number;
   expires_at: number;
+  /** From portal_expiry_caps; null only if that row were missing. */
+  max_expires_at: number | null;
   state: PortalState;
   key_id: string | null;
   wrapped_key: Buffer | null;
@@ -117,6 +162,12 @@ interface MessageRow {
   replies: number;
   locked_until: number | null;
   closed_at: number | null;
+}
+
+interface ParticipantRow {
+  idx: number;
+  role: PortalRole;
+  address_hash: Buffer;
 }
 
 interface ChallengeRow {
@@ -147,11 +198,15 @@ interface EventRow {
   detail: string | null;
 }
 
+type RecordFailure = PortalStore['recordFailure'];
+
 const toMessage = (row: MessageRow): PortalMessage => ({
   id: row.id,
   sender: row.sender,
   createdAt: row.created_at,
   expiresAt: row.expires_at,
+  // Without its cap row (never expected) a message cannot be extended: the stricter reading.
+  maxExpiresAt: row.max_expires_at ?? row.expires_at,
   state: row.state,
   keyId: row.key_id,
   wrappedKey: row.wrapped_key,
@@ -164,12 +219,49 @@ const toMessage = (row: MessageRow): PortalMessage => ({
   closedAt: row.closed_at,
 });
 
+const toParticipant = (row: ParticipantRow): PortalParticipant => ({
+  index: row.idx,
+  role: row.role,
+  addressHash: row.address_hash,
+});
+
+const toChallenge = (row: ChallengeRow): PortalChallenge => ({
+  idHash: row.id_hash,
+  messageId: row.message_id,
+  participant: row.participant,
+  codeHash: row.code_hash,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  attempts: row.attempts,
+  spent: row.spent === 1,
+});
+
+const toSession = (row: SessionRow): PortalSession => ({
+  idHash: row.id_hash,
+  messageId: row.message_id,
+  participant: row.participant,
+  role: row.role,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  openedAt: row.opened_at,
+});
+
+const toEvent = (row: EventRow): PortalEvent => ({
+  at: row.at,
+  kind: row.kind,
+  participant: row.participant,
+  detail: row.detail ? (JSON.parse(row.detail) as PortalEvent['detail']) : null,
+});
+
 export function createSqlitePortalStore(db: Database.Database): PortalStore {
   const insertMessage = db.prepare(
     `INSERT INTO portal_messages (id, sender, created_at, expires_at, state, key_id, wrapped_key, method,
        access_code_hash, recipients, attachments)
      VALUES (@id, @sender, @createdAt, @expiresAt, 'active', @keyId, @wrappedKey, @method, @accessCodeHash,
        @recipients, @attachments)`,
+  );
+  const insertExpiryCap = db.prepare(
+    'INSERT INTO portal_expiry_caps (message_id, max_expires_at) VALUES (?, ?)',
   );
   const insertParticipant = db.prepare(
     'INSERT INTO portal_participants (message_id, idx, role, address_hash) VALUES (?, ?, ?, ?)',
@@ -183,14 +275,16 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
   const insertEvent = db.prepare(
     'INSERT INTO portal_events (message_id, at, kind, participant, detail) VALUES (?, ?, ?, ?, ?)',
   );
-  const selectMessage = db.prepare<[string], MessageRow>('SELECT * FROM portal_messages WHERE id = ?');
+  const messageColumns = `SELECT m.*, c.max_expires_at FROM portal_messages m
+    LEFT JOIN portal_expiry_caps c ON c.message_id = m.id`;
+  const selectMessage = db.prepare<[string], MessageRow>(`${messageColumns} WHERE m.id = ?`);
   const selectMessages = db.prepare<[string, number], MessageRow>(
-    'SELECT * FROM portal_messages WHERE sender = ? ORDER BY created_at DESC, id LIMIT ?',
+    `${messageColumns} WHERE m.sender = ? ORDER BY m.created_at DESC, m.id LIMIT ?`,
   );
   const selectLink = db.prepare<[Buffer], { message_id: string; role: PortalRole }>(
     'SELECT message_id, role FROM portal_links WHERE token_hash = ?',
   );
-  const selectParticipants = db.prepare<[string], { idx: number; role: PortalRole; address_hash: Buffer }>(
+  const selectParticipants = db.prepare<[string], ParticipantRow>(
     'SELECT idx, role, address_hash FROM portal_participants WHERE message_id = ? ORDER BY idx',
   );
   const countChunks = db.prepare<[string, string], { n: number }>(
@@ -202,9 +296,12 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
   const selectPart = db.prepare<[string, string], { data: Buffer }>(
     'SELECT data FROM portal_chunks WHERE message_id = ? AND part = ? ORDER BY seq',
   );
-  const selectPartNames = db.prepare<[string, number, string], { part: string }>(
-    `SELECT part FROM portal_chunks WHERE message_id = ? AND substr(part, 1, ?) = ?
-     GROUP BY part ORDER BY MIN(rowid)`,
+  const selectReplies = db.prepare<[string], { id: number; part: string }>(
+    'SELECT number AS id, part FROM portal_replies WHERE message_id = ? ORDER BY number',
+  );
+  const insertReply = db.prepare<[string, string, string], { number: number }>(
+    `INSERT INTO portal_replies (message_id, number, part)
+     SELECT ?, COALESCE(MAX(number), 0) + 1, ? FROM portal_replies WHERE message_id = ? RETURNING number`,
   );
   const countReply = db.prepare(
     "UPDATE portal_messages SET replies = replies + 1 WHERE id = ? AND state = 'active'",
@@ -284,6 +381,7 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
     'portal_challenges',
     'portal_sessions',
     'portal_throttle',
+    'portal_replies',
   ].map((table) => db.prepare(`DELETE FROM ${table} WHERE message_id = ?`));
   const selectDue = db.prepare<[number, number], { id: string }>(
     "SELECT id FROM portal_messages WHERE state = 'active' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
@@ -309,6 +407,7 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
       recipients: m.recipients,
       attachments: m.attachments,
     });
+    insertExpiryCap.run(m.id, m.maxExpiresAt);
     for (const p of input.participants) insertParticipant.run(m.id, p.index, p.role, p.addressHash);
     insertLink.run(input.tokenHash, m.id, 'recipient', m.createdAt);
     for (const chunk of input.chunks) insertChunk.run(m.id, chunk.part, chunk.seq, chunk.data);
@@ -316,23 +415,23 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
   });
 
   const reply = db.transaction(
-    (messageId: string, chunks: Parameters<PortalStore['addReply']>[1], participant: number, at: number) => {
-      if (countReply.run(messageId).changes !== 1) return false;
-      for (const chunk of chunks) insertChunk.run(messageId, chunk.part, chunk.seq, chunk.data);
-      event(messageId, { at, kind: 'replied', participant, detail: null });
-      return true;
+    (...[messageId, added, participant, at]: Parameters<PortalStore['addReply']>): number | null => {
+      if (countReply.run(messageId).changes !== 1) return null;
+      for (const chunk of added.chunks) insertChunk.run(messageId, chunk.part, chunk.seq, chunk.data);
+      const number = insertReply.get(messageId, added.part, messageId)?.number ?? null;
+      if (number === null) throw new Error('portal: a reply could not be numbered');
+      event(messageId, {
+        at,
+        kind: 'replied',
+        participant,
+        detail: { reply: number, attachments: added.files },
+      });
+      return number;
     },
   );
 
   const failure = db.transaction(
-    (
-      idHash: Buffer,
-      messageId: string,
-      participant: number | null,
-      at: number,
-      windowStart: number,
-      throttles: readonly Buffer[],
-    ) => {
+    (...[idHash, messageId, participant, at, windowStart, throttles]: Parameters<RecordFailure>) => {
       const attempts = bumpAttempts.get(idHash)?.attempts ?? 0;
       event(messageId, { at, kind: 'code-failed', participant, detail: null });
       return {
@@ -360,28 +459,20 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
       return Promise.resolve();
     },
     getMessage(id) {
-      const row = selectMessage.get(id);
-      return Promise.resolve(row ? toMessage(row) : null);
+      return resolveRow(selectMessage.get(id), toMessage);
     },
     listMessages(sender, limit) {
       return Promise.resolve(selectMessages.all(sender, limit).map(toMessage));
     },
     findLink(tokenHash) {
-      const row = selectLink.get(tokenHash);
-      return Promise.resolve(row ? { messageId: row.message_id, role: row.role } : null);
+      return resolveRow(selectLink.get(tokenHash), (row) => ({ messageId: row.message_id, role: row.role }));
     },
     addLink(tokenHash, messageId, role, at) {
       insertLink.run(tokenHash, messageId, role, at);
       return Promise.resolve();
     },
     participants(messageId) {
-      return Promise.resolve(
-        selectParticipants.all(messageId).map((row): PortalParticipant => ({
-          index: row.idx,
-          role: row.role,
-          addressHash: row.address_hash,
-        })),
-      );
+      return Promise.resolve(selectParticipants.all(messageId).map(toParticipant));
     },
     chunkCount(messageId, part) {
       return Promise.resolve(countChunks.get(messageId, part)?.n ?? 0);
@@ -392,35 +483,21 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
     readPart(messageId, part) {
       return Promise.resolve(selectPart.all(messageId, part).map((row) => row.data));
     },
-    partNames(messageId, prefix) {
-      return Promise.resolve(selectPartNames.all(messageId, prefix.length, prefix).map((row) => row.part));
+    replies(messageId) {
+      return Promise.resolve(selectReplies.all(messageId));
     },
-    addReply(messageId, chunks, participant, at) {
-      return Promise.resolve(reply(messageId, chunks, participant, at));
+    addReply(...args) {
+      return Promise.resolve(reply(...args));
     },
     putChallenge(c: PortalChallenge) {
       upsertChallenge.run({ ...c, spent: c.spent ? 1 : 0 });
       return Promise.resolve();
     },
     getChallenge(idHash) {
-      const row = selectChallenge.get(idHash);
-      return Promise.resolve(
-        row
-          ? {
-              idHash: row.id_hash,
-              messageId: row.message_id,
-              participant: row.participant,
-              codeHash: row.code_hash,
-              createdAt: row.created_at,
-              expiresAt: row.expires_at,
-              attempts: row.attempts,
-              spent: row.spent === 1,
-            }
-          : null,
-      );
+      return resolveRow(selectChallenge.get(idHash), toChallenge);
     },
-    recordFailure(idHash, messageId, participant, at, windowStart, throttles) {
-      return Promise.resolve(failure(idHash, messageId, participant, at, windowStart, throttles));
+    recordFailure(...args) {
+      return Promise.resolve(failure(...args));
     },
     lockThrottle(key, messageId, at, until) {
       return Promise.resolve(lockThrottleRow.run(until, key, messageId, at).changes === 1);
@@ -444,20 +521,7 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
       return Promise.resolve();
     },
     getSession(idHash) {
-      const row = selectSession.get(idHash);
-      return Promise.resolve(
-        row
-          ? {
-              idHash: row.id_hash,
-              messageId: row.message_id,
-              participant: row.participant,
-              role: row.role,
-              createdAt: row.created_at,
-              expiresAt: row.expires_at,
-              openedAt: row.opened_at,
-            }
-          : null,
-      );
+      return resolveRow(selectSession.get(idHash), toSession);
     },
     markOpened(idHash, at) {
       return Promise.resolve(markSessionOpened.run(at, idHash).changes === 1);
@@ -471,14 +535,7 @@ export function createSqlitePortalStore(db: Database.Database): PortalStore {
       return Promise.resolve();
     },
     events(messageId, limit) {
-      return Promise.resolve(
-        selectEvents.all(messageId, limit).map((row): PortalEvent => ({
-          at: row.at,
-          kind: row.kind,
-          participant: row.participant,
-          detail: row.detail ? (JSON.parse(row.detail) as PortalEvent['detail']) : null,
-        })),
-      );
+      return Promise.resolve(selectEvents.all(messageId, limit).map(toEvent));
     },
     countEvents(messageId, kind, since) {
       return Promise.resolve(countKind.get(messageId, kind, since)?.n ?? 0);

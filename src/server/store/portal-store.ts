@@ -13,6 +13,8 @@ export type PortalRole = 'recipient' | 'sender';
 export type PortalEventKind =
   | 'created'
   | 'code-sent'
+  /** The SMS provider refused or did not answer; detail.reason is the class, never the number or code. */
+  | 'sms-failed'
   | 'code-failed'
   | 'locked'
   /** Wrong codes from one IP, or from non-recipients on one link: only they are held off (no mail). */
@@ -30,6 +32,8 @@ export interface PortalMessage {
   sender: string;
   createdAt: number;
   expiresAt: number;
+  /** The latest expiry an extension may set: the policy's maximum when it was sent. */
+  maxExpiresAt: number;
   state: PortalState;
   /** The master key that wrapped the data key; null once the message is closed. */
   keyId: string | null;
@@ -45,11 +49,24 @@ export interface PortalMessage {
   closedAt: number | null;
 }
 
-/** One sealed chunk of a part (`envelope`, `body`, `att:N`, `reply:ID`). */
+/** One sealed chunk of a part (`envelope`, `body`, `att:N`, `reply:ID`, `reply-file:ID:N`). */
 export interface PortalChunk {
   part: string;
   seq: number;
   data: Buffer;
+}
+
+/** A stored reply: its number within the message (from 1, never reused) and the part holding it. */
+export interface PortalReply {
+  id: number;
+  part: string;
+}
+
+export interface NewPortalReply {
+  part: string;
+  /** The reply's chunks and those of its files. */
+  chunks: PortalChunk[];
+  files: number;
 }
 
 export interface PortalParticipant {
@@ -126,10 +143,13 @@ export interface PortalStore {
   getChunk(messageId: string, part: string, seq: number): Promise<Buffer | null>;
   /** Every chunk of a part, in order. */
   readPart(messageId: string, part: string): Promise<Buffer[]>;
-  /** Names of the parts starting with `prefix`, in the order they were added. */
-  partNames(messageId: string, prefix: string): Promise<string[]>;
-  /** Adds a reply's chunks, counts it and records `replied`, at once. False if the message is not active. */
-  addReply(messageId: string, chunks: PortalChunk[], participant: number, at: number): Promise<boolean>;
+  /** The message's replies: their numbers (1, 2, ... in the order they came) and the parts holding them. */
+  replies(messageId: string): Promise<PortalReply[]>;
+  /**
+   * Adds a reply (its own part and those of its files), numbers and counts it, and records `replied` with
+   * how many files it has, at once. The reply's number, or null if the message is not active.
+   */
+  addReply(messageId: string, reply: NewPortalReply, participant: number, at: number): Promise<number | null>;
   /** Creates or replaces the challenge with this id. */
   putChallenge(challenge: PortalChallenge): Promise<void>;
   getChallenge(idHash: Buffer): Promise<PortalChallenge | null>;

@@ -3,7 +3,14 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { OrgPolicy } from '../../core/policy';
 import { ACTIVITY_ADDRESSES_SCHEMA, ACTIVITY_SCHEMA, createSqliteActivityStore } from './activity-sqlite';
-import { createSqlitePortalStore, PORTAL_SCHEMA, PORTAL_THROTTLE_SCHEMA } from './portal-sqlite';
+import {
+  createSqlitePortalStore,
+  PORTAL_MAX_EXPIRY_SCHEMA,
+  PORTAL_REPLIES_SCHEMA,
+  PORTAL_SCHEMA,
+  PORTAL_THROTTLE_SCHEMA,
+} from './portal-sqlite';
+import { resolveRow } from './rows';
 import type {
   PolicyAuditEntry,
   PolicyChange,
@@ -47,6 +54,10 @@ const MIGRATIONS: readonly string[] = [
   ACTIVITY_ADDRESSES_SCHEMA,
   // 6: portal wrong-code counters per IP and per link (portal-sqlite.ts).
   PORTAL_THROTTLE_SCHEMA,
+  // 7: portal expiry from the policy (portal-sqlite.ts).
+  PORTAL_MAX_EXPIRY_SCHEMA,
+  // 8: portal replies by number (portal-sqlite.ts).
+  PORTAL_REPLIES_SCHEMA,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -58,6 +69,14 @@ interface ReportRow {
   expires_at: number;
   stale_until: number;
 }
+
+const toStoredReport = (row: ReportRow): StoredReport => ({
+  domain: row.domain,
+  json: row.report,
+  checkedAt: row.checked_at,
+  expiresAt: row.expires_at,
+  staleUntil: row.stale_until,
+});
 
 interface PolicyRow {
   version: number;
@@ -80,6 +99,22 @@ interface VersionRow {
   actor: string;
   body: string;
 }
+
+const toAuditEntry = (row: AuditRow): PolicyAuditEntry => ({
+  version: row.version,
+  at: row.at,
+  actor: row.actor,
+  changes: JSON.parse(row.changes) as PolicyChange[],
+  note: row.note,
+});
+
+/** A past version, as the policy it was then. */
+const toVersionedPolicy = (row: VersionRow): StoredPolicy => ({
+  policy: JSON.parse(row.body) as OrgPolicy,
+  version: row.version,
+  updatedAt: row.at,
+  updatedBy: row.actor,
+});
 
 export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -149,18 +184,7 @@ export function openSqliteStore(path: string): Store {
     portal: createSqlitePortalStore(db),
     activity: createSqliteActivityStore(db),
     getReport(domain) {
-      const row = selectReport.get(domain);
-      return Promise.resolve(
-        row
-          ? {
-              domain: row.domain,
-              json: row.report,
-              checkedAt: row.checked_at,
-              expiresAt: row.expires_at,
-              staleUntil: row.stale_until,
-            }
-          : null,
-      );
+      return resolveRow(selectReport.get(domain), toStoredReport);
     },
     putReport(report: StoredReport) {
       upsertReport.run({
@@ -175,35 +199,16 @@ export function openSqliteStore(path: string): Store {
       return Promise.resolve();
     },
     getPolicy() {
-      const row = selectPolicy.get();
-      return Promise.resolve(row ? toStoredPolicy(row) : null);
+      return resolveRow(selectPolicy.get(), toStoredPolicy);
     },
     putPolicy(policy, expectedVersion, actor, changes, note) {
       return Promise.resolve(writePolicy(policy, expectedVersion, actor, changes, note ?? null));
     },
     policyAudit(limit) {
-      return Promise.resolve(
-        selectAudit.all(limit).map((row): PolicyAuditEntry => ({
-          version: row.version,
-          at: row.at,
-          actor: row.actor,
-          changes: JSON.parse(row.changes) as PolicyChange[],
-          note: row.note,
-        })),
-      );
+      return Promise.resolve(selectAudit.all(limit).map(toAuditEntry));
     },
     policyVersion(version) {
-      const row = selectVersion.get(version);
-      return Promise.resolve(
-        row
-          ? {
-              policy: JSON.parse(row.body) as OrgPolicy,
-              version: row.version,
-              updatedAt: row.at,
-              updatedBy: row.actor,
-            }
-          : null,
-      );
+      return resolveRow(selectVersion.get(version), toVersionedPolicy);
     },
     ping() {
       db.prepare('SELECT 1').get();
