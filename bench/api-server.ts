@@ -1,15 +1,18 @@
 /**
  * A server for bench:api, in its own process so autocannon does not share its CPU.
- * BENCH_MODE=baseline: a bare Fastify route returning a constant. BENCH_MODE=app: TLS Gate, cache warmed.
+ * BENCH_MODE=baseline: bare Fastify routes sending constants. BENCH_MODE=app: TLS Gate, cache warmed.
+ * Answers bench/api.ts's commands over IPC (a CPU profile of a load).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
+import type { Profiler } from 'node:inspector';
 import type { DomainReport } from '../src/core/report';
 import { buildApp } from '../src/server/app';
 import { testConfig } from '../src/server/config';
 import { enforcedReport } from '../test/support/reports';
+import { startProfile } from './cpu-profile';
 
 export const BENCH_DOMAINS = Array.from({ length: 20 }, (_, i) => `bench-${i}.example`);
 
@@ -18,19 +21,31 @@ function report(domain: string): DomainReport {
   return { ...enforcedReport(domain), checkedAt: new Date().toISOString() };
 }
 
+/** A response to send again: its headers (without those Node adds per response) and body. */
+export interface RecordedResponse {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** BENCH_RESPONSES names a JSON file of these: what TLS Gate answered, for the baseline to repeat. */
+export interface RecordedResponses {
+  get: RecordedResponse;
+  batch: RecordedResponse;
+}
+
 async function main(): Promise<void> {
   const mode = process.env.BENCH_MODE;
   if (mode === 'baseline') {
     const bare = Fastify({ logger: false });
-    bare.get('/constant', () => ({ status: 'ok' }));
-    // The same bytes a cached lookup sends, so the comparison isolates TLS Gate's own work.
-    const sameBytes = JSON.stringify({
-      cached: true,
-      stale: false,
-      expiresAt: null,
-      ...report('bench-3.example'),
-    });
-    bare.get('/report', (_request, reply) => reply.type('application/json; charset=utf-8').send(sameBytes));
+    // Byte for byte what TLS Gate sent (status line, headers, body; Date aside), so the comparison
+    // isolates TLS Gate's own work from the bytes on the wire.
+    const { get, batch } = JSON.parse(
+      readFileSync(process.env.BENCH_RESPONSES ?? '', 'utf8'),
+    ) as RecordedResponses;
+    bare.get('/report', (_request, reply) => reply.headers(get.headers).send(get.body));
+    bare.post('/reports', (_request, reply) => reply.headers(batch.headers).send(batch.body));
+    // The body alone, with a content type only: what the security headers and ETag cost on the wire.
+    bare.get('/body', (_request, reply) => reply.type('application/json; charset=utf-8').send(get.body));
     await bare.listen({ port: 0, host: '127.0.0.1' });
     const address = bare.server.address();
     process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
@@ -56,8 +71,32 @@ async function main(): Promise<void> {
   process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
 }
 
+/** Messages from bench/api.ts: the process's CPU time so far; start a CPU profile, stop it and send it. */
+export type BenchCommand = { cpu: 'read' } | { profile: 'start' } | { profile: 'stop' };
+export type BenchAnswer =
+  { port: number } | { cpuMicros: number } | { profiling: true } | { profile: Profiler.Profile };
+
+function answerCommands(): void {
+  let stop: (() => Promise<Profiler.Profile>) | undefined;
+  process.on('message', (command: BenchCommand) => {
+    void (async () => {
+      if ('cpu' in command) {
+        const { user, system } = process.cpuUsage();
+        process.send?.({ cpuMicros: user + system } satisfies BenchAnswer);
+      } else if (command.profile === 'start') {
+        stop = await startProfile();
+        process.send?.({ profiling: true } satisfies BenchAnswer);
+      } else if (stop) {
+        process.send?.({ profile: await stop() } satisfies BenchAnswer);
+        stop = undefined;
+      }
+    })();
+  });
+}
+
 if (require.main === module) {
-  // The parent going away ends the bench server (and flushes --cpu-prof when profiling).
+  // The parent going away ends the bench server.
   process.on('disconnect', () => process.exit(0));
+  answerCommands();
   void main();
 }

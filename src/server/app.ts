@@ -4,10 +4,8 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, {
-  LogController,
   type FastifyError,
   type FastifyInstance,
-  type FastifyReply,
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
@@ -21,12 +19,14 @@ import { createAuthenticator, type Identity } from './auth';
 import type { Config } from './config';
 import { ApiError, ERRORS, errorBody } from './errors';
 import { describeError } from './http/describe-error';
+import { createRateLimiter, rateLimited } from './http/api-rate-limit';
 import { API_BODY_LIMIT } from './http/limits';
+import { lazyChildLogger, maskAddresses, RequestLogController, requestFields } from './http/request-log';
 import type { Services } from './http/services';
 import { createLookupService, probeWith, type ProbeFn } from './lookup';
 import { createProbeBudget, createProbeQueue } from './probe-queue';
 import { createPolicyService } from './policy-service';
-import { maskPortalToken, registerPortal, type PortalDeps } from './portal';
+import { registerPortal, type PortalDeps } from './portal';
 import { adminConsoleRoutes } from './admin/console';
 import { activityRoutes } from './routes/activity';
 import { adminRoutes } from './routes/admin';
@@ -64,45 +64,17 @@ const OFFICE_FRAME_ANCESTORS = [
   'https://*.microsoft.com',
 ];
 
-/**
- * One log line per request, when it completes (method, masked URL, status, time), instead of Fastify's
- * two; health probes from load balancers are not logged.
- */
-class RequestLogController extends LogController {
-  constructor() {
-    super({ disableRequestLogging: (request) => request.url === '/healthz' || request.url === '/readyz' });
-  }
-  override incomingRequest(): void {
-    // Logged once, on completion.
-  }
-  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
-    if (this.isLogDisabled(request)) return;
-    const line = { req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
-    if (error) reply.log.error({ ...line, err: error }, 'request errored');
-    else reply.log.info(line, 'request completed');
-  }
-}
-
-/** Logs carry no message content and no full recipient addresses: local parts are masked. */
-export function maskAddresses(text: string): string {
-  return text.replace(/[^/?&=@\s]+(@|%40)/gi, '***$1');
-}
-
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const store = withReportCache(deps.store ?? openSqliteStore(config.db));
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
       ...(deps.logStream ? { stream: deps.logStream } : {}),
-      serializers: {
-        req: (request: { method: string; url: string; ip?: string }) => ({
-          method: request.method,
-          url: maskPortalToken(maskAddresses(request.url)),
-        }),
-      },
+      // A request is logged by method and masked URL only, never its headers (Authorization, cookies).
+      serializers: { req: requestFields },
     },
     logController: new RequestLogController(),
+    childLoggerFactory: lazyChildLogger,
     // X-Forwarded-* only from the configured proxies: a forged header must not change who a client is.
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     bodyLimit: API_BODY_LIMIT,
@@ -126,6 +98,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
         ...(deps.extraCa ? { extraCa: deps.extraCa } : {}),
       }),
     forcedTlsDomains: async () => (await policy.current()).policy.forcedTlsDomains,
+    peek: {
+      report: (domain) => store.peekReport(domain),
+      forcedTlsDomains: () => policy.peek()?.policy.forcedTlsDomains ?? null,
+    },
     onBackgroundError: (domain, error) => {
       app.log.warn({ domain, err: error }, 'background refresh failed');
     },
@@ -209,21 +185,42 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     }
   });
   // The last word before any API handler: whatever the hooks above did, no identity means no answer.
-  app.addHook('preHandler', (request, _reply, done) => {
-    if (request.identity === null && needsIdentity(request))
+  // Then the API's rate limit, keyed on the signed-in subject (the IP without sign-in): forced re-probes
+  // are limited much more strictly, as they cost real connections to other people's servers.
+  const limit = createRateLimiter({ windowMs: 60_000 });
+  app.addHook('preHandler', (request, reply, done) => {
+    // An identity is set only for routes that need one; anything else is looked up (one routeOptions read).
+    const route = request.identity === null ? routeKind(request) : 'signed-in';
+    if (route === 'needs-identity') {
       done(new ApiError('UNAUTHENTICATED', 'Sign in: a bearer token is required.'));
-    else done();
+      return;
+    }
+    if (route === 'other') {
+      done();
+      return;
+    }
+    const fresh = isFresh(request.query);
+    const refusal = limit(
+      `${request.identity?.subject ?? `ip:${request.ip}`}${fresh ? ':fresh' : ''}`,
+      fresh ? config.rateLimit.freshPerMinute : config.rateLimit.perMinute,
+    );
+    if (refusal === null) {
+      done();
+      return;
+    }
+    void reply.headers({
+      'x-ratelimit-limit': refusal.max,
+      'x-ratelimit-remaining': 0,
+      'x-ratelimit-reset': refusal.retryAfterSeconds,
+    });
+    done(rateLimited(refusal));
   });
 
+  // The portal pages' own per-route limits (config.rateLimit); the API's is the hook above.
   await app.register(fastifyRateLimit, {
-    global: true,
+    global: false,
     hook: 'preHandler',
-    // Forced re-probes are limited much more strictly: they cost real connections to other people's servers.
-    max: (request) => (isFresh(request.query) ? config.rateLimit.freshPerMinute : config.rateLimit.perMinute),
     timeWindow: 60_000,
-    keyGenerator: (request) =>
-      `${request.identity?.subject ?? `ip:${request.ip}`}${isFresh(request.query) ? ':fresh' : ''}`,
-    allowList: (request) => !isApiRoute(request),
     // The add-in does not pace itself by these headers; a refused request still gets Retry-After.
     addHeadersOnExceeding: {
       'x-ratelimit-limit': false,
@@ -289,15 +286,26 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   return app;
 }
 
-/** A route under /api (by its registered path, so however the request spelled it). */
-function isApiRoute(request: FastifyRequest): boolean {
-  const url = request.routeOptions.url;
+/**
+ * What the matched route asks of the preHandler hook: sign-in (none was made), the API's rate limit (a
+ * public API route), or nothing (outside /api, or a route with its own limit, which the plugin applies).
+ */
+function routeKind(request: FastifyRequest): 'needs-identity' | 'api' | 'other' {
+  const { url, config } = request.routeOptions;
+  if (!isApiPath(url)) return 'other';
+  if (config.public !== true) return 'needs-identity';
+  return config.rateLimit === undefined ? 'api' : 'other';
+}
+
+function isApiPath(url: string | undefined): boolean {
   return url !== undefined && (url === '/api' || url.startsWith('/api/'));
 }
 
 /** Every API route needs a signed-in caller unless it is marked public: a route that forgets gets 401. */
 function needsIdentity(request: FastifyRequest): boolean {
-  return isApiRoute(request) && request.routeOptions.config.public !== true;
+  // One read of routeOptions: Fastify builds it afresh on every access.
+  const { url, config } = request.routeOptions;
+  return isApiPath(url) && config.public !== true;
 }
 
 function isFresh(query: unknown): boolean {

@@ -1,4 +1,5 @@
-import { normalizeDomainInput } from '../core/domain';
+import { createHash } from 'node:crypto';
+import { normalizeDomainInput, type DomainInputResult } from '../core/domain';
 import { forcedTlsCovers } from '../core/policy';
 import type { DomainReport } from '../core/report';
 import { checkDomain, dnsClientFor, type CheckOptions } from '../probe/check';
@@ -27,6 +28,14 @@ export interface LookupOptions {
   probe: ProbeFn;
   /** The org's forced-TLS list, read per request so policy changes apply at once. */
   forcedTlsDomains: () => Promise<readonly string[]>;
+  /**
+   * What is at hand without waiting, for cachedDomain: a report in memory, and the forced-TLS list while
+   * the policy's cache is fresh (null otherwise). Without it cachedDomain answers nothing.
+   */
+  peek?: {
+    report(domain: string): StoredReport | undefined;
+    forcedTlsDomains(): readonly string[] | null;
+  };
   /** The instance's probe queue; default 16 running and 200 waiting. */
   queue?: ProbeQueue;
   /** Probes per caller per minute; without it callers are not charged. */
@@ -35,15 +44,50 @@ export interface LookupOptions {
   onBackgroundError?: (domain: string, error: unknown) => void;
 }
 
+/**
+ * A lookup's answer as the API sends it: the report plus `cached`, `stale` and `expiresAt`, as UTF-8 bytes.
+ * A cache hit's answer is made once and reused until the entry is replaced, so its bytes and ETag cost
+ * nothing per request.
+ */
+export class RenderedReport {
+  readonly bytes: Buffer;
+  #etag: string | undefined;
+
+  constructor(json: string) {
+    // Not from Node's shared pool: a kept answer must not hold on to a slab shared with short-lived buffers.
+    this.bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+    this.bytes.write(json);
+  }
+
+  get json(): string {
+    return this.bytes.toString();
+  }
+
+  /**
+   * A strong validator of the bytes: their SHA-256, so it changes whenever any byte does (status, findings,
+   * cache metadata, the org's forced TLS) and tells nothing the body does not. Equal answers from two
+   * instances get the same ETag.
+   */
+  get etag(): string {
+    this.#etag ??= `"${createHash('sha256').update(this.bytes).digest('base64url')}"`;
+    return this.#etag;
+  }
+}
+
 export interface LookupService {
   /**
-   * One JSON object per input, in order: the report plus `cached`, `stale` and `expiresAt`. `caller`
-   * (the identity's subject) is charged one probe per domain the cache cannot answer; internal callers
-   * (benchmarks, warm-ups) pass none.
+   * One answer per input, in order. `caller` (the identity's subject) is charged one probe per domain the
+   * cache cannot answer; internal callers (benchmarks, warm-ups) pass none.
    */
-  lookup(inputs: readonly string[], fresh: boolean, caller?: string): Promise<string[]>;
+  lookup(inputs: readonly string[], fresh: boolean, caller?: string): Promise<RenderedReport[]>;
   /** The same for one domain already in canonical form (the single-domain route's hot path). */
-  lookupDomain(domain: string, fresh: boolean, caller?: string): Promise<string>;
+  lookupDomain(domain: string, fresh: boolean, caller?: string): Promise<RenderedReport>;
+  /**
+   * The answer lookupDomain would give, when it needs nothing but memory: a fresh report and the current
+   * policy both at hand. Null otherwise (lookupDomain then answers). Costs no promise, no probe and no
+   * budget, as a fresh cache hit never does.
+   */
+  cachedDomain(domain: string): RenderedReport | null;
   /** Probes started so far (for tests and metrics). */
   readonly probes: number;
   /** The probe queue now (/readyz and the metrics log line). */
@@ -137,27 +181,59 @@ export function createLookupService(options: LookupOptions): LookupService {
     return answers;
   };
 
-  // A fresh cache hit renders the same bytes every time until the entry is replaced; keep them.
-  const renderedHits = new WeakMap<StoredReport, string>();
-  const render = async (domain: string, item: Answer, forced: readonly string[]): Promise<string> => {
-    const stored = 'probed' in item ? await item.probed : item.stored;
-    const cached = !('probed' in item);
-    const stale = !('probed' in item) && item.stale;
-    if (forcedTlsCovers(domain, forced))
-      return withMeta(applyForcedTls(stored.json), cached, stale, stored.expiresAt);
-    if (!cached || stale) return withMeta(stored.json, cached, stale, stored.expiresAt);
-    let rendered = renderedHits.get(stored);
+  // A cache hit renders the same bytes every time until the entry is replaced (the rendering depends only
+  // on the entry, whether it is stale and whether forced TLS covers the domain): keep them with the entry.
+  const renderedHits = new WeakMap<StoredReport, Array<RenderedReport | undefined>>();
+  const renderHit = (stored: StoredReport, stale: boolean, forced: boolean): RenderedReport => {
+    const variants = renderedHits.get(stored) ?? [];
+    const variant = (stale ? 2 : 0) + (forced ? 1 : 0);
+    let rendered = variants[variant];
     if (rendered === undefined) {
-      rendered = withMeta(stored.json, true, false, stored.expiresAt);
-      renderedHits.set(stored, rendered);
+      rendered = new RenderedReport(
+        withMeta(forced ? applyForcedTls(stored.json) : stored.json, true, stale, stored.expiresAt),
+      );
+      variants[variant] = rendered;
+      renderedHits.set(stored, variants);
     }
     return rendered;
   };
+  const render = async (domain: string, item: Answer, forced: readonly string[]): Promise<RenderedReport> => {
+    const covered = forcedTlsCovers(domain, forced);
+    if (!('probed' in item)) return renderHit(item.stored, item.stale, covered);
+    const stored = await item.probed;
+    return new RenderedReport(
+      withMeta(covered ? applyForcedTls(stored.json) : stored.json, false, false, stored.expiresAt),
+    );
+  };
+
+  /** A fresh hit in memory, rendered, or null when anything (the report, the policy) needs waiting for. */
+  const memoryHit = (domain: string, forced: readonly string[]): RenderedReport | null => {
+    const stored = options.peek?.report(domain);
+    if (!stored || now() >= stored.expiresAt) return null;
+    return renderHit(stored, false, forcedTlsCovers(domain, forced));
+  };
+  /** Every input a valid domain with a fresh hit in memory: the answers, else null. */
+  const memoryHits = (inputs: readonly string[]): RenderedReport[] | null => {
+    const forced = options.peek?.forcedTlsDomains() ?? null;
+    if (forced === null) return null;
+    const answers: RenderedReport[] = [];
+    for (const input of inputs) {
+      const parsed = canonicalDomain(input);
+      const hit = parsed.ok ? memoryHit(parsed.domain, forced) : null;
+      if (hit === null) return null;
+      answers.push(hit);
+    }
+    return answers;
+  };
 
   return {
+    cachedDomain(domain) {
+      const forced = options.peek?.forcedTlsDomains() ?? null;
+      return forced === null ? null : memoryHit(domain, forced);
+    },
     async lookupDomain(domain, fresh, caller) {
       const [forced, item] = await Promise.all([options.forcedTlsDomains(), plan(domain, fresh)]);
-      if (!item.probe && !item.stale) return render(domain, item, forced);
+      if (!item.probe && !item.stale) return renderHit(item.stored, false, forcedTlsCovers(domain, forced));
       const answer = start(new Map([[domain, item]]), caller).get(domain);
       if (!answer) throw new Error('lookup plan lost the domain');
       return render(domain, answer, forced);
@@ -170,9 +246,12 @@ export function createLookupService(options: LookupOptions): LookupService {
       while (inflight.size > 0) await Promise.allSettled([...inflight.values()]);
     },
     async lookup(inputs, fresh, caller) {
+      // All fresh hits in memory (the add-in's usual batch): answered without a promise per domain.
+      const hits = fresh ? null : memoryHits(inputs);
+      if (hits) return hits;
       const forced = await options.forcedTlsDomains();
       // Duplicates (also "a@x.org" and "X.org.") are looked up, and charged, once.
-      const parsed = inputs.map((input) => normalizeDomainInput(input));
+      const parsed = inputs.map(canonicalDomain);
       const domains = [...new Set(parsed.flatMap((result) => (result.ok ? [result.domain] : [])))];
       const plans = new Map(
         await Promise.all(domains.map(async (domain) => [domain, await plan(domain, fresh)] as const)),
@@ -183,12 +262,39 @@ export function createLookupService(options: LookupOptions): LookupService {
       return Promise.all(
         parsed.map(async (result, index) => {
           if (!result.ok)
-            return withMeta(JSON.stringify(await checkDomain(inputs[index] ?? '')), false, false, null);
+            return new RenderedReport(
+              withMeta(JSON.stringify(await checkDomain(inputs[index] ?? '')), false, false, null),
+            );
           return answers.get(result.domain) ?? Promise.reject(new Error('lookup plan lost a domain'));
         }),
       );
     },
   };
+}
+
+const canonicalCache = new Map<string, DomainInputResult>();
+const CANONICAL_CACHE_SIZE = 10_000;
+
+/**
+ * normalizeDomainInput, remembered: the add-in asks for the same few hundred domains all day, and a batch
+ * of 20 would otherwise pay for 20 parses. Only inputs of a plausible length are kept, so the memory is
+ * bounded (at most 10,000 entries of 256 characters); the oldest half goes when it is full.
+ */
+export function canonicalDomain(input: string): DomainInputResult {
+  const known = canonicalCache.get(input);
+  if (known) return known;
+  const result = normalizeDomainInput(input);
+  if (input.length <= 256) {
+    if (canonicalCache.size >= CANONICAL_CACHE_SIZE) {
+      let drop = CANONICAL_CACHE_SIZE / 2;
+      for (const key of canonicalCache.keys()) {
+        if (drop-- <= 0) break;
+        canonicalCache.delete(key);
+      }
+    }
+    canonicalCache.set(input, result);
+  }
+  return result;
 }
 
 /** Adds cache metadata without re-serialising the stored report (the hot path). */

@@ -220,7 +220,7 @@ describe('the probe queue', () => {
       const busy = service.lookup(['cold-1.example', 'cold-2.example', 'cold-3.example'], false);
       await until(() => blocking.started === 3);
       const [stale] = await service.lookup(['stale-a.example'], false);
-      expect(JSON.parse(stale ?? '{}')).toMatchObject({ cached: true, stale: true });
+      expect(JSON.parse(stale?.json ?? '{}')).toMatchObject({ cached: true, stale: true });
       expect(service.queue()).toMatchObject({ running: 1, queued: 2 });
       expect(service.probes).toBe(5);
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DomainReport } from '../../src/core/report';
 import { checkDomain } from '../../src/probe/check';
-import { createLookupService, STALE_WINDOW_MS } from '../../src/server/lookup';
+import { createLookupService, STALE_WINDOW_MS, type RenderedReport } from '../../src/server/lookup';
+import { withReportCache } from '../../src/server/store/report-cache';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import type { Store } from '../../src/server/store/store';
 import { MailInternet } from '../support/mail-internet';
@@ -39,7 +40,7 @@ function service() {
 }
 
 type Meta = { cached: boolean; stale: boolean; status: string; checkedAt: string; expiresAt: string };
-const parse = (json: string | undefined): Meta => JSON.parse(json ?? 'null') as Meta;
+const parse = (answer: RenderedReport | undefined): Meta => JSON.parse(answer?.json ?? 'null') as Meta;
 
 describe('lookup cache', () => {
   it('keeps statuses for their lifetime: 24 h, 1 h for no-mail, 5 min for unknown', async () => {
@@ -81,6 +82,44 @@ describe('lookup cache', () => {
     clock += STALE_WINDOW_MS + 1;
     const cold = parse((await lookup.lookup([domain], false))[0]);
     expect(cold).toMatchObject({ cached: false, stale: false });
+    clock = Date.now();
+  });
+
+  it('answers a fresh hit from memory without waiting, exactly as the waiting lookup does', async () => {
+    const domain = 'cache-memory.test';
+    const mx = await net.mailHost({ name: `mx.${domain}` });
+    net.mx(domain, [[10, mx.name]]);
+    const cached = withReportCache(store);
+    let forced: readonly string[] | null = [];
+    const lookup = createLookupService({
+      store: cached,
+      now: () => clock,
+      forcedTlsDomains: () => Promise.resolve(forced ?? []),
+      peek: { report: (name) => cached.peekReport(name), forcedTlsDomains: () => forced },
+      probe: async (name) => ({
+        ...(await checkDomain(name, net.probeOptions)),
+        checkedAt: new Date(clock).toISOString(),
+      }),
+    });
+    expect(lookup.cachedDomain(domain)).toBeNull(); // never looked up: only a probe can answer
+    await lookup.lookupDomain(domain, false);
+    const hit = lookup.cachedDomain(domain);
+    expect(hit).not.toBeNull();
+    expect(hit?.json).toBe((await lookup.lookupDomain(domain, false)).json);
+    expect(parse(hit ?? undefined)).toMatchObject({ cached: true, stale: false });
+    // A batch of such hits (an address and a spelling of the same domain too) is the same answers.
+    const probes = lookup.probes;
+    const batch = await lookup.lookup([domain, `someone@${domain.toUpperCase()}.`], false);
+    expect(batch.map((answer) => answer.json)).toEqual([hit?.json, hit?.json]);
+    expect(lookup.probes).toBe(probes);
+
+    forced = [domain];
+    expect(parse(lookup.cachedDomain(domain) ?? undefined)).toMatchObject({ status: 'enforced' });
+    forced = null; // the policy is not at hand: the waiting lookup must read it
+    expect(lookup.cachedDomain(domain)).toBeNull();
+    forced = [];
+    clock += 25 * 3600_000; // expired: stale answers and refreshes are the waiting lookup's
+    expect(lookup.cachedDomain(domain)).toBeNull();
     clock = Date.now();
   });
 });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   domainParams,
@@ -8,9 +8,31 @@ import {
   lookupResultSchema,
 } from '../../contract/domains';
 import { errorSchema } from '../../contract/error-schema';
+import { notModified } from '../../contract/policy';
 import { MAX_LOOKUP_BATCH } from '../../contract/limits';
-import { normalizeDomainInput } from '../../core/domain';
 import { ApiError } from '../errors';
+import { etagMatches } from '../http/etag';
+import { canonicalDomain, type RenderedReport } from '../lookup';
+
+/**
+ * A lookup may be kept by the browser (the add-in's fetch) but never by a shared cache, and is revalidated
+ * on every use: each request still passes sign-in, rate limits and the current policy, and a 304 saves
+ * only the body.
+ */
+const LOOKUP_CACHE_CONTROL = 'private, no-cache';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const BATCH_OPEN = Buffer.from('{"reports":[');
+const BATCH_COMMA = Buffer.from(',');
+const BATCH_CLOSE = Buffer.from(']}');
+
+/** A single lookup's answer: its bytes with their ETag, or 304 when If-None-Match names that ETag. */
+function sendLookup(request: FastifyRequest, reply: FastifyReply, answer: RenderedReport): void {
+  void reply.header('etag', answer.etag).header('cache-control', LOOKUP_CACHE_CONTROL);
+  // No payload at all: send(null) would serialise "null" and announce a body of 4 bytes.
+  if (etagMatches(request.headers['if-none-match'], answer.etag)) void reply.code(304).send();
+  // Ready bytes: nothing is serialised or encoded per request on the cached hot path.
+  else void reply.type(JSON_TYPE).send(answer.bytes);
+}
 
 export function domainRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -24,11 +46,13 @@ export function domainRoutes(app: FastifyInstance): void {
     {
       schema: {
         summary: "A recipient domain's inbound TLS",
-        description: 'The DomainReport plus cache metadata. An address is looked up by its domain.',
+        description:
+          'The DomainReport plus cache metadata. An address is looked up by its domain. The answer carries an ETag; a request whose If-None-Match names it gets 304 Not Modified without a body.',
         params: domainParams,
         querystring: freshQuery,
         response: {
           200: lookupResultSchema,
+          304: notModified,
           400: errorSchema,
           401: errorSchema,
           429: errorSchema,
@@ -36,16 +60,19 @@ export function domainRoutes(app: FastifyInstance): void {
         },
       },
     },
-    async (request, reply) => {
-      const parsed = normalizeDomainInput(request.params.domain);
+    (request, reply) => {
+      const parsed = canonicalDomain(request.params.domain);
       if (!parsed.ok) throw new ApiError('INVALID_DOMAIN', parsed.message);
-      const json = await app.services.lookup.lookupDomain(
-        parsed.domain,
-        fresh(request.query),
-        caller(request),
-      );
-      // Sent pre-serialised: the stored report is already JSON (the cached hot path).
-      return reply.type('application/json; charset=utf-8').send(json as never);
+      const forced = fresh(request.query);
+      // A fresh cache hit is answered at once, without a promise (the hot path); anything else waits.
+      const hit = forced ? null : app.services.lookup.cachedDomain(parsed.domain);
+      if (hit) {
+        sendLookup(request, reply, hit);
+        return undefined;
+      }
+      return app.services.lookup.lookupDomain(parsed.domain, forced, caller(request)).then((answer) => {
+        sendLookup(request, reply, answer);
+      });
     },
   );
 
@@ -73,9 +100,13 @@ export function domainRoutes(app: FastifyInstance): void {
         fresh(request.query),
         caller(request),
       );
-      return reply
-        .type('application/json; charset=utf-8')
-        .send(`{"reports":[${reports.join(',')}]}` as never);
+      const parts: Buffer[] = [BATCH_OPEN];
+      reports.forEach((report, index) => {
+        if (index > 0) parts.push(BATCH_COMMA);
+        parts.push(report.bytes);
+      });
+      parts.push(BATCH_CLOSE);
+      return reply.type(JSON_TYPE).send(Buffer.concat(parts) as never);
     },
   );
 }
