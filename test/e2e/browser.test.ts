@@ -211,7 +211,8 @@ describe('/try', () => {
 
     await dialog.getByRole('button', { name: 'Review recipients' }).click();
     const banner = pane.getByRole('region', { name: 'TLS Gate stopped this message' });
-    await banner.waitFor();
+    // The banner shows "Waiting for the checks…" until the pane's own lookups land: wait for the reason.
+    await banner.filter({ hasText: message ?? '' }).waitFor();
     await expect(banner.textContent()).resolves.toContain(message ?? '');
     await expect(
       pane.getByRole('button', { name: 'Details for plain.example' }).getAttribute('aria-expanded'),
