@@ -17,13 +17,14 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { BenchAnswer, BenchCommand, RecordedResponse, RecordedResponses } from './api-server';
 import { BENCH_DOMAINS } from './api-server';
-import { formatSummary, summarise } from './cpu-profile';
+import { formatComparison, summarise, type ProfileSummary } from './cpu-profile';
 
 // Many short rounds: the machine's other work changes within seconds, and each round pairs a baseline
 // run with the runs beside it.
 const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CONNECTIONS = 50;
+const PROFILE_ROUNDS = 3;
 /** The steady load for latency: a busy instance, well below what one core serves. */
 const PACED = { connections: 10, getRate: 1000, batchRate: 200 };
 
@@ -90,6 +91,20 @@ async function load({ target, options, status = 200 }: Scenario): Promise<Figure
     cpu: ((await cpuMicros(target)) - before) / Math.max(total, 1),
     errors: result.errors + answered - expected,
     total,
+  };
+}
+
+/** The mean of several profiles' figures. */
+function merge(summaries: readonly ProfileSummary[]): ProfileSummary {
+  const mean = (maps: Array<Map<string, number>>): Map<string, number> => {
+    const sum = new Map<string, number>();
+    for (const map of maps) for (const [key, value] of map) sum.set(key, (sum.get(key) ?? 0) + value);
+    return new Map([...sum].map(([key, value]) => [key, value / Math.max(maps.length, 1)]));
+  };
+  return {
+    busyMicros: summaries.reduce((sum, item) => sum + item.busyMicros, 0) / Math.max(summaries.length, 1),
+    areas: mean(summaries.map((item) => item.areas)),
+    functions: mean(summaries.map((item) => item.functions)),
   };
 }
 
@@ -207,16 +222,26 @@ async function main(): Promise<void> {
     if (missed.length === 0 && process.env.BENCH_PROFILE !== '1') return;
     if (missed.length > 0) console.log(`\nMissed:\n${missed.map((line) => `  - ${line}`).join('\n')}`);
     console.log(
-      `\nWhere the CPU goes (each server profiled under ${CONNECTIONS} connections for ${DURATION} s):`,
+      `\nWhere the CPU goes: each server profiled under ${CONNECTIONS} connections, ${PROFILE_ROUNDS} × ${DURATION} s, beside its baseline:`,
     );
-    for (const name of ['base', 'get', 'getQuiet', 'baseBatch', 'batch']) {
-      const { target } = scenario(name);
-      await command(target, { profile: 'start' });
-      const { total } = await load(scenario(name));
-      const answer = await command(target, { profile: 'stop' });
-      const label = ROWS.find((row) => row.name === name)?.label ?? name;
-      if ('profile' in answer) console.log(formatSummary(label, summarise(answer.profile, total)));
-    }
+    const profiles = new Map<string, ProfileSummary[]>();
+    for (let round = 0; round < PROFILE_ROUNDS; round++)
+      for (const name of ['base', 'get', 'getQuiet', 'baseBatch', 'batch']) {
+        const { target } = scenario(name);
+        await command(target, { profile: 'start' });
+        const { total } = await load(scenario(name));
+        const answer = await command(target, { profile: 'stop' });
+        if ('profile' in answer)
+          profiles.set(name, [...(profiles.get(name) ?? []), summarise(answer.profile, total)]);
+      }
+    for (const row of ROWS.filter((item) => ['get', 'getQuiet', 'batch'].includes(item.name)))
+      console.log(
+        formatComparison(
+          row.label,
+          merge(profiles.get(row.name) ?? []),
+          merge(profiles.get(row.base ?? '') ?? []),
+        ),
+      );
   } finally {
     for (const { child } of [baseline, app, quiet]) child.kill();
   }

@@ -2,7 +2,8 @@ import { Session, type Profiler } from 'node:inspector';
 
 /**
  * CPU profiles of a bench server during a load (node:inspector, so start-up and compilation are not in
- * it), summarised as microseconds per request: what a figure below its target spends its time on.
+ * it), summarised as microseconds per request and compared with the baseline's: what a figure below its
+ * target spends its time on.
  */
 
 export function startProfile(intervalMicros = 200): Promise<() => Promise<Profiler.Profile>> {
@@ -28,62 +29,69 @@ export function startProfile(intervalMicros = 200): Promise<() => Promise<Profil
 }
 
 export interface ProfileSummary {
-  /** CPU time (not idle) per request, in µs. */
+  /** Time on the CPU (not idle) per request, µs. */
   busyMicros: number;
-  /** Busy time per area (node internals, a package, TLS Gate's own code), µs per request. */
-  areas: Array<[string, number]>;
-  /** The functions with most self time, µs per request. */
-  top: Array<[string, number]>;
+  /** Per area (the kernel and native code, Node, a package, TLS Gate's own source), µs per request. */
+  areas: Map<string, number>;
+  /** Self time per function, µs per request. */
+  functions: Map<string, number>;
 }
 
-/** Where a sampled function lives: a package, TLS Gate's source, Node itself or V8's bookkeeping. */
+/** Where a sampled function lives. */
 function area(url: string, name: string): string {
-  if (url === '') return name.startsWith('(') ? name : 'native (syscalls: writev, …)';
-  if (url.startsWith('node:')) return 'node (http, streams, timers)';
+  if (url === '') return name.startsWith('(') ? name : 'native: syscalls (writev, read), parser';
+  if (url.startsWith('node:')) return 'node: http, streams, timers';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg?.[1]) return pkg[1];
   const own = /\/(src\/[^/]+(?:\/[^/.]+)?)/.exec(url);
   return own?.[1] ?? url;
 }
 
-export function summarise(profile: Profiler.Profile, requests: number, topN = 12): ProfileSummary {
+export function summarise(profile: Profiler.Profile, requests: number): ProfileSummary {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-  const self = new Map<string, number>();
+  const perRequest = 1 / Math.max(requests, 1);
+  const functions = new Map<string, number>();
   const areas = new Map<string, number>();
   let busy = 0;
-  const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
-  samples.forEach((id, index) => {
+  (profile.samples ?? []).forEach((id, index) => {
     const frame = nodes.get(id)?.callFrame;
-    const micros = deltas[index] ?? 0;
+    const micros = (deltas[index] ?? 0) * perRequest;
     if (!frame || frame.functionName === '(idle)') return;
     busy += micros;
     const file = frame.url.replace(/^.*node_modules\//, '').replace(/^.*\/(src|bench)\//, '$1/');
-    const name = `${frame.functionName || '(anonymous)'} ${file ? `${file}:${frame.lineNumber + 1}` : ''}`;
-    self.set(name, (self.get(name) ?? 0) + micros);
+    const name = `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
+    functions.set(name, (functions.get(name) ?? 0) + micros);
     const where = area(frame.url, frame.functionName);
     areas.set(where, (areas.get(where) ?? 0) + micros);
   });
-  const perRequest = (entries: Map<string, number>, n: number): Array<[string, number]> =>
-    [...entries]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([key, micros]) => [key.trim(), micros / Math.max(requests, 1)]);
-  return {
-    busyMicros: busy / Math.max(requests, 1),
-    areas: perRequest(areas, 10),
-    top: perRequest(self, topN),
-  };
+  return { busyMicros: busy, areas, functions };
 }
 
-export function formatSummary(label: string, summary: ProfileSummary): string {
-  const line = ([name, micros]: [string, number]): string =>
-    `      ${micros.toFixed(1).padStart(6)} µs  ${((micros / summary.busyMicros) * 100).toFixed(0).padStart(3)}%  ${name}`;
+/** A server's profile beside its baseline's: per area, then the functions that cost the most more. */
+export function formatComparison(label: string, own: ProfileSummary, base: ProfileSummary, top = 12): string {
+  const rows = (mine: Map<string, number>, theirs: Map<string, number>): Array<[string, number, number]> =>
+    [...new Set([...mine.keys(), ...theirs.keys()])]
+      .map((key): [string, number, number] => [key, mine.get(key) ?? 0, theirs.get(key) ?? 0])
+      .sort((a, b) => b[1] - b[2] - (a[1] - a[2]));
+  const line = ([name, mine, theirs]: [string, number, number]): string =>
+    `      ${mine.toFixed(1).padStart(6)} ${theirs.toFixed(1).padStart(6)} ${(mine - theirs >= 0 ? '+' : '') + (mine - theirs).toFixed(1).padStart(5)}  ${name}`;
+  // What runs in JavaScript above Node (TLS Gate, Fastify, its plugins) against what the baseline pays too.
+  const runtime = (key: string): boolean =>
+    key.startsWith('native') || key.startsWith('node') || key.startsWith('(');
+  const more = (keep: (key: string) => boolean): string =>
+    rows(own.areas, base.areas)
+      .filter(([key]) => keep(key))
+      .reduce((sum, [, mine, theirs]) => sum + mine - theirs, 0)
+      .toFixed(1);
   return [
-    `    ${label}: ${summary.busyMicros.toFixed(1)} µs of CPU per request`,
-    '     by area:',
-    ...summary.areas.map(line),
-    '     top self time:',
-    ...summary.top.map(line),
+    `    ${label}: ${own.busyMicros.toFixed(1)} µs of CPU per request, baseline ${base.busyMicros.toFixed(1)} µs; ` +
+      `more: ${more((key) => !runtime(key))} µs in JavaScript above Node, ${more(runtime)} µs in Node, the kernel and GC`,
+    `      ${'µs'.padStart(6)} ${'base'.padStart(6)} ${'more'.padStart(6)}  by area`,
+    ...rows(own.areas, base.areas)
+      .filter(([, mine, theirs]) => Math.max(mine, theirs) >= 0.2)
+      .map(line),
+    `      ${''.padStart(6)} ${''.padStart(6)} ${''.padStart(6)}  the functions that cost the most more (self time)`,
+    ...rows(own.functions, base.functions).slice(0, top).map(line),
   ].join('\n');
 }

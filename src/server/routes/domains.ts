@@ -22,8 +22,22 @@ import { canonicalDomain, type RenderedReport } from '../lookup';
 const LOOKUP_CACHE_CONTROL = 'private, no-cache';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const BATCH_OPEN = Buffer.from('{"reports":[');
-const BATCH_COMMA = Buffer.from(',');
 const BATCH_CLOSE = Buffer.from(']}');
+const COMMA = 0x2c;
+
+/** {"reports":[...]} from the answers' ready bytes: one copy each (Buffer.concat costs twice as much). */
+function batchBytes(reports: readonly RenderedReport[]): Buffer {
+  let length = BATCH_OPEN.length + BATCH_CLOSE.length + Math.max(reports.length - 1, 0);
+  for (const report of reports) length += report.bytes.length;
+  const bytes = Buffer.allocUnsafe(length);
+  let offset = BATCH_OPEN.copy(bytes, 0);
+  reports.forEach((report, index) => {
+    if (index > 0) bytes[offset++] = COMMA;
+    offset += report.bytes.copy(bytes, offset);
+  });
+  BATCH_CLOSE.copy(bytes, offset);
+  return bytes;
+}
 
 /** A single lookup's answer: its bytes with their ETag, or 304 when If-None-Match names that ETag. */
 function sendLookup(request: FastifyRequest, reply: FastifyReply, answer: RenderedReport): void {
@@ -100,13 +114,7 @@ export function domainRoutes(app: FastifyInstance): void {
         fresh(request.query),
         caller(request),
       );
-      const parts: Buffer[] = [BATCH_OPEN];
-      reports.forEach((report, index) => {
-        if (index > 0) parts.push(BATCH_COMMA);
-        parts.push(report.bytes);
-      });
-      parts.push(BATCH_CLOSE);
-      return reply.type(JSON_TYPE).send(Buffer.concat(parts) as never);
+      return reply.type(JSON_TYPE).send(batchBytes(reports) as never);
     },
   );
 }
