@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
+import { axeViolations } from '../support/axe';
 import type { DomainStatus } from '../../src/core/status';
 import {
   startOidcProvider,
@@ -114,11 +114,7 @@ async function openTab(name: string): Promise<void> {
   await page.getByRole('tab', { name }).click();
 }
 
-async function axeViolations(): Promise<string[]> {
-  // Tabster's focus sentinels (aria-hidden, focusable by design: they pass focus on) are Fluent's own.
-  const result = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+const pageViolations = () => axeViolations(page);
 
 const previewLine = (sample: string) => page.locator(`li[data-sample="${sample}"]`);
 
@@ -180,7 +176,7 @@ describe('the admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Show' }).click();
     await page.getByText('With this policy, sending a BSN to secure.example would: allow').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'admin-policy.png'), fullPage: true });
-    expect(await axeViolations()).toEqual([]);
+    expect(await pageViolations()).toEqual([]);
     expect(await cspViolations()).toEqual([]);
   });
 
@@ -284,7 +280,7 @@ describe('the admin console in Chromium', () => {
     const label = page.getByRole('listitem', { name: 'Label 1' });
     await label.getByLabel(/Label id/).fill('9F2A4C1E-5B7D-4E8F-A1B2-C3D4E5F60718');
     await label.getByLabel('Name').fill('Confidential');
-    expect(await axeViolations()).toEqual([]);
+    expect(await pageViolations()).toEqual([]);
 
     await page.getByRole('button', { name: 'Save policy' }).click();
     await page.getByText('Saved as version 7.').waitFor();
@@ -317,7 +313,7 @@ describe('the admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Re-check now' }).click();
     await page.getByText(/Checked .*\.$/).waitFor();
     await expect(page.getByText('(from the cache)').count()).resolves.toBe(0);
-    expect(await axeViolations()).toEqual([]);
+    expect(await pageViolations()).toEqual([]);
   });
 
   it('signs in with the admin token, shows activity and exports it as CSV', async () => {
@@ -362,7 +358,7 @@ describe('the admin console in Chromium', () => {
       await openTab(tab);
       await page.getByRole('main', { name: tab }).waitFor();
       await page.waitForLoadState('networkidle');
-      expect((await axeViolations()).map((violation) => `${tab}: ${violation}`)).toEqual([]);
+      expect((await pageViolations()).map((violation) => `${tab}: ${violation}`)).toEqual([]);
     }
     await openTab('Activity');
 
@@ -401,7 +397,7 @@ describe('the admin console in Chromium', () => {
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('nl');
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: join(SCREENSHOTS, 'admin-policy-nl.png'), fullPage: true });
-    expect(await axeViolations()).toEqual([]);
+    expect(await pageViolations()).toEqual([]);
 
     await page.getByLabel('Taal', { exact: true }).selectOption('en');
     await page.getByText('With this policy, sending a BSN to gmail.com would: warn').waitFor();

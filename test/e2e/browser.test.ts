@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { axeViolations } from '../support/axe';
 import type { BrowserContext, Page } from 'playwright-core';
 import { OFFICE_JS_URL } from '../../addin/office/boot';
 import type { ShimOptions } from '../../addin/try/office-shim';
@@ -161,21 +161,10 @@ describe('the task pane in Chromium', () => {
       await openPane({ draft: DRAFT, theme });
       await page.getByRole('button', { name: 'Details for plain.example' }).click();
       await page.getByRole('button', { name: 'Details for secure.example' }).click();
-      const main = await new AxeBuilder({ page }).analyze();
-      expect(
-        main.violations.map((v) => `${theme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-      ).toEqual([]);
+      expect(await axeViolations(page, `${theme}: `)).toEqual([]);
       await page.getByRole('button', { name: /Remove \d risky recipients?…/ }).click();
       await page.getByRole('alertdialog').waitFor();
-      // Colours are judged once the dialog's entrance animation has finished.
-      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
-      const dialog = await new AxeBuilder({ page }).analyze();
-      expect(
-        dialog.violations.map(
-          (v) =>
-            `${theme} dialog: ${v.id} ${JSON.stringify(v.nodes.map((n) => [n.target, n.failureSummary]))}`,
-        ),
-      ).toEqual([]);
+      expect(await axeViolations(page, `${theme} dialog: `)).toEqual([]);
       await page.getByRole('button', { name: 'Cancel' }).click();
     }
   });
@@ -250,9 +239,6 @@ describe('/try', () => {
 
   it('has no axe-core violations', async () => {
     await openTry();
-    const result = await new AxeBuilder({ page }).analyze();
-    expect(
-      result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    ).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 });

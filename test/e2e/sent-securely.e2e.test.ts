@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { axeViolations } from '../support/axe';
 import type { BrowserContext, Page } from 'playwright-core';
 import { OFFICE_JS_URL } from '../../addin/office/boot';
 import type { ShimOptions } from '../../addin/try/office-shim';
@@ -67,12 +67,6 @@ async function openPane(options: ShimOptions): Promise<Page> {
   );
   await page.goto(`${server.url}/taskpane.html`);
   return page;
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  // Tabster's focus sentinels are invisible by design (see the admin console's test).
-  const result = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const rowOf = (page: Page, subject = SUBJECT) =>
