@@ -96,6 +96,15 @@ function csrfField(csrf: string): string {
   return `<input type="hidden" name="_csrf" value="${escapeHtml(csrf)}">`;
 }
 
+/** Sends a new code to the address given before (a plain button, or one that looks like a link). */
+function resendForm(lang: Lang, token: string, csrf: string, email: string, buttonClass?: 'link'): string {
+  return `<form method="post" action="${base(token)}/start">
+${csrfField(csrf)}
+<input type="hidden" name="email" value="${escapeHtml(email)}">
+<button type="submit"${buttonClass ? ` class="${buttonClass}"` : ''}>${escapeHtml(STRINGS[lang].resend)}</button>
+</form>`;
+}
+
 export function startPage(lang: Lang, token: string, csrf: string, n: Notice = null): string {
   const t = STRINGS[lang];
   return layout(
@@ -115,14 +124,14 @@ ${csrfField(csrf)}
 
 export type CodeKind = 'email-code' | 'sms-code' | 'access-code';
 
-export function codePage(
-  lang: Lang,
-  token: string,
-  csrf: string,
-  email: string,
-  kind: CodeKind,
-  n: Notice = null,
-): string {
+/** Where the code went (the address entered) and what kind of code it is. */
+export interface CodeForm {
+  email: string;
+  kind: CodeKind;
+}
+
+export function codePage(lang: Lang, token: string, csrf: string, code: CodeForm, n: Notice = null): string {
+  const { email, kind } = code;
   const t = STRINGS[lang];
   const intro =
     kind === 'email-code'
@@ -136,14 +145,7 @@ export function codePage(
 <input id="code" name="code" type="text" autocomplete="off" required maxlength="64" autofocus>`
       : `<label for="code">${escapeHtml(t.codeLabel)}</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required maxlength="7" autofocus>`;
-  const resend =
-    kind === 'access-code'
-      ? ''
-      : `<form method="post" action="${base(token)}/start">
-${csrfField(csrf)}
-<input type="hidden" name="email" value="${escapeHtml(email)}">
-<button type="submit" class="link">${escapeHtml(t.resend)}</button>
-</form>`;
+  const resend = kind === 'access-code' ? '' : resendForm(lang, token, csrf, email, 'link');
   return layout(
     lang,
     t.codeTitle,
@@ -347,14 +349,7 @@ export function smsFailedPage(
   reason: SmsFailure,
 ): string {
   const t = STRINGS[lang];
-  const retry =
-    reason === 'invalid-number'
-      ? ''
-      : `<form method="post" action="${base(token)}/start">
-${csrfField(csrf)}
-<input type="hidden" name="email" value="${escapeHtml(email)}">
-<button type="submit">${escapeHtml(t.resend)}</button>
-</form>`;
+  const retry = reason === 'invalid-number' ? '' : resendForm(lang, token, csrf, email);
   return layout(
     lang,
     t.smsFailedTitle,

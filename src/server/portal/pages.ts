@@ -23,9 +23,11 @@ import {
 } from './html';
 import { formatDate, pickLanguage, STRINGS, type Lang } from './i18n';
 import { senderPages } from './sender-pages';
+import type { FileParams, PortalPageDeps, TokenParams } from './page-deps';
 import type { KeyRing } from './keys';
 import { replyPages } from './reply-pages';
 import type { SmsFailure } from './sms';
+import type { AttachmentDownload } from './model';
 import { newSecret, SESSION_TTL_MS, type LinkContext, type PortalService } from './service';
 import type { PortalSession } from '../store/portal-store';
 
@@ -50,10 +52,6 @@ export interface PortalRateLimits {
 }
 
 export const DEFAULT_PORTAL_RATE_LIMITS: PortalRateLimits = { pages: 120, forms: 20 };
-
-interface TokenParams {
-  token: string;
-}
 
 function form(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | null | undefined)?.[name];
@@ -173,15 +171,9 @@ export async function portalPages(
   };
 
   // The sender's own page: Extend and Revoke.
+  const pageDeps: PortalPageDeps = { service, html, lang, info, sessionOf, csrfFor, csrfOk, context };
   const senders = senderPages({
-    service,
-    html,
-    lang,
-    info,
-    sessionOf,
-    csrfFor,
-    csrfOk,
-    context,
+    ...pageDeps,
     endSession: (reply, token) => {
       jar.clear(reply, SESSION_COOKIE, cookieAttributes(token));
     },
@@ -263,7 +255,11 @@ export async function portalPages(
     if (result === 'unavailable') return info(request, reply, 503, 'unavailable');
     if (typeof result === 'object')
       return smsFailed(reply, lang(request), token, csrfFor('flow', flow), email, result.smsFailed);
-    return html(reply, 200, codePage(lang(request), token, csrfFor('flow', flow), email, codeKind(ctx)));
+    return html(
+      reply,
+      200,
+      codePage(lang(request), token, csrfFor('flow', flow), { email, kind: codeKind(ctx) }),
+    );
   });
 
   app.post<{ Params: TokenParams }>('/m/:token/verify', { config: formLimit }, async (request, reply) => {
@@ -297,25 +293,21 @@ export async function portalPages(
         return html(
           reply,
           400,
-          codePage(lang(request), token, csrfFor('flow', flow), email, codeKind(ctx), {
-            kind: 'bad',
-            text: result.reason === 'wrong' ? t.wrongCode : t.voidCode,
-          }),
+          codePage(
+            lang(request),
+            token,
+            csrfFor('flow', flow),
+            { email, kind: codeKind(ctx) },
+            {
+              kind: 'bad',
+              text: result.reason === 'wrong' ? t.wrongCode : t.voidCode,
+            },
+          ),
         );
     }
   });
 
-  await app.register(replyPages, {
-    service,
-    html,
-    lang,
-    info,
-    sessionOf,
-    csrfFor,
-    csrfOk,
-    context,
-    formLimit,
-  });
+  await app.register(replyPages, { ...pageDeps, formLimit });
 
   app.post<{ Params: TokenParams }>('/m/:token/logout', { config: formLimit }, async (request, reply) => {
     const { token } = request.params;
@@ -328,38 +320,42 @@ export async function portalPages(
     return reply.redirect(path(token), 303);
   });
 
-  app.get<{ Params: TokenParams & { index: string } }>(
-    '/m/:token/attachments/:index',
-    { config: pageLimit, exposeHeadRoute: false },
-    async (request, reply) => {
+  /** A signed-in download: the "gone" page once the link or file is, the sign-in page without a session. */
+  const download =
+    (
+      open: (
+        ctx: LinkContext,
+        session: PortalSession,
+        params: FileParams,
+      ) => Promise<AttachmentDownload | null>,
+    ) =>
+    async (request: FastifyRequest<{ Params: FileParams }>, reply: FastifyReply) => {
       const ctx = await context(request);
       if (!ctx) return info(request, reply, 404, 'gone');
       const signedIn = await sessionOf(request, ctx);
       if (!signedIn) return reply.redirect(path(request.params.token), 303);
-      const index = /^\d{1,3}$/.test(request.params.index) ? Number(request.params.index) : -1;
-      const file = index >= 0 ? await service.attachment(ctx, signedIn.session, index) : null;
+      const file = await open(ctx, signedIn.session, request.params);
       if (!file) return info(request, reply, 404, 'gone');
       return sendDownload(reply, file);
-    },
+    };
+
+  app.get<{ Params: FileParams }>(
+    '/m/:token/attachments/:index',
+    { config: pageLimit, exposeHeadRoute: false },
+    download(async (ctx, session, { index = '' }) =>
+      /^\d{1,3}$/.test(index) ? service.attachment(ctx, session, Number(index)) : null,
+    ),
   );
 
   // A reply's files: the sender may download those of every reply, a recipient those of their own.
-  app.get<{ Params: TokenParams & { reply: string; index: string } }>(
+  app.get<{ Params: FileParams }>(
     '/m/:token/replies/:reply/attachments/:index',
     { config: pageLimit, exposeHeadRoute: false },
-    async (request, reply) => {
-      const ctx = await context(request);
-      if (!ctx) return info(request, reply, 404, 'gone');
-      const signedIn = await sessionOf(request, ctx);
-      if (!signedIn) return reply.redirect(path(request.params.token), 303);
-      const { reply: replyId, index } = request.params;
-      const file =
-        /^[1-9]\d{0,5}$/.test(replyId) && /^\d{1,3}$/.test(index)
-          ? await service.replyAttachment(ctx, signedIn.session, Number(replyId), Number(index))
-          : null;
-      if (!file) return info(request, reply, 404, 'gone');
-      return sendDownload(reply, file);
-    },
+    download(async (ctx, session, { reply: replyId = '', index = '' }) =>
+      /^[1-9]\d{0,5}$/.test(replyId) && /^\d{1,3}$/.test(index)
+        ? service.replyAttachment(ctx, session, Number(replyId), Number(index))
+        : null,
+    ),
   );
 }
 

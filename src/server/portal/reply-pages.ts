@@ -1,11 +1,10 @@
 import fastifyMultipart, { type FastifyMultipartOptions } from '@fastify/multipart';
-import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PortalSession } from '../store/portal-store';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { cleanName, cleanType } from './files';
 import { messagePage } from './html';
-import { STRINGS, type Lang } from './i18n';
-import { PORTAL_LIMITS, REPLY_LIMITS, type LinkContext, type ReplyDraft } from './model';
-import type { PortalService } from './service';
+import { STRINGS } from './i18n';
+import { PORTAL_LIMITS, REPLY_LIMITS, type ReplyDraft } from './model';
+import type { PortalPageDeps, TokenParams } from './page-deps';
 
 /**
  * A recipient's reply, from the form on their page: multipart/form-data with the `_csrf` and `text` fields,
@@ -92,23 +91,8 @@ export async function readReplyForm(
   return { ok: true, text };
 }
 
-interface TokenParams {
-  token: string;
-}
-
-/** What pages.ts shares with this route: its rendering, sessions and CSRF tokens. */
-export interface ReplyPageOptions {
-  service: PortalService;
-  html: (reply: FastifyReply, status: number, page: string) => FastifyReply;
-  lang: (request: FastifyRequest) => Lang;
-  info: (request: FastifyRequest, reply: FastifyReply, status: number, key: 'gone') => FastifyReply;
-  sessionOf: (
-    request: FastifyRequest,
-    ctx: LinkContext,
-  ) => Promise<{ id: string; session: PortalSession } | null>;
-  csrfFor: (kind: 'session', id: string) => string;
-  csrfOk: (kind: 'session', id: string, given: string) => boolean;
-  context: (request: FastifyRequest<{ Params: TokenParams }>) => Promise<LinkContext | null>;
+/** pages.ts's rendering, sessions and CSRF tokens. */
+export interface ReplyPageOptions extends PortalPageDeps {
   formLimit: FastifyContextConfig;
 }
 

@@ -1,9 +1,10 @@
-import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../errors';
 import type { PortalSession } from '../store/portal-store';
 import { extensionEnd, infoPage, messagePage, revokeConfirmPage, type MessageView } from './html';
-import { formatDate, STRINGS, type Lang } from './i18n';
-import type { LinkContext, PortalService } from './service';
+import { formatDate, STRINGS } from './i18n';
+import type { PortalPageDeps, SignedIn, TokenParams, TokenRequest } from './page-deps';
+import type { LinkContext } from './service';
 
 /**
  * The sender's forms on their own page (a sender link, signed in with a code to the sender's address):
@@ -11,25 +12,8 @@ import type { LinkContext, PortalService } from './service';
  * CSRF token, so they work without scripts; what they do is the sender API's revoke and extend.
  */
 
-interface TokenParams {
-  token: string;
-}
-type TokenRequest = FastifyRequest<{ Params: TokenParams }>;
-interface SignedIn {
-  id: string;
-  session: PortalSession;
-}
-
-/** What pages.ts shares with these routes: its rendering, sessions, CSRF tokens and cookies. */
-export interface SenderPageDeps {
-  service: PortalService;
-  html: (reply: FastifyReply, status: number, page: string) => FastifyReply;
-  lang: (request: FastifyRequest) => Lang;
-  info: (request: FastifyRequest, reply: FastifyReply, status: number, key: 'gone') => FastifyReply;
-  sessionOf: (request: FastifyRequest, ctx: LinkContext) => Promise<SignedIn | null>;
-  csrfFor: (kind: 'session', id: string) => string;
-  csrfOk: (kind: 'session', id: string, given: string) => boolean;
-  context: (request: TokenRequest) => Promise<LinkContext | null>;
+/** pages.ts's rendering, sessions and CSRF tokens, and its cookies. */
+export interface SenderPageDeps extends PortalPageDeps {
   /** Clears the session cookie (the session itself is gone with the message). */
   endSession: (reply: FastifyReply, token: string) => void;
 }
