@@ -1,18 +1,6 @@
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  DialogTrigger,
-  Field,
-  makeStyles,
-  Select,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, Field, makeStyles, Select, tokens } from '@fluentui/react-components';
 import { useState, type ReactElement } from 'react';
+import { ConfirmDialog } from './ConfirmDialog';
 import type { SecureSendResult } from './secure-send';
 import type { Strings } from './strings';
 
@@ -107,39 +95,28 @@ export function ActionsSection({
 
   const removal =
     risky.length > 0 ? (
-      <Dialog
-        modalType="alert"
+      <ConfirmDialog
         open={open}
-        onOpenChange={(_event, data) => {
-          if (data.open) setConfirming(risky);
-          setOpen(data.open);
+        onOpenChange={(next) => {
+          if (next) setConfirming(risky);
+          setOpen(next);
         }}
-      >
-        <DialogTrigger disableButtonEnhancement>
+        trigger={
           <Button appearance={leadSecure ? 'secondary' : 'primary'}>{s.removeRisky(risky.length)}</Button>
-        </DialogTrigger>
-        <DialogSurface>
-          <DialogBody>
-            <DialogTitle>{s.confirmTitle}</DialogTitle>
-            <DialogContent>
-              <ul className={styles.list}>
-                {confirming.map((address) => (
-                  <li key={address}>{address}</li>
-                ))}
-              </ul>
-              <p className={styles.text}>{s.confirmBody}</p>
-            </DialogContent>
-            <DialogActions>
-              <Button appearance="primary" disabled={busy} onClick={() => void remove()}>
-                {s.confirm}
-              </Button>
-              <DialogTrigger disableButtonEnhancement>
-                <Button appearance="secondary">{s.cancel}</Button>
-              </DialogTrigger>
-            </DialogActions>
-          </DialogBody>
-        </DialogSurface>
-      </Dialog>
+        }
+        title={s.confirmTitle}
+        confirmLabel={s.confirm}
+        confirmDisabled={busy}
+        onConfirm={() => void remove()}
+        cancelLabel={s.cancel}
+      >
+        <ul className={styles.list}>
+          {confirming.map((address) => (
+            <li key={address}>{address}</li>
+          ))}
+        </ul>
+        <p className={styles.text}>{s.confirmBody}</p>
+      </ConfirmDialog>
     ) : (
       <p className={styles.text}>{decided ? s.noRisky : s.verdictPending}</p>
     );
@@ -147,15 +124,13 @@ export function ActionsSection({
   const secure = (
     <>
       {portal ? (
-        <Dialog
-          modalType="alert"
+        <ConfirmDialog
           open={secureOpen}
-          onOpenChange={(_event, data) => {
-            if (data.open) setDays(expiryDays);
-            setSecureOpen(data.open);
+          onOpenChange={(next) => {
+            if (next) setDays(expiryDays);
+            setSecureOpen(next);
           }}
-        >
-          <DialogTrigger disableButtonEnhancement>
+          trigger={
             <Button
               appearance={leadSecure ? 'primary' : 'secondary'}
               disabledFocusable={secureBusy}
@@ -163,41 +138,31 @@ export function ActionsSection({
             >
               {s.sendSecurely}
             </Button>
-          </DialogTrigger>
-          <DialogSurface>
-            <DialogBody>
-              <DialogTitle>{s.secureConfirmTitle}</DialogTitle>
-              <DialogContent>
-                <p className={styles.text}>{s.secureConfirmBody(canSend)}</p>
-                <Field label={s.secureExpiry}>
-                  <Select
-                    value={String(days)}
-                    disabled={secureBusy}
-                    onChange={(_event, data) => {
-                      setDays(Number(data.value));
-                    }}
-                  >
-                    {expiryChoices(expiryDays).map((choice) => (
-                      <option key={choice} value={choice}>
-                        {s.expiryDays(choice, choice === expiryDays)}
-                      </option>
-                    ))}
-                  </Select>
-                </Field>
-              </DialogContent>
-              <DialogActions>
-                <Button appearance="primary" disabled={secureBusy} onClick={() => void sendSecure()}>
-                  {s.secureConfirm}
-                </Button>
-                <DialogTrigger disableButtonEnhancement>
-                  <Button appearance="secondary" disabled={secureBusy}>
-                    {s.cancel}
-                  </Button>
-                </DialogTrigger>
-              </DialogActions>
-            </DialogBody>
-          </DialogSurface>
-        </Dialog>
+          }
+          title={s.secureConfirmTitle}
+          confirmLabel={s.secureConfirm}
+          confirmDisabled={secureBusy}
+          onConfirm={() => void sendSecure()}
+          cancelLabel={s.cancel}
+          cancelDisabled={secureBusy}
+        >
+          <p className={styles.text}>{s.secureConfirmBody(canSend)}</p>
+          <Field label={s.secureExpiry}>
+            <Select
+              value={String(days)}
+              disabled={secureBusy}
+              onChange={(_event, data) => {
+                setDays(Number(data.value));
+              }}
+            >
+              {expiryChoices(expiryDays).map((choice) => (
+                <option key={choice} value={choice}>
+                  {s.expiryDays(choice, choice === expiryDays)}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        </ConfirmDialog>
       ) : (
         // disabledFocusable: keyboard and screen-reader users still find it and hear why it is off.
         <Button disabledFocusable aria-describedby="tlsgate-secure-note">

@@ -124,25 +124,19 @@ export function PaneViews({ read, language, api, children }: PaneViewsProps): Re
           </button>
         ))}
       </div>
-      <div
-        id="tlsgate-panel-recipients"
-        role="tabpanel"
-        aria-labelledby="tlsgate-tab-recipients"
-        className={styles.panel}
-        hidden={view !== 'recipients'}
-      >
-        {children}
-      </div>
-      <div
-        id="tlsgate-panel-sent"
-        role="tabpanel"
-        aria-labelledby="tlsgate-tab-sent"
-        className={styles.panel}
-        hidden={view !== 'sent'}
-      >
-        {/* Mounted when chosen, so each visit shows the messages as they are now. */}
-        {view === 'sent' && sent}
-      </div>
+      {VIEWS.map((value) => (
+        <div
+          key={value}
+          id={`tlsgate-panel-${value}`}
+          role="tabpanel"
+          aria-labelledby={`tlsgate-tab-${value}`}
+          className={styles.panel}
+          hidden={view !== value}
+        >
+          {/* The sent list is mounted when chosen, so each visit shows the messages as they are now. */}
+          {value === 'recipients' ? children : view === 'sent' && sent}
+        </div>
+      ))}
     </>
   );
 }

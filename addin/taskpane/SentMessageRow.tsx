@@ -1,18 +1,6 @@
-import {
-  Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  DialogTrigger,
-  makeStyles,
-  Radio,
-  RadioGroup,
-  tokens,
-} from '@fluentui/react-components';
+import { Button, makeStyles, Radio, RadioGroup, tokens } from '@fluentui/react-components';
 import { useState, type ReactElement } from 'react';
+import { ConfirmDialog } from './ConfirmDialog';
 import type { Language } from '../../src/core/status';
 import type { PortalMessage, PortalReply } from '../shared/api';
 import { extendChoices, formatSize, formatWhen, isLive } from './sent-securely';
@@ -113,15 +101,14 @@ export function SentMessageRow(props: SentMessageRowProps): ReactElement {
               {replies === null ? t.showReplies(message.replies) : t.hideReplies}
             </Button>
           )}
-          <Dialog
+          <ConfirmDialog
             modalType="modal"
             open={extendOpen}
-            onOpenChange={(_event, data) => {
-              if (data.open) setChoice(choices[0]?.expiresAt ?? '');
-              setExtendOpen(data.open);
+            onOpenChange={(next) => {
+              if (next) setChoice(choices[0]?.expiresAt ?? '');
+              setExtendOpen(next);
             }}
-          >
-            <DialogTrigger disableButtonEnhancement>
+            trigger={
               <Button
                 size="small"
                 disabledFocusable={busy || choices.length === 0}
@@ -129,84 +116,54 @@ export function SentMessageRow(props: SentMessageRowProps): ReactElement {
               >
                 {t.extend}
               </Button>
-            </DialogTrigger>
-            <DialogSurface>
-              <DialogBody>
-                <DialogTitle>{t.extendTitle}</DialogTitle>
-                <DialogContent>
-                  <p className={styles.text}>{t.extendBody(when(message.maxExpiresAt))}</p>
-                  <RadioGroup
-                    value={choice}
-                    aria-label={t.extendTitle}
-                    onChange={(_event, data) => {
-                      setChoice(data.value);
-                    }}
-                  >
-                    {choices.map((option) => (
-                      <Radio
-                        key={option.kind}
-                        value={option.expiresAt}
-                        label={t.extendChoices[option.kind](when(option.expiresAt))}
-                      />
-                    ))}
-                  </RadioGroup>
-                </DialogContent>
-                <DialogActions>
-                  <Button
-                    appearance="primary"
-                    disabled={busy || choice === ''}
-                    onClick={() => {
-                      void props.onExtend(message, choice).finally(() => {
-                        setExtendOpen(false);
-                      });
-                    }}
-                  >
-                    {t.extendConfirm}
-                  </Button>
-                  <DialogTrigger disableButtonEnhancement>
-                    <Button appearance="secondary">{t.cancel}</Button>
-                  </DialogTrigger>
-                </DialogActions>
-              </DialogBody>
-            </DialogSurface>
-          </Dialog>
-          <Dialog
-            modalType="alert"
-            open={revokeOpen}
-            onOpenChange={(_event, data) => {
-              setRevokeOpen(data.open);
+            }
+            title={t.extendTitle}
+            confirmLabel={t.extendConfirm}
+            confirmDisabled={busy || choice === ''}
+            onConfirm={() => {
+              void props.onExtend(message, choice).finally(() => {
+                setExtendOpen(false);
+              });
             }}
+            cancelLabel={t.cancel}
           >
-            <DialogTrigger disableButtonEnhancement>
+            <p className={styles.text}>{t.extendBody(when(message.maxExpiresAt))}</p>
+            <RadioGroup
+              value={choice}
+              aria-label={t.extendTitle}
+              onChange={(_event, data) => {
+                setChoice(data.value);
+              }}
+            >
+              {choices.map((option) => (
+                <Radio
+                  key={option.kind}
+                  value={option.expiresAt}
+                  label={t.extendChoices[option.kind](when(option.expiresAt))}
+                />
+              ))}
+            </RadioGroup>
+          </ConfirmDialog>
+          <ConfirmDialog
+            open={revokeOpen}
+            onOpenChange={setRevokeOpen}
+            trigger={
               <Button size="small" disabledFocusable={busy} aria-describedby={headingId}>
                 {t.revoke}
               </Button>
-            </DialogTrigger>
-            <DialogSurface>
-              <DialogBody>
-                <DialogTitle>{t.revokeTitle}</DialogTitle>
-                <DialogContent>
-                  <p className={styles.text}>{t.revokeBody(subject)}</p>
-                </DialogContent>
-                <DialogActions>
-                  <Button
-                    appearance="primary"
-                    disabled={busy}
-                    onClick={() => {
-                      void props.onRevoke(message).finally(() => {
-                        setRevokeOpen(false);
-                      });
-                    }}
-                  >
-                    {t.revokeConfirm}
-                  </Button>
-                  <DialogTrigger disableButtonEnhancement>
-                    <Button appearance="secondary">{t.cancel}</Button>
-                  </DialogTrigger>
-                </DialogActions>
-              </DialogBody>
-            </DialogSurface>
-          </Dialog>
+            }
+            title={t.revokeTitle}
+            confirmLabel={t.revokeConfirm}
+            confirmDisabled={busy}
+            onConfirm={() => {
+              void props.onRevoke(message).finally(() => {
+                setRevokeOpen(false);
+              });
+            }}
+            cancelLabel={t.cancel}
+          >
+            <p className={styles.text}>{t.revokeBody(subject)}</p>
+          </ConfirmDialog>
         </div>
       )}
       {live && choices.length === 0 && (

@@ -73,7 +73,7 @@ function loadScript(src: string): Promise<void> {
 
 async function main(): Promise<void> {
   const languageSelect = element('language', HTMLSelectElement);
-  const themeSelect = element('theme', HTMLSelectElement);
+  const darkTheme = element('dark-theme', HTMLInputElement);
   const shim = createOfficeShim({ displayLanguage: languageSelect.value, theme: 'light' });
   // Before anything else runs: launchevent.js and the pane's frame both take Office from here.
   (window as unknown as { Office: unknown }).Office = shim.Office;
@@ -123,8 +123,8 @@ async function main(): Promise<void> {
     document.documentElement.lang = language();
     openPane();
   });
-  themeSelect.addEventListener('change', () => {
-    const dark = themeSelect.value === 'dark';
+  darkTheme.addEventListener('change', () => {
+    const dark = darkTheme.checked;
     document.documentElement.classList.toggle('dark', dark);
     shim.setTheme(dark ? 'dark' : 'light');
   });

@@ -9,6 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../../scripts/build';
+import { cachedBuildInto } from './build-cache';
 import type { DomainStatus } from '../../src/core/status';
 import { DEFAULT_POLICY } from '../../src/core/policy';
 import { buildApp } from '../../src/server/app';
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const url = `https://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   // Built after listening, for the URL the browser uses: launchevent.js calls the backend there.
-  await build(url, distDir);
+  await cachedBuildInto('dist', {}, (base, dir) => build(base, dir, null, 'warn'), url, distDir);
   const stop = (): void => {
     void app.close().finally(() => {
       rmSync(distDir, { recursive: true, force: true });
