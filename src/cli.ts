@@ -3,6 +3,7 @@ import type { DomainReport, Finding, MxReport } from './core/report';
 import { STATUS_LABELS, type DomainStatus } from './core/status';
 import { checkDomains, DEFAULT_TIMEOUT_MS, type CheckOptions } from './probe/check';
 import { parseDnsServer } from './probe/dns';
+import { MIGRATE_STORE_USAGE, runMigrateStore } from './cli-migrate-store';
 import { runScan, SCAN_USAGE } from './scan';
 
 /** The `tlsgate` command. Exit 0: all checked; 2: usage error or an invalid input; 1: unexpected failure. */
@@ -20,7 +21,8 @@ Options:
   --timeout-ms N             budget for each domain, 100..120000 ms (default ${DEFAULT_TIMEOUT_MS})
   -h, --help                 show this help
 
-${SCAN_USAGE}`;
+${SCAN_USAGE}
+${MIGRATE_STORE_USAGE}`;
 
 interface CheckCommand {
   inputs: string[];
@@ -146,6 +148,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (command === 'check') return await runCheck(rest, io);
     if (command === 'scan') return await runScan(rest, io);
+    if (command === 'migrate-store') return await runMigrateStore(rest, io);
     throw new UsageError(`Unknown command "${command}".`);
   } catch (error) {
     if (error instanceof UsageError) {

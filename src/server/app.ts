@@ -23,6 +23,7 @@ import { createRateLimiter, rateLimited } from './http/api-rate-limit';
 import { API_BODY_LIMIT } from './http/limits';
 import { lazyChildLogger, maskAddresses, RequestLogController, requestFields } from './http/request-log';
 import type { Services } from './http/services';
+import { openFleet, type Fleet } from './fleet';
 import { createLookupService, probeWith, type ProbeFn } from './lookup';
 import { createProbeBudget, createProbeQueue } from './probe-queue';
 import { createPolicyService } from './policy-service';
@@ -35,7 +36,7 @@ import { healthRoutes } from './routes/health';
 import { policyRoutes } from './routes/policy';
 import { securityHeaders } from './security-headers';
 import { withReportCache } from './store/report-cache';
-import { openSqliteStore } from './store/sqlite';
+import { describeDatabase, openStore } from './store/open';
 import type { Store } from './store/store';
 
 export interface AppDeps {
@@ -52,6 +53,8 @@ export interface AppDeps {
   portal?: PortalDeps;
   /** How often the probe queue is logged while busy; default every minute. */
   probeQueueLogMs?: number;
+  /** How instances coordinate; default from TLSGATE_DB (fleet/index.ts). */
+  fleet?: Fleet;
 }
 
 const OFFICE_FRAME_ANCESTORS = [
@@ -65,7 +68,15 @@ const OFFICE_FRAME_ANCESTORS = [
 ];
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const store = withReportCache(deps.store ?? openSqliteStore(config.db));
+  const migrated: number[] = [];
+  // The database, and in front of it the reports this instance read or wrote lately (report-cache.ts).
+  const database =
+    deps.store ??
+    (await openStore(config.db, {
+      poolSize: config.dbPool,
+      onMigrated: (applied) => migrated.push(...applied),
+    }));
+  const store = withReportCache(database);
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -80,14 +91,25 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     bodyLimit: API_BODY_LIMIT,
     ...deps.fastify,
   });
+  if (migrated.length > 0)
+    app.log.info(
+      { database: describeDatabase(config.db), schemaVersions: migrated },
+      'database schema migrated',
+    );
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // The API speaks JSON only; anything else is refused with 415 rather than half-parsed.
   app.removeContentTypeParser('text/plain');
 
-  const policy = createPolicyService(store);
+  // The other instances on the same database (none with SQLite): single flight, policy notices, jobs.
+  const fleet = deps.fleet ?? (await openFleet(config.db, app.log));
+  const policy = createPolicyService(store, Date.now, fleet);
   const lookup = createLookupService({
     store,
+    // With other instances, a probe result may come from any of them: read it past the memory cache.
+    ...(fleet.kind === 'local'
+      ? {}
+      : { fleet: { flights: fleet, read: (domain) => database.getReport(domain) } }),
     queue: createProbeQueue(config.probes.concurrency, config.probes.queueLimit),
     budget: createProbeBudget(config.probes.perMinute),
     probe:
@@ -106,7 +128,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       app.log.warn({ domain, err: error }, 'background refresh failed');
     },
   });
-  app.decorate('services', { store, lookup, policy, config } satisfies Services);
+  app.decorate('services', { store, lookup, policy, config, fleet } satisfies Services);
   app.decorateRequest('identity', null);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -281,6 +303,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.addHook('onClose', async () => {
     clearInterval(queueLog);
     await lookup.idle();
+    await fleet.close();
     await store.close();
   });
   return app;

@@ -6,6 +6,7 @@ import { parseDnsServer } from '../probe/dns';
 import { addinBuildSettings, type AddinBuildSettings } from './config-addin';
 import { describeSms, SMS_ENV, smsConfig, type SmsProviderName, type TwilioConfig } from './config-sms';
 import { smtpConfig, type SmtpConfig } from './config-smtp';
+import { describeDatabase, isPostgresUrl, postgresUrlProblems } from './store/database-url';
 
 export type { SmtpConfig } from './config-smtp';
 
@@ -24,8 +25,10 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
-  /** An absolute SQLite file path, or ':memory:' (tests). */
+  /** An absolute SQLite file path, ':memory:' (tests), or a postgres:// URL (store/open.ts). */
   db: string;
+  /** PostgreSQL: connections this instance keeps at most (TLSGATE_DB_POOL). */
+  dbPool: number;
   dnsServers: string[] | null;
   allowPrivateNetworks: boolean;
   http: boolean;
@@ -116,6 +119,7 @@ const envSchema = z.object({
     .transform((value) => value.replace(/\/+$/, ''))
     .optional(),
   TLSGATE_DB: z.string().min(1).default('./data/tlsgate.db'),
+  TLSGATE_DB_POOL: z.coerce.number().int().min(1).max(1000).default(10),
   TLSGATE_DNS_SERVERS: z.string().optional(),
   TLSGATE_ALLOW_PRIVATE_NETWORKS: flag.default(false),
   TLSGATE_HTTP: flag.default(false),
@@ -195,9 +199,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     if (dnsServers.length === 0) problems.push('TLSGATE_DNS_SERVERS: give at least one HOST[:PORT].');
   }
 
-  if (e.TLSGATE_DB.startsWith('postgres://') || e.TLSGATE_DB.startsWith('postgresql://'))
-    problems.push('TLSGATE_DB: PostgreSQL is not supported yet; give a SQLite file path.');
-  const db = e.TLSGATE_DB === ':memory:' ? ':memory:' : absolute(e.TLSGATE_DB, cwd);
+  const postgres = isPostgresUrl(e.TLSGATE_DB);
+  if (postgres) problems.push(...postgresUrlProblems(e.TLSGATE_DB));
+  const db = postgres || e.TLSGATE_DB === ':memory:' ? e.TLSGATE_DB : absolute(e.TLSGATE_DB, cwd);
 
   if (Boolean(e.TLSGATE_TLS_CERT) !== Boolean(e.TLSGATE_TLS_KEY))
     problems.push('TLSGATE_TLS_CERT and TLSGATE_TLS_KEY go together: give both or neither.');
@@ -304,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     host,
     publicUrl,
     db,
+    dbPool: e.TLSGATE_DB_POOL,
     dnsServers,
     allowPrivateNetworks: e.TLSGATE_ALLOW_PRIVATE_NETWORKS,
     http: e.TLSGATE_HTTP,
@@ -379,7 +384,7 @@ export function describeConfig(config: Config): string[] {
     `  Public URL:    ${config.publicUrl}`,
     `  TLS:           ${config.http ? 'terminated by a proxy (TLSGATE_HTTP=1)' : config.tlsCertFile ? config.tlsCertFile : 'development certificate'}`,
     `  Proxies:       ${config.trustedProxies.length ? config.trustedProxies.join(', ') : 'none trusted (X-Forwarded-* ignored)'}`,
-    `  Database:      ${config.db}`,
+    `  Database:      ${describeDatabase(config.db)}${isPostgresUrl(config.db) ? `, pool ${config.dbPool}` : ''}`,
     `  Auth:          ${config.auth}${config.entra ? ` (tenant ${config.entra.tenantId}, audience ${config.entra.audience.join(', ')}, admin role ${config.entra.adminRole}${config.entra.adminGroupId ? `, admin group ${config.entra.adminGroupId}` : ''})` : ''}`,
     `  Admin token:   ${hidden(config.adminToken)}`,
     `  Admin sign-in: ${config.adminConsole ? `Microsoft (client ${config.adminConsole.clientId}, ${config.adminConsole.authority})` : 'token only'}`,

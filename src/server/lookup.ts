@@ -5,14 +5,16 @@ import type { DomainReport } from '../core/report';
 import { checkDomain, dnsClientFor, type CheckOptions } from '../probe/check';
 import type { DnsClient } from '../probe/dns';
 import { ApiError } from './errors';
+import type { Fleet } from './fleet/fleet';
 import { createProbeQueue, type ProbeBudget, type ProbeQueue, type ProbeQueueStats } from './probe-queue';
 import type { Store, StoredReport } from './store/store';
 
 /**
  * Domain lookups through the cache: fresh answers from the store, one probe per cold domain however many
- * ask at once (single flight), stale answers served at once while a refresh runs in the background.
- * Probes go through one bounded queue, and each caller pays for the probes its request needs before any
- * starts: a request that does not fit is refused whole (503 BUSY, 429 RATE_LIMITED).
+ * ask at once (single flight, across instances with a fleet), stale answers served at once while a refresh
+ * runs in the background. Probes go through one bounded queue per instance, and each caller pays for the
+ * probes its request needs before any starts: a request that does not fit is refused whole (503 BUSY,
+ * 429 RATE_LIMITED).
  */
 
 export type ProbeFn = (domain: string) => Promise<DomainReport>;
@@ -42,7 +44,15 @@ export interface LookupOptions {
   budget?: ProbeBudget;
   now?: () => number;
   onBackgroundError?: (domain: string, error: unknown) => void;
+  /**
+   * Other instances on the same database: a probe runs on one of them at a time, and the others read
+   * its result from the database (`read`, past this instance's memory). Without it, this process only.
+   */
+  fleet?: { flights: Pick<Fleet, 'singleFlight'>; read(domain: string): Promise<StoredReport | null> };
 }
+
+/** Reports read from the database that are newer than this instance's memory holds, at most this many. */
+const ADOPTED_MAX = 10_000;
 
 /**
  * A lookup's answer as the API sends it: the report plus `cached`, `stale` and `expiresAt`, as UTF-8 bytes.
@@ -118,32 +128,74 @@ export function createLookupService(options: LookupOptions): LookupService {
   const inflight = new Map<string, Promise<StoredReport>>();
   let probes = 0;
 
-  const runProbe = (domain: string): Promise<StoredReport> => {
+  // Another instance's probe results, read from the database: newer than what the memory cache in front
+  // of the store holds (it learns only what this instance writes). Dropped once this instance writes.
+  const adopted = new Map<string, StoredReport>();
+  const adopt = (report: StoredReport): StoredReport => {
+    adopted.delete(report.domain);
+    adopted.set(report.domain, report);
+    if (adopted.size > ADOPTED_MAX) {
+      const oldest = adopted.keys().next();
+      if (!oldest.done) adopted.delete(oldest.value);
+    }
+    return report;
+  };
+  const newest = (domain: string, held: StoredReport | null | undefined): StoredReport | null => {
+    const other = adopted.get(domain);
+    if (!other) return held ?? null;
+    return held && held.checkedAt >= other.checkedAt ? held : other;
+  };
+
+  const probeAndStore = (domain: string): Promise<StoredReport> => {
+    probes++;
+    return queue.run(async () => {
+      const report = await probe(domain);
+      const checkedAt = Date.parse(report.checkedAt) || now();
+      const stored: StoredReport = {
+        domain,
+        json: JSON.stringify(report),
+        checkedAt,
+        expiresAt: checkedAt + report.cacheTtlSeconds * 1000,
+        staleUntil: checkedAt + STALE_WINDOW_MS,
+      };
+      await store.putReport(stored);
+      adopted.delete(domain);
+      return stored;
+    });
+  };
+
+  /**
+   * One probe of `domain` at a time, here and (with a fleet) across instances. `fresh`: a forced re-probe,
+   * satisfied only by a probe that started after it was asked for; otherwise any unexpired report will do.
+   */
+  const runProbe = (domain: string, fresh: boolean): Promise<StoredReport> => {
     const existing = inflight.get(domain);
     if (existing) return existing;
-    probes++;
-    const task = queue
-      .run(async () => {
-        const report = await probe(domain);
-        const checkedAt = Date.parse(report.checkedAt) || now();
-        const stored: StoredReport = {
-          domain,
-          json: JSON.stringify(report),
-          checkedAt,
-          expiresAt: checkedAt + report.cacheTtlSeconds * 1000,
-          staleUntil: checkedAt + STALE_WINDOW_MS,
-        };
-        await store.putReport(stored);
-        return stored;
-      })
-      .finally(() => inflight.delete(domain));
+    const fleet = options.fleet;
+    const askedAt = now();
+    const task = (
+      fleet
+        ? fleet.flights.singleFlight(domain, () => probeAndStore(domain), {
+            ready: async () => {
+              const shared = await fleet.read(domain);
+              const probedSince = shared !== null && shared.checkedAt >= askedAt;
+              return shared && (probedSince || (!fresh && now() < shared.expiresAt)) ? adopt(shared) : null;
+            },
+          })
+        : probeAndStore(domain)
+    ).finally(() => inflight.delete(domain));
     inflight.set(domain, task);
     return task;
   };
 
   const plan = async (domain: string, fresh: boolean): Promise<Plan> => {
     if (fresh) return { probe: true };
-    const cached = await store.getReport(domain);
+    let cached = newest(domain, await store.getReport(domain));
+    // An expired copy in memory: another instance may have refreshed it in the database since.
+    if (cached && options.fleet && now() >= cached.expiresAt) {
+      const shared = await options.fleet.read(domain);
+      if (shared && shared.checkedAt > cached.checkedAt) cached = adopt(shared);
+    }
     const at = now();
     if (cached && at < cached.expiresAt) return { probe: false, stored: cached, stale: false };
     if (cached && at < cached.staleUntil) return { probe: false, stored: cached, stale: true };
@@ -154,7 +206,11 @@ export function createLookupService(options: LookupOptions): LookupService {
    * Starts the probes `plans` need, all or none: a full queue or an exhausted budget refuses the request
    * before anything starts (synchronous from the check to the start, so no other request interleaves).
    */
-  const start = (plans: ReadonlyMap<string, Plan>, caller: string | undefined): Map<string, Answer> => {
+  const start = (
+    plans: ReadonlyMap<string, Plan>,
+    caller: string | undefined,
+    fresh: boolean,
+  ): Map<string, Answer> => {
     const needed = [...plans].filter(([, item]) => item.probe).map(([domain]) => domain);
     if (needed.length > 0) {
       if (!queue.hasRoom(needed.filter((domain) => !inflight.has(domain)).length))
@@ -170,12 +226,12 @@ export function createLookupService(options: LookupOptions): LookupService {
     const answers = new Map<string, Answer>();
     for (const [domain, item] of plans) {
       if (item.probe) {
-        answers.set(domain, { probed: runProbe(domain) });
+        answers.set(domain, { probed: runProbe(domain, fresh) });
         continue;
       }
       // Serve what we have; the refresh lands in the store for the next caller, unless the queue is busy.
       if (item.stale && !inflight.has(domain) && queue.hasRoomForBackground())
-        runProbe(domain).catch((error: unknown) => options.onBackgroundError?.(domain, error));
+        runProbe(domain, false).catch((error: unknown) => options.onBackgroundError?.(domain, error));
       answers.set(domain, item);
     }
     return answers;
@@ -208,7 +264,7 @@ export function createLookupService(options: LookupOptions): LookupService {
 
   /** A fresh hit in memory, rendered, or null when anything (the report, the policy) needs waiting for. */
   const memoryHit = (domain: string, forced: readonly string[]): RenderedReport | null => {
-    const stored = options.peek?.report(domain);
+    const stored = newest(domain, options.peek?.report(domain));
     if (!stored || now() >= stored.expiresAt) return null;
     return renderHit(stored, false, forcedTlsCovers(domain, forced));
   };
@@ -234,7 +290,7 @@ export function createLookupService(options: LookupOptions): LookupService {
     async lookupDomain(domain, fresh, caller) {
       const [forced, item] = await Promise.all([options.forcedTlsDomains(), plan(domain, fresh)]);
       if (!item.probe && !item.stale) return renderHit(item.stored, false, forcedTlsCovers(domain, forced));
-      const answer = start(new Map([[domain, item]]), caller).get(domain);
+      const answer = start(new Map([[domain, item]]), caller, fresh).get(domain);
       if (!answer) throw new Error('lookup plan lost the domain');
       return render(domain, answer, forced);
     },
@@ -257,7 +313,9 @@ export function createLookupService(options: LookupOptions): LookupService {
         await Promise.all(domains.map(async (domain) => [domain, await plan(domain, fresh)] as const)),
       );
       const answers = new Map(
-        [...start(plans, caller)].map(([domain, item]) => [domain, render(domain, item, forced)] as const),
+        [...start(plans, caller, fresh)].map(
+          ([domain, item]) => [domain, render(domain, item, forced)] as const,
+        ),
       );
       return Promise.all(
         parsed.map(async (result, index) => {

@@ -4,6 +4,7 @@ import { addinBuildProblem, buildCommand } from './addin-build';
 import { buildApp } from './app';
 import { ConfigError, describeConfig, loadConfig, openAdminExposed, type Config } from './config';
 import { ensureDevCertificate } from './dev-cert';
+import { describeDatabase, StoreOpenError } from './store/open';
 
 /** `npm start`: check the configuration, build the app, listen, and say how to use it. */
 
@@ -66,7 +67,14 @@ async function main(): Promise<void> {
     );
   checkAddinBuilt(config);
   const tls = await tlsOptions(config);
-  const app = await buildApp(config, tls.https ? { fastify: { https: tls.https } } : {});
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp(config, tls.https ? { fastify: { https: tls.https } } : {});
+  } catch (error) {
+    // Unreachable, refused sign-in, failed TLS check: one plain line, as for a bad configuration.
+    if (error instanceof StoreOpenError) fail(error.message);
+    throw error;
+  }
   if (openAdminExposed(config))
     app.log.warn({ host: config.host }, 'open auth on a public interface: every caller is an admin');
   try {
@@ -86,7 +94,7 @@ async function main(): Promise<void> {
     '',
     `TLS Gate is listening on ${config.http ? 'http' : 'https'}://${config.host}:${port}`,
     `  Public URL:    ${config.publicUrl}`,
-    `  Database:      ${config.db}`,
+    `  Database:      ${describeDatabase(config.db)}`,
     `  API:           ${config.publicUrl}/api/v1/openapi.json`,
     `  Auth:          ${config.auth}${config.auth === 'open' ? ` (no sign-in; bound to ${config.host}${config.host === '127.0.0.1' ? ' only, set HOST to change' : ''})` : ''}`,
   ];

@@ -141,6 +141,7 @@ describe('the probe queue', () => {
       const ready = await app.inject({ method: 'GET', url: '/readyz' });
       expect(ready.json()).toEqual({
         status: 'ready',
+        database: 'sqlite',
         probes: { running: 3, queued: 7, capacity: 3, queueLimit: 20 },
       });
 

@@ -8,8 +8,7 @@ import { buildApp } from '../../src/server/app';
 import { testConfig, type Config } from '../../src/server/config';
 import { csvCell } from '../../src/server/csv';
 import { SEND_ANYWAY_AFTER_MS } from '../../src/server/routes/activity';
-import { dayOf } from '../../src/server/store/activity-sqlite';
-import { MAX_PENDING_ATTEMPTS } from '../../src/server/store/activity-store';
+import { dayOf, MAX_PENDING_ATTEMPTS } from '../../src/server/store/activity-store';
 import { openSqliteStore } from '../../src/server/store/sqlite';
 import { createMessage, startPortalApp } from '../support/portal';
 

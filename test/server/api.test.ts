@@ -420,6 +420,7 @@ describe('health, documents and headers', () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({
       status: 'ready',
+      database: 'sqlite',
       probes: { running: 0, queued: 0, capacity: 16, queueLimit: 200 },
     });
   });

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ConfigError, loadConfig } from '../../src/server/config';
+import { ConfigError, describeConfig, loadConfig } from '../../src/server/config';
 
 const run = promisify(execFile);
 const TENANT = '11111111-2222-3333-4444-555555555555';
@@ -137,6 +137,56 @@ describe('loadConfig', () => {
 
   it('reports every problem at once', () => {
     expect(problems({ PORT: '-1', LOG_LEVEL: 'loud', TLSGATE_AUTH: 'x' })).toHaveLength(3);
+  });
+});
+
+describe('TLSGATE_DB as a PostgreSQL URL', () => {
+  const CA = join(__dirname, '..', 'fixtures', 'store', 'sqlite-v3.sql');
+
+  it('keeps the URL as given, with a pool of 10 unless TLSGATE_DB_POOL says otherwise', () => {
+    const url = 'postgresql://tlsgate:s3cret@db.example.net:5432/tlsgate?sslmode=verify-full';
+    expect(loadConfig({ TLSGATE_DB: url }, '/srv')).toMatchObject({ db: url, dbPool: 10 });
+    expect(loadConfig({ TLSGATE_DB: url, TLSGATE_DB_POOL: '25' }).dbPool).toBe(25);
+    // A database on this machine may go without TLS; a private CA is named by sslrootcert.
+    expect(loadConfig({ TLSGATE_DB: 'postgres://tlsgate@127.0.0.1/tlsgate' }).db).toBe(
+      'postgres://tlsgate@127.0.0.1/tlsgate',
+    );
+    expect(
+      loadConfig({ TLSGATE_DB: `postgres://u@db.example.net/t?sslmode=verify-full&sslrootcert=${CA}` }).db,
+    ).toContain('sslrootcert');
+    expect(loadConfig({ TLSGATE_DB: 'postgres://u@db.example.net/t?sslmode=disable' }).db).toContain(
+      'disable',
+    );
+  });
+
+  it('shows the URL without its password on the start banner', () => {
+    const config = loadConfig({
+      TLSGATE_DB: 'postgres://tlsgate:s3cret@db.example.net/tlsgate?sslmode=verify-full',
+    });
+    const banner = describeConfig(config).join('\n');
+    expect(banner).toContain(
+      'Database:      postgres://tlsgate:***@db.example.net/tlsgate?sslmode=verify-full, pool 10',
+    );
+    expect(banner).not.toContain('s3cret');
+  });
+
+  it.each([
+    ['postgres://u@[::1/tlsgate', 'not a valid URL'],
+    ['postgres://u@db.example.net:5432/?sslmode=verify-full', 'names no database'],
+    ['postgres://u@db.example.net/tlsgate', 'needs sslmode=verify-full'],
+    ['postgres://u@db.example.net/tlsgate?sslmode=require', 'sslmode=require is not accepted'],
+    ['postgres://u@db.example.net/tlsgate?sslmode=verify-ca', 'sslmode=verify-ca is not accepted'],
+    ['postgres://u@db.example.net/t?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem', 'cannot be read'],
+  ])('refuses %s: %s', (url, problem) => {
+    const found = problems({ TLSGATE_DB: url });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^TLSGATE_DB: /);
+    expect(found[0]).toContain(problem);
+  });
+
+  it('refuses a pool size that is not 1 to 1000', () => {
+    expect(problems({ TLSGATE_DB_POOL: '0' }).join()).toContain('TLSGATE_DB_POOL');
+    expect(problems({ TLSGATE_DB_POOL: 'many' }).join()).toContain('TLSGATE_DB_POOL');
   });
 });
 

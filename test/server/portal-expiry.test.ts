@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { policySchema } from '../../src/contract/policy';
 import { DEFAULT_POLICY, type OrgPolicy } from '../../src/core/policy';
-import { PORTAL_MAX_EXPIRY_SCHEMA } from '../../src/server/store/portal-sqlite';
+import { PORTAL_MAX_EXPIRY_SCHEMA } from '../../src/server/store/sqlite-migrations';
 import { createMessage, startPortalApp, upload, type Created, type PortalApp } from '../support/portal';
 
 const DAY = 86_400_000;

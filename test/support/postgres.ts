@@ -44,7 +44,9 @@ async function freePort(host: string): Promise<number> {
     server.listen(0, host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -74,18 +76,20 @@ export async function startPostgres(): Promise<PostgresCluster> {
     port,
     dataDir,
     url,
-    async createDatabase(name) {
-      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`bad database name ${name}`);
+    createDatabase(name) {
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+        return Promise.reject(new Error(`bad database name ${name}`));
       exec('psql', ['-h', host, '-p', String(port), '-U', 'postgres', '-qc', `CREATE DATABASE ${name}`]);
-      return url(name);
+      return Promise.resolve(url(name));
     },
     run: exec,
-    async stop() {
-      if (stopped) return;
+    stop() {
+      if (stopped) return Promise.resolve();
       stopped = true;
       const [cmd, ...rest] = asPostgres('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
       spawnSync(cmd ?? 'pg_ctl', rest, { stdio: 'ignore' });
       rmSync(root, { recursive: true, force: true });
+      return Promise.resolve();
     },
   };
 }

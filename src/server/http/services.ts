@@ -1,5 +1,6 @@
 import type { Identity } from '../auth';
 import type { Config } from '../config';
+import type { Fleet } from '../fleet';
 import type { LookupService } from '../lookup';
 import type { PolicyService } from '../policy-service';
 import type { PortalService } from '../portal/service';
@@ -11,6 +12,8 @@ export interface Services {
   lookup: LookupService;
   policy: PolicyService;
   config: Config;
+  /** The other instances on the same database: single flight, policy notices, periodic jobs run once. */
+  fleet: Fleet;
   /** The secure portal, once registered (null without portal tables). */
   portal?: PortalService | null;
 }

@@ -70,10 +70,15 @@ export async function registerPortal(
     rateLimits: deps.rateLimits ?? DEFAULT_PORTAL_RATE_LIMITS,
   });
 
+  // Once across the fleet: the instance that takes the job's lock sweeps, the others skip this round.
   const purge = (): void => {
-    service.purge().catch((error: unknown) => {
-      app.log.error({ err: error }, 'portal: closing expired messages failed');
-    });
+    app.services.fleet
+      .exclusive('portal-purge', async () => {
+        await service.purge();
+      })
+      .catch((error: unknown) => {
+        app.log.error({ err: error }, 'portal: closing expired messages failed');
+      });
   };
   const timer = setInterval(purge, deps.purgeIntervalMs ?? 60_000);
   timer.unref();

@@ -12,8 +12,7 @@ import { errorResponses } from '../../contract/error-schema';
 import { csv } from '../csv';
 import { ApiError } from '../errors';
 import { requireAdmin } from '../http/require-admin';
-import type { ActivityStore } from '../store/activity-store';
-import { dayOf } from '../store/activity-sqlite';
+import { dayOf, type ActivityStore } from '../store/activity-store';
 
 const DAY_MS = 86_400_000;
 
@@ -35,13 +34,18 @@ export function activityRoutes(app: FastifyInstance): void {
   };
   const retentionDays = app.services.config.activityRetentionDays;
   let prunedDay = '';
-  /** Lazy upkeep, on every report and read: due warnings become sent-anyway; old days go once a day. */
+  /**
+   * Lazy upkeep, on every report and read: due warnings become sent-anyway; old days go once a day. One
+   * instance at a time across the fleet: while another runs it, this one skips (it has just been done).
+   */
   const upkeep = async (store: ActivityStore, now: number): Promise<void> => {
-    await store.promotePending(now - SEND_ANYWAY_AFTER_MS);
-    const today = dayOf(now);
-    if (prunedDay === today) return;
-    prunedDay = today;
-    await store.prune(dayOf(now - (retentionDays - 1) * DAY_MS));
+    await app.services.fleet.exclusive('activity-upkeep', async () => {
+      await store.promotePending(now - SEND_ANYWAY_AFTER_MS);
+      const today = dayOf(now);
+      if (prunedDay === today) return;
+      prunedDay = today;
+      await store.prune(dayOf(now - (retentionDays - 1) * DAY_MS));
+    });
   };
   const range = (days: number, now: number) => ({
     from: dayOf(now - (days - 1) * DAY_MS),

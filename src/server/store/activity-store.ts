@@ -32,3 +32,8 @@ export interface ActivityStore {
   /** Deletes counts for days before `beforeDay`. */
   prune(beforeDay: string): Promise<void>;
 }
+
+/** The UTC day (YYYY-MM-DD) an activity count falls on. */
+export function dayOf(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}

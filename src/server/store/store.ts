@@ -5,8 +5,8 @@ import type { ActivityStore } from './activity-store';
 import type { PortalStore } from './portal-store';
 
 /**
- * Everything the server keeps. Routes and services see only this interface, so a PostgreSQL
- * implementation can follow without touching them. Methods are async for that reason.
+ * Everything the server keeps. Routes and services see only this interface; one implementation
+ * (kysely-store.ts) serves both SQLite and PostgreSQL, opened by openStore (open.ts).
  */
 
 export interface StoredReport {
@@ -41,6 +41,8 @@ export interface PolicyAuditEntry {
 export type PolicyWriteResult = { ok: true; stored: StoredPolicy } | { ok: false; currentVersion: number };
 
 export interface Store {
+  /** Which database holds it (/readyz reports it); absent on stand-ins. */
+  readonly dialect?: 'sqlite' | 'postgres';
   /** The secure portal's tables; a store without them cannot serve the portal. */
   readonly portal?: PortalStore;
   /** On-send activity counts; a store without them cannot serve the activity routes. */
