@@ -1,9 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../src/server/config';
+import { startServer, type ServerRun } from '../support/server-start';
 
 /**
  * Finding 9: open auth with no admin token makes every caller an admin. On loopback that is the person
@@ -56,45 +52,8 @@ describe('loadConfig', () => {
   });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `npm start` with `env`; stopped once it prints its banner (or when it exits by itself). */
-function start(env: NodeJS.ProcessEnv): Promise<Run> {
-  const dir = mkdtempSync(join(tmpdir(), 'tlsgate-open-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../src/server/main.ts')], {
-    cwd: join(__dirname, '../..'),
-    env: {
-      ...process.env,
-      TLSGATE_HTTP: '1',
-      PORT: '0',
-      TLSGATE_DB: join(dir, 'tlsgate.db'),
-      TLSGATE_MASTER_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-  });
-  const run: Run = { code: null, stdout: '', stderr: '' };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`neither started nor exited:\n${run.stdout}\n${run.stderr}`));
-    }, 15_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      run.stdout += chunk.toString();
-      if (run.stdout.includes('Manifest:')) child.kill('SIGTERM');
-    });
-    child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      run.code = code;
-      resolve(run);
-    });
-  });
-}
+const start = (env: NodeJS.ProcessEnv): Promise<ServerRun> => startServer(env, { timeoutMs: 15_000 });
 
 describe('npm start', () => {
   it('refuses HOST=0.0.0.0 with open auth and no admin token: exit 2, one clear line', async () => {

@@ -10,19 +10,13 @@ import { promisify } from 'node:util';
 import { runCli } from '../../src/cli';
 import { openStore } from '../../src/server/store/open';
 import type { Store } from '../../src/server/store/store';
-import { startPostgres, type PostgresCluster } from '../support/postgres';
+import { usePostgres } from '../support/postgres';
 import { bytes, challenge, DAY, freshDatabase, newMessage, policy, session, T } from '../support/stores';
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
 
-let cluster: PostgresCluster;
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await cluster.stop();
-});
+const cluster = usePostgres();
 
 function capture() {
   const out: string[] = [];
@@ -102,7 +96,7 @@ async function contents(store: Store) {
 describe('tlsgate migrate-store', () => {
   it('copies every table into an empty PostgreSQL store, printing counts only', async () => {
     const from = await filledSqlite();
-    const to = await freshDatabase(cluster, 'migrate');
+    const to = await freshDatabase(cluster(), 'migrate');
     const { out, err, io } = capture();
     expect(await runCli(['migrate-store', '--from', from, '--to', to], io)).toBe(0);
     expect(err).toEqual([]);
@@ -156,7 +150,7 @@ describe('tlsgate migrate-store', () => {
 
   it('refuses a missing source, a URL that does not check TLS, and an unreachable server, in one line each', async () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'tlsgate-migrate-')), 'none.db');
-    const url = await freshDatabase(cluster, 'refuse');
+    const url = await freshDatabase(cluster(), 'refuse');
     const cases: Array<[string[], RegExp]> = [
       [['--from', missing, '--to', url], /^tlsgate: --from: there is no SQLite database at .*none\.db\.\n$/],
       [
@@ -184,7 +178,7 @@ describe('tlsgate migrate-store', () => {
 
   it('runs as documented: npm run --silent tlsgate -- migrate-store', async () => {
     const from = await filledSqlite();
-    const to = await freshDatabase(cluster, 'documented');
+    const to = await freshDatabase(cluster(), 'documented');
     const { stdout } = await run(
       'npm',
       ['run', '--silent', 'tlsgate', '--', 'migrate-store', '--from', from, '--to', to],

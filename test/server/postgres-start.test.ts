@@ -4,62 +4,29 @@
  * TLS check that fails) stops it at start with one plain line and exit 2; a good one is migrated, shown
  * without its password, and reported by /readyz.
  */
-import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { startPostgres, type PostgresCluster } from '../support/postgres';
+import { usePostgres } from '../support/postgres';
+import { startServer, type ServerRun } from '../support/server-start';
 import { freshDatabase } from '../support/stores';
 
-const ROOT = join(__dirname, '..', '..');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+interface Run extends ServerRun {
   /** /readyz's answer, fetched once the server listened. */
   ready?: unknown;
 }
 
 /** The server with `env`; asks /readyz once it listens, then stops it (or it exits by itself). */
-function start(env: NodeJS.ProcessEnv): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server', 'main.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TLSGATE_HTTP: '1',
-      PORT: '0',
-      TLSGATE_MASTER_KEY: randomBytes(32).toString('base64'),
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-  });
-  const run: Run = { code: null, stdout: '', stderr: '' };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`neither started nor exited:\n${run.stdout}\n${run.stderr}`));
-    }, 30_000);
-    let asked = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      run.stdout += chunk.toString();
-      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout)?.[1];
-      if (!port || asked || !run.stdout.includes('Manifest:')) return;
-      asked = true;
+async function start(env: NodeJS.ProcessEnv): Promise<Run> {
+  let ready: unknown;
+  const run = await startServer(env, {
+    whenUp: (port) =>
       fetch(`http://127.0.0.1:${port}/readyz`)
         .then((response) => response.json())
-        .then((body: unknown) => (run.ready = body))
-        .catch((error: unknown) => (run.ready = String(error)))
-        .finally(() => child.kill('SIGTERM'));
-    });
-    child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      run.code = code;
-      resolve(run);
-    });
+        .then((body: unknown) => (ready = body))
+        .catch((error: unknown) => (ready = String(error))),
   });
+  return { ...run, ready };
 }
 
 /** A loopback port with nothing listening on it. */
@@ -84,23 +51,17 @@ function refused(run: Run): string {
   return lines[0] ?? '';
 }
 
-let cluster: PostgresCluster;
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await cluster.stop();
-});
+const cluster = usePostgres();
 
 describe('npm start on PostgreSQL', () => {
   it('migrates the database, shows it without the password, and reports it in /readyz', async () => {
-    const url = (await freshDatabase(cluster, 'start')).replace('postgres@', 'postgres:secret-pw@');
+    const url = (await freshDatabase(cluster(), 'start')).replace('postgres@', 'postgres:secret-pw@');
     const run = await start({ TLSGATE_DB: url });
     expect(run.stdout).toContain(`Database:      ${url.replace('secret-pw', '***')}`);
     expect(run.stdout).not.toContain('secret-pw');
     expect(run.ready).toMatchObject({ status: 'ready', database: 'postgres' });
     expect(
-      cluster
+      cluster()
         .run('psql', [url.replace('secret-pw@', '@'), '-tAc', 'SELECT version FROM tlsgate_schema'])
         .trim(),
     ).toBe('1');
@@ -115,7 +76,7 @@ describe('npm start on PostgreSQL', () => {
   }, 40_000);
 
   it('stops with one line when the TLS check fails (sslmode=verify-full, a server without TLS)', async () => {
-    const url = await freshDatabase(cluster, 'tls');
+    const url = await freshDatabase(cluster(), 'tls');
     const run = await start({ TLSGATE_DB: `${url}?sslmode=verify-full` });
     expect(refused(run)).toMatch(
       /^tlsgate: TLSGATE_DB: cannot use PostgreSQL at 127\.0\.0\.1:\d+\/\w+: TLS check failed: the server does not offer TLS/,
@@ -123,12 +84,12 @@ describe('npm start on PostgreSQL', () => {
   }, 40_000);
 
   it('stops with one line when the password is wrong', async () => {
-    const url = await freshDatabase(cluster, 'auth');
-    cluster.run('psql', [url, '-qc', "CREATE ROLE locked LOGIN PASSWORD 'right-pw'"]);
+    const url = await freshDatabase(cluster(), 'auth');
+    cluster().run('psql', [url, '-qc', "CREATE ROLE locked LOGIN PASSWORD 'right-pw'"]);
     // This role, and only it, must give a password (the rest of the throwaway cluster trusts loopback).
-    const hba = join(cluster.dataDir, 'pg_hba.conf');
+    const hba = join(cluster().dataDir, 'pg_hba.conf');
     writeFileSync(hba, `host all locked 127.0.0.1/32 scram-sha-256\n${readFileSync(hba, 'utf8')}`);
-    cluster.run('pg_ctl', ['-D', cluster.dataDir, 'reload']);
+    cluster().run('pg_ctl', ['-D', cluster().dataDir, 'reload']);
     const run = await start({ TLSGATE_DB: url.replace('postgres@', 'locked:secret-pw@') });
     expect(refused(run)).toMatch(
       /^tlsgate: TLSGATE_DB: cannot use PostgreSQL at .*: authentication failed: password authentication failed for user "locked"\.$/,

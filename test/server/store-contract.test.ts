@@ -6,7 +6,7 @@
 import type { ActivityStore } from '../../src/server/store/activity-store';
 import type { PortalStore } from '../../src/server/store/portal-store';
 import type { Store } from '../../src/server/store/store';
-import { startPostgres, type PostgresCluster } from '../support/postgres';
+import { usePostgres } from '../support/postgres';
 import {
   bytes,
   challenge,
@@ -20,13 +20,7 @@ import {
   T,
 } from '../support/stores';
 
-let cluster: PostgresCluster | undefined;
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres();
 
 const times = <R>(n: number, run: (i: number) => Promise<R>): Promise<R[]> =>
   Promise.all(Array.from({ length: n }, (_, i) => run(i)));
@@ -36,9 +30,9 @@ describe.each(DIALECTS)('the %s store', (dialect) => {
   let portal: PortalStore;
   let activity: ActivityStore;
   // A new SQLite file for each test; one PostgreSQL database, emptied before each test.
-  const emptyPostgres = reusedDatabase(() => cluster!, 'contract');
+  const emptyPostgres = reusedDatabase(cluster, 'contract');
   beforeEach(async () => {
-    store = dialect === 'sqlite' ? await freshStore(dialect, () => cluster!) : await emptyPostgres();
+    store = dialect === 'sqlite' ? await freshStore(dialect, cluster) : await emptyPostgres();
     portal = store.portal!;
     activity = store.activity!;
   });
@@ -50,7 +44,7 @@ describe.each(DIALECTS)('the %s store', (dialect) => {
     it('says which database it is, answers ping, and stops answering once closed', async () => {
       expect(store.dialect).toBe(dialect);
       await expect(store.ping()).resolves.toBeUndefined();
-      const other = await freshStore(dialect, () => cluster!);
+      const other = await freshStore(dialect, cluster);
       await other.close();
       await expect(other.ping()).rejects.toThrow();
     });

@@ -1,7 +1,9 @@
 /**
  * Schema migrations on both databases. SQLite: files written by the store before it moved to Kysely
  * (test/fixtures/store, at schema versions 3 and 8) open with today's store, migrate forward and read back
- * through the interfaces. PostgreSQL: instances starting together on an empty database migrate it once.
+ * through the interfaces; a file at any earlier version ends with the schema a new file gets, which is the
+ * frozen version 8's. PostgreSQL: instances starting together on an empty database migrate it once, to the
+ * same tables and columns.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,7 @@ import { openStore, StoreOpenError } from '../../src/server/store/open';
 import { POSTGRES_SCHEMA_VERSION } from '../../src/server/store/postgres-migrations';
 import { SCHEMA_VERSION } from '../../src/server/store/sqlite';
 import type { Store } from '../../src/server/store/store';
-import { startPostgres, type PostgresCluster } from '../support/postgres';
+import { usePostgres } from '../support/postgres';
 import { bytes, DAY, freshDatabase, T } from '../support/stores';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'store');
@@ -23,6 +25,55 @@ function fixtureFile(name: string): string {
   db.exec(readFileSync(join(FIXTURES, name), 'utf8'));
   db.close();
   return path;
+}
+
+/** Every table and index as SQLite keeps it, its SQL with the white space that does not matter taken out. */
+function sqliteSchema(path: string): string[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all() as Array<{
+      type: string;
+      name: string;
+      sql: string | null;
+    }>;
+    return rows.map(
+      (row) =>
+        `${row.type} ${row.name}: ${(row.sql ?? '').replace(/\s+/g, ' ').replace(/ ?([(),]) ?/g, '$1')}`,
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/** Each table's columns in order, as `name TYPE [NOT NULL] [DEFAULT x]`. */
+function sqliteColumns(path: string): Record<string, string[]> {
+  const db = new Database(path, { readonly: true });
+  try {
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all();
+    return Object.fromEntries(
+      (tables as string[]).map((table) => [
+        table,
+        (db.pragma(`table_info(${table})`) as SqliteColumn[]).map((c) =>
+          [c.name, c.type, c.notnull || c.pk ? 'NOT NULL' : '', c.dflt_value ? `DEFAULT ${c.dflt_value}` : '']
+            .filter(Boolean)
+            .join(' '),
+        ),
+      ]),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+interface SqliteColumn {
+  name: string;
+  type: string;
+  notnull: number;
+  pk: number;
+  dflt_value: string | null;
 }
 
 const userVersion = (path: string): number => {
@@ -123,6 +174,42 @@ describe('a SQLite file from before Kysely', () => {
     expect((await store.activity!.summary('2025-06-15', '2025-06-15', 5)).days[0]?.counts.warned).toBe(3);
   });
 
+  it('new gets the schema version 8 was written with (the fixture)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tlsgate-new-')), 'tlsgate.db');
+    await (await openStore(path)).close();
+    expect(userVersion(path)).toBe(SCHEMA_VERSION);
+    expect(sqliteSchema(path)).toEqual(sqliteSchema(fixtureFile('sqlite-v8.sql')));
+  });
+
+  // A file at a version between the fixtures' is the later fixture without the tables added since.
+  it.each([
+    [1, 'sqlite-v3.sql', ['portal_%', 'activity_%']],
+    [2, 'sqlite-v3.sql', ['activity_%']],
+    [3, 'sqlite-v3.sql', []],
+    [
+      4,
+      'sqlite-v8.sql',
+      ['portal_replies', 'portal_expiry_caps', 'portal_throttle', 'activity_addresses', 'activity_pending'],
+    ],
+    [5, 'sqlite-v8.sql', ['portal_replies', 'portal_expiry_caps', 'portal_throttle']],
+    [6, 'sqlite-v8.sql', ['portal_replies', 'portal_expiry_caps']],
+    [7, 'sqlite-v8.sql', ['portal_replies']],
+  ])('at version %i migrates to the schema version 8 was written with', async (version, fixture, since) => {
+    const path = fixtureFile(fixture);
+    const db = new Database(path);
+    db.pragma('foreign_keys = OFF');
+    const named = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?").pluck();
+    for (const table of since.flatMap((pattern) => named.all(pattern) as string[]))
+      db.exec(`DROP TABLE ${table}`);
+    db.pragma(`user_version = ${version}`);
+    db.close();
+    const applied: number[] = [];
+    await (await openStore(path, { onMigrated: (versions) => applied.push(...versions) })).close();
+    expect(applied[0]).toBe(version + 1);
+    expect(userVersion(path)).toBe(SCHEMA_VERSION);
+    expect(sqliteSchema(path)).toEqual(sqliteSchema(fixtureFile('sqlite-v8.sql')));
+  });
+
   it('from a newer TLS Gate is refused with one line', async () => {
     const path = fixtureFile('sqlite-v8.sql');
     const db = new Database(path);
@@ -135,18 +222,11 @@ describe('a SQLite file from before Kysely', () => {
 });
 
 describe('PostgreSQL migrations', () => {
-  let cluster: PostgresCluster;
-  beforeAll(async () => {
-    cluster = await startPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await cluster.stop();
-  });
-
-  const psql = (url: string, query: string): string => cluster.run('psql', [url, '-tAc', query]).trim();
+  const cluster = usePostgres();
+  const psql = (url: string, query: string): string => cluster().run('psql', [url, '-tAc', query]).trim();
 
   it('run exactly once when four instances start at once on an empty database', async () => {
-    const url = await freshDatabase(cluster, 'migrate');
+    const url = await freshDatabase(cluster(), 'migrate');
     const runs: Array<readonly number[]> = [];
     const stores = await Promise.all(
       Array.from({ length: 4 }, () => openStore(url, { onMigrated: (applied) => runs.push(applied) })),
@@ -174,8 +254,39 @@ describe('PostgreSQL migrations', () => {
     expect(again).toEqual([[]]);
   });
 
+  it('create the tables and columns a SQLite file has', async () => {
+    const url = await freshDatabase(cluster(), 'columns');
+    await (await openStore(url)).close();
+    const columns: Record<string, string[]> = {};
+    const rows = psql(
+      url,
+      `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
+       WHERE table_schema = 'public' AND table_name <> 'tlsgate_schema' ORDER BY table_name, ordinal_position`,
+    );
+    const TYPES: Record<string, string> = {
+      text: 'TEXT',
+      integer: 'INTEGER',
+      bigint: 'INTEGER',
+      bytea: 'BLOB',
+    };
+    for (const line of rows.split('\n')) {
+      const [table = '', column, type = '', nullable, fallback] = line.split('|');
+      (columns[table] ??= []).push(
+        [
+          column,
+          TYPES[type] ?? type,
+          nullable === 'NO' ? 'NOT NULL' : '',
+          fallback ? `DEFAULT ${fallback}` : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+      );
+    }
+    expect(columns).toEqual(sqliteColumns(fixtureFile('sqlite-v8.sql')));
+  });
+
   it('refuse a database a newer TLS Gate migrated', async () => {
-    const url = await freshDatabase(cluster, 'newer');
+    const url = await freshDatabase(cluster(), 'newer');
     await (await openStore(url)).close();
     psql(url, `INSERT INTO tlsgate_schema VALUES (${POSTGRES_SCHEMA_VERSION + 1}, 0)`);
     const refused = openStore(url);

@@ -93,3 +93,21 @@ export async function startPostgres(): Promise<PostgresCluster> {
     },
   };
 }
+
+/**
+ * A cluster for the tests of the enclosing file or describe block: started before them, stopped after them.
+ * Returns a getter, since the cluster exists only once beforeAll has run.
+ */
+export function usePostgres(): () => PostgresCluster {
+  let cluster: PostgresCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  return () => {
+    if (!cluster) throw new Error('the PostgreSQL cluster is started in beforeAll');
+    return cluster;
+  };
+}

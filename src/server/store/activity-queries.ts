@@ -23,6 +23,26 @@ async function bump(trx: Db | Tx, table: CountTable, day: string, key: string, b
   );
 }
 
+/** Each key's total over the days from `fromDay` to `toDay`, largest first (the `top` largest). */
+async function totals(
+  db: Db,
+  table: Exclude<CountTable, 'activity_daily'>,
+  fromDay: string,
+  toDay: string,
+  top?: number,
+): Promise<Array<{ key: string; count: number }>> {
+  const key = sql.ref<string>(COUNTED[table]);
+  const query = db
+    .selectFrom(table)
+    .select([key.as('key'), sql<number>`SUM(count)`.as('count')])
+    .where('day', '>=', fromDay)
+    .where('day', '<=', toDay)
+    .groupBy(key)
+    .orderBy(sql`2`, 'desc')
+    .orderBy(key);
+  return (top === undefined ? query : query.limit(top)).execute();
+}
+
 /** Rows are locked in one order by every writer, so two instances counting at once cannot deadlock. */
 const distinct = (values: readonly string[]): string[] => [...new Set(values)].sort();
 
@@ -82,43 +102,16 @@ export function createActivityStore(db: Db): ActivityStore {
         if (counts && (ACTIVITY_DECISIONS as readonly string[]).includes(row.decision))
           counts[row.decision as ActivityDecision] = row.count;
       }
-      const total = sql<number>`SUM(count)`;
-      const [topDomains, detectionTypes, topAddresses] = await Promise.all([
-        db
-          .selectFrom('activity_domains')
-          .select(['domain', total.as('count')])
-          .where('day', '>=', fromDay)
-          .where('day', '<=', toDay)
-          .groupBy('domain')
-          .orderBy(sql`2`, 'desc')
-          .orderBy('domain')
-          .limit(top)
-          .execute(),
-        db
-          .selectFrom('activity_types')
-          .select(['type', total.as('count')])
-          .where('day', '>=', fromDay)
-          .where('day', '<=', toDay)
-          .groupBy('type')
-          .orderBy(sql`2`, 'desc')
-          .orderBy('type')
-          .execute(),
-        db
-          .selectFrom('activity_addresses')
-          .select(['address', total.as('count')])
-          .where('day', '>=', fromDay)
-          .where('day', '<=', toDay)
-          .groupBy('address')
-          .orderBy(sql`2`, 'desc')
-          .orderBy('address')
-          .limit(top)
-          .execute(),
+      const [domains, types, addresses] = await Promise.all([
+        totals(db, 'activity_domains', fromDay, toDay, top),
+        totals(db, 'activity_types', fromDay, toDay),
+        totals(db, 'activity_addresses', fromDay, toDay, top),
       ]);
       return {
         days: [...byDay.entries()].map(([day, counts]) => ({ day, counts })),
-        topDomains,
-        detectionTypes,
-        topAddresses,
+        topDomains: domains.map(({ key, count }) => ({ domain: key, count })),
+        detectionTypes: types.map(({ key, count }) => ({ type: key, count })),
+        topAddresses: addresses.map(({ key, count }) => ({ address: key, count })),
       };
     },
     async prune(beforeDay) {

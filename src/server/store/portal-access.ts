@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { insertEvent } from './portal-messages';
+import { insertEvent, updateActiveMessage } from './portal-messages';
 import type { PortalChallenge, PortalSession, PortalStore } from './portal-store';
 import type { Db, DialectHooks, PortalChallengeTable, PortalSessionTable } from './schema';
 
@@ -143,15 +143,10 @@ export function portalAccess(db: Db, hooks: DialectHooks): Pick<PortalStore, Acc
         .executeTakeFirst();
       return result.numUpdatedRows === 1n;
     },
-    async lock(messageId, at, until) {
-      const result = await db
-        .updateTable('portal_messages')
-        .set({ locked_until: until })
-        .where('id', '=', messageId)
-        .where('state', '=', 'active')
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at)]))
-        .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
+    lock(messageId, at, until) {
+      return updateActiveMessage(db, messageId, { locked_until: until }, (eb) =>
+        eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', at)]),
+      );
     },
     async createSession(s) {
       await db

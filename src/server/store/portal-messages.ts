@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionOrFactory, type SqlBool, type UpdateObject } from 'kysely';
 import type { PortalEvent, PortalEventKind, PortalMessage, PortalStore } from './portal-store';
-import type { Db, DialectHooks, PortalEventTable, PortalMessageTable, Tx } from './schema';
+import type { Database, Db, DialectHooks, PortalEventTable, PortalMessageTable, Tx } from './schema';
 
 /** The portal's messages, their parts, replies and audit events (portal-store.ts), over either database. */
 
@@ -48,6 +48,25 @@ export async function insertEvent(trx: Db | Tx, messageId: string, e: PortalEven
       detail: e.detail ? JSON.stringify(e.detail) : null,
     })
     .execute();
+}
+
+/**
+ * Updates a message only while it is active (and `also` holds); whether it did. One conditional UPDATE, so the
+ * answer holds with any number of instances on one database; on PostgreSQL it also locks the row.
+ */
+export async function updateActiveMessage(
+  trx: Db | Tx,
+  messageId: string,
+  set: UpdateObject<Database, 'portal_messages'>,
+  also?: ExpressionOrFactory<Database, 'portal_messages', SqlBool>,
+): Promise<boolean> {
+  const update = trx
+    .updateTable('portal_messages')
+    .set(set)
+    .where('id', '=', messageId)
+    .where('state', '=', 'active');
+  const result = await (also ? update.where(also) : update).executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }
 
 /** Tables holding a message's secrets and per-message state, deleted when it closes. */
@@ -219,13 +238,10 @@ export function portalMessages(db: Db, hooks: DialectHooks): Pick<PortalStore, M
     addReply(messageId, added, participant, at) {
       return db.transaction().execute(async (trx) => {
         // Counting first also locks the message row on PostgreSQL, so replies arriving at once number in turn.
-        const counted = await trx
-          .updateTable('portal_messages')
-          .set((eb) => ({ replies: eb('replies', '+', 1) }))
-          .where('id', '=', messageId)
-          .where('state', '=', 'active')
-          .executeTakeFirst();
-        if (counted.numUpdatedRows !== 1n) return null;
+        const counted = await updateActiveMessage(trx, messageId, {
+          replies: (eb) => eb('replies', '+', 1),
+        });
+        if (!counted) return null;
         for (const chunk of added.chunks)
           await trx
             .insertInto('portal_chunks')
@@ -288,32 +304,20 @@ export function portalMessages(db: Db, hooks: DialectHooks): Pick<PortalStore, M
         row.participant === null ? [] : [{ participant: row.participant, first: row.first, last: row.last }],
       );
     },
-    async setExpiry(messageId, expiresAt, at) {
-      const result = await db
-        .updateTable('portal_messages')
-        .set({ expires_at: expiresAt })
-        .where('id', '=', messageId)
-        .where('state', '=', 'active')
-        .where('expires_at', '>', at)
-        .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
+    setExpiry(messageId, expiresAt, at) {
+      return updateActiveMessage(db, messageId, { expires_at: expiresAt }, (eb) => eb('expires_at', '>', at));
     },
     async close(messageId, state, at, participant) {
       const closed = await db.transaction().execute(async (trx) => {
-        const result = await trx
-          .updateTable('portal_messages')
-          .set({
-            state,
-            closed_at: at,
-            key_id: null,
-            wrapped_key: null,
-            access_code_hash: null,
-            locked_until: null,
-          })
-          .where('id', '=', messageId)
-          .where('state', '=', 'active')
-          .executeTakeFirst();
-        if (result.numUpdatedRows !== 1n) return false;
+        const updated = await updateActiveMessage(trx, messageId, {
+          state,
+          closed_at: at,
+          key_id: null,
+          wrapped_key: null,
+          access_code_hash: null,
+          locked_until: null,
+        });
+        if (!updated) return false;
         for (const table of PER_MESSAGE)
           await trx.deleteFrom(table).where('message_id', '=', messageId).execute();
         await insertEvent(trx, messageId, { at, kind: state, participant, detail: null });
