@@ -70,13 +70,13 @@ const OFFICE_FRAME_ANCESTORS = [
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const migrated: number[] = [];
   // The database, and in front of it the reports this instance read or wrote lately (report-cache.ts).
-  const database =
+  const store = withReportCache(
     deps.store ??
-    (await openStore(config.db, {
-      poolSize: config.dbPool,
-      onMigrated: (applied) => migrated.push(...applied),
-    }));
-  const store = withReportCache(database);
+      (await openStore(config.db, {
+        poolSize: config.dbPool,
+        onMigrated: (applied) => migrated.push(...applied),
+      })),
+  );
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -109,7 +109,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // With other instances, a probe result may come from any of them: read it past the memory cache.
     ...(fleet.kind === 'local'
       ? {}
-      : { fleet: { flights: fleet, read: (domain) => database.getReport(domain) } }),
+      : { fleet: { flights: fleet, read: (domain) => store.reloadReport(domain) } }),
     queue: createProbeQueue(config.probes.concurrency, config.probes.queueLimit),
     budget: createProbeBudget(config.probes.perMinute),
     probe:

@@ -46,13 +46,11 @@ export interface LookupOptions {
   onBackgroundError?: (domain: string, error: unknown) => void;
   /**
    * Other instances on the same database: a probe runs on one of them at a time, and the others read
-   * its result from the database (`read`, past this instance's memory). Without it, this process only.
+   * its result from the database (`read`: past this instance's memory, which then keeps it). Without it,
+   * this process only.
    */
   fleet?: { flights: Pick<Fleet, 'singleFlight'>; read(domain: string): Promise<StoredReport | null> };
 }
-
-/** Reports read from the database that are newer than this instance's memory holds, at most this many. */
-const ADOPTED_MAX = 10_000;
 
 /**
  * A lookup's answer as the API sends it: the report plus `cached`, `stale` and `expiresAt`, as UTF-8 bytes.
@@ -128,24 +126,6 @@ export function createLookupService(options: LookupOptions): LookupService {
   const inflight = new Map<string, Promise<StoredReport>>();
   let probes = 0;
 
-  // Another instance's probe results, read from the database: newer than what the memory cache in front
-  // of the store holds (it learns only what this instance writes). Dropped once this instance writes.
-  const adopted = new Map<string, StoredReport>();
-  const adopt = (report: StoredReport): StoredReport => {
-    adopted.delete(report.domain);
-    adopted.set(report.domain, report);
-    if (adopted.size > ADOPTED_MAX) {
-      const oldest = adopted.keys().next();
-      if (!oldest.done) adopted.delete(oldest.value);
-    }
-    return report;
-  };
-  const newest = (domain: string, held: StoredReport | null | undefined): StoredReport | null => {
-    const other = adopted.get(domain);
-    if (!other) return held ?? null;
-    return held && held.checkedAt >= other.checkedAt ? held : other;
-  };
-
   const probeAndStore = (domain: string): Promise<StoredReport> => {
     probes++;
     return queue.run(async () => {
@@ -159,7 +139,6 @@ export function createLookupService(options: LookupOptions): LookupService {
         staleUntil: checkedAt + STALE_WINDOW_MS,
       };
       await store.putReport(stored);
-      adopted.delete(domain);
       return stored;
     });
   };
@@ -179,7 +158,7 @@ export function createLookupService(options: LookupOptions): LookupService {
             ready: async () => {
               const shared = await fleet.read(domain);
               const probedSince = shared !== null && shared.checkedAt >= askedAt;
-              return shared && (probedSince || (!fresh && now() < shared.expiresAt)) ? adopt(shared) : null;
+              return shared && (probedSince || (!fresh && now() < shared.expiresAt)) ? shared : null;
             },
           })
         : probeAndStore(domain)
@@ -190,11 +169,11 @@ export function createLookupService(options: LookupOptions): LookupService {
 
   const plan = async (domain: string, fresh: boolean): Promise<Plan> => {
     if (fresh) return { probe: true };
-    let cached = newest(domain, await store.getReport(domain));
+    let cached = await store.getReport(domain);
     // An expired copy in memory: another instance may have refreshed it in the database since.
     if (cached && options.fleet && now() >= cached.expiresAt) {
       const shared = await options.fleet.read(domain);
-      if (shared && shared.checkedAt > cached.checkedAt) cached = adopt(shared);
+      if (shared && shared.checkedAt > cached.checkedAt) cached = shared;
     }
     const at = now();
     if (cached && at < cached.expiresAt) return { probe: false, stored: cached, stale: false };
@@ -264,7 +243,7 @@ export function createLookupService(options: LookupOptions): LookupService {
 
   /** A fresh hit in memory, rendered, or null when anything (the report, the policy) needs waiting for. */
   const memoryHit = (domain: string, forced: readonly string[]): RenderedReport | null => {
-    const stored = newest(domain, options.peek?.report(domain));
+    const stored = options.peek?.report(domain);
     if (!stored || now() >= stored.expiresAt) return null;
     return renderHit(stored, false, forcedTlsCovers(domain, forced));
   };

@@ -115,7 +115,7 @@ describe('a stale report', () => {
     const memory = withReportCache(instance.store);
     const lookup = createLookupService({
       store: memory,
-      fleet: { flights: instance.fleet, read: (domain) => instance.store.getReport(domain) },
+      fleet: { flights: instance.fleet, read: (domain) => memory.reloadReport(domain) },
       peek: { report: (domain) => memory.peekReport(domain), forcedTlsDomains: () => [] },
       forcedTlsDomains: () => Promise.resolve([]),
       probe: async (domain) => {
