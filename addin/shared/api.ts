@@ -204,8 +204,17 @@ export function createRequester(options: ApiClientOptions): Requester {
   };
 }
 
-export function createApiClient(options: ApiClientOptions): ApiClient {
-  const request = createRequester(options);
+/**
+ * The calls the send check makes. launchevent.js is built from this alone: the task pane's portal calls
+ * would be 2 KB of it that never runs.
+ */
+export type SendCheckApi = Pick<ApiClient, 'lookup' | 'policy' | 'reportDecision' | 'portalLinkLive'>;
+
+export function createSendCheckClient(options: ApiClientOptions): SendCheckApi {
+  return sendCheckCalls(createRequester(options));
+}
+
+function sendCheckCalls(request: Requester): SendCheckApi {
   return {
     async lookup(inputs, timeoutMs, lookupOptions = {}) {
       if (inputs.length === 0) return [];
@@ -235,6 +244,22 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     async reportDecision(event, timeoutMs) {
       await request<unknown>('/api/v1/events', { method: 'POST', body: JSON.stringify(event) }, timeoutMs);
     },
+    async portalLinkLive(link, timeoutMs) {
+      const answer = await request<{ live?: unknown } | null>(
+        '/api/v1/portal/links/check',
+        { method: 'POST', body: JSON.stringify({ link }) },
+        timeoutMs,
+      );
+      return answer?.live === true;
+    },
+  };
+}
+
+/** Every call: the send check's and the task pane's portal calls. */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const request = createRequester(options);
+  return {
+    ...sendCheckCalls(request),
     async createPortalMessage(message, files, timeoutMs) {
       const form = new FormData();
       // The server reads the message field first, then the files.
@@ -253,14 +278,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (typeof created.link !== 'string' || typeof created.id !== 'string')
         throw new ApiCallError('bad-response', 'TLS Gate sent a portal answer in an unexpected shape.');
       return created;
-    },
-    async portalLinkLive(link, timeoutMs) {
-      const answer = await request<{ live?: unknown } | null>(
-        '/api/v1/portal/links/check',
-        { method: 'POST', body: JSON.stringify({ link }) },
-        timeoutMs,
-      );
-      return answer?.live === true;
     },
     async portalMessages(timeoutMs) {
       const answer = await request<{ messages?: unknown }>(

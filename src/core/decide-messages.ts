@@ -39,114 +39,104 @@ interface Detail {
   maxKinds: number;
 }
 
+/** From the most detail down: examples, domains, domain width, kinds. */
 const DETAIL_LEVELS: readonly Detail[] = [
-  { examples: 2, maxDomains: 3, domainWidth: 253, maxKinds: 5 },
-  { examples: 1, maxDomains: 3, domainWidth: 253, maxKinds: 5 },
-  { examples: 0, maxDomains: 3, domainWidth: 253, maxKinds: 4 },
-  { examples: 0, maxDomains: 3, domainWidth: 40, maxKinds: 3 },
-  { examples: 0, maxDomains: 2, domainWidth: 30, maxKinds: 3 },
-  { examples: 0, maxDomains: 1, domainWidth: 30, maxKinds: 2 },
-];
+  [2, 3, 253, 5],
+  [1, 3, 253, 5],
+  [0, 3, 253, 4],
+  [0, 3, 40, 3],
+  [0, 2, 30, 3],
+  [0, 1, 30, 2],
+].map(([examples = 0, maxDomains = 0, domainWidth = 0, maxKinds = 0]) => ({
+  examples,
+  maxDomains,
+  domainWidth,
+  maxKinds,
+}));
 
 /**
- * The message texts. "{x}" is filled in; "one|many" pairs are chosen by count. Kept as data so both
- * languages stay side by side and the on-send bundle stays small.
+ * The message texts, each in English and then in Dutch (one text alone is both). "{x}" is filled in;
+ * "one|many" pairs are chosen by count, and a "many" that starts with "+" is "one" with that ending. Kept
+ * as data so both languages stay side by side and the on-send bundle stays small.
  */
-interface Texts {
-  kinds: Record<DetectorType, string>;
-  custom: string;
+/** A text in English, then in Dutch when that differs. */
+type Wording = readonly [string, string?];
+
+const WORDING = {
+  'nl-bsn': [
+    'BSN (Dutch citizen service number)|BSNs (Dutch citizen service numbers)',
+    "BSN (burgerservicenummer)|BSN's (burgerservicenummers)",
+  ],
+  iban: ['IBAN|+s', "IBAN|+'s"],
+  'payment-card': ['payment card number|+s', 'betaalkaartnummer|+s'],
+  'us-ssn': [
+    'US Social Security number|+s',
+    'Amerikaans Social Security-nummer|Amerikaanse Social Security-nummers',
+  ],
+  health: [
+    'diagnosis code (ICD-10)|diagnosis codes (ICD-10)',
+    'diagnosecode (ICD-10)|diagnosecodes (ICD-10)',
+  ],
+  'nl-passport': ['passport or ID card number|+s', 'paspoort- of ID-kaartnummer|+s'],
+  custom: ['"{name}" ({n} {matches})'],
   /** A rule that could not finish checking the message; it counts as matched. */
-  customUnfinished: string;
-  matches: string;
-  label: string;
-  and: string;
-  or: string;
-  more: string;
-  moreKinds: string;
-  checkFailedLabel: string;
-  blocked: string;
-  contains: string;
-  unencrypted: string;
-  checkFailed: string;
-  undeliverable: string;
-  remove: string;
-  portal: string;
-  anyway: string;
-  youCan: string;
-  fixAddress: string;
-  nothingFound: string;
-  allSafe: string;
-  allowed: string;
+  customUnfinished: [
+    '"{name}" (could not finish checking; counts as a match)',
+    '"{name}" (controle niet afgerond; telt als treffer)',
+  ],
+  matches: ['match|+es', 'treffer|+s'],
+  label: ['the label "{name}"', 'het label "{name}"'],
+  and: ['and', 'en'],
+  or: ['or', 'of'],
+  more: ['{n} more', 'nog {n}'],
+  moreKinds: ['other kind|+s', 'ander soort gegeven|andere soorten gegevens'],
+  checkFailedLabel: ['check failed', 'controle mislukt'],
+  blocked: ['Blocked: ', 'Geblokkeerd: '],
+  contains: ['This message contains {what}.', 'Dit bericht bevat {what}.'],
+  unencrypted: [
+    'Mail to {domains} can travel unencrypted.',
+    'Mail naar {domains} kan onversleuteld verstuurd worden.',
+  ],
+  checkFailed: [
+    'The TLS check could not run for {domains}.',
+    'De TLS-controle kon niet worden uitgevoerd voor {domains}.',
+  ],
+  undeliverable: [
+    'Mail to {domains} cannot be delivered; check {the address|these addresses}.',
+    'Mail naar {domains} kan niet worden afgeleverd; controleer {het adres|deze adressen}.',
+  ],
+  remove: ['remove {the recipient|these recipients}', '{de ontvanger|deze ontvangers} verwijderen'],
+  portal: ['send it through the secure portal', 'het bericht via het beveiligde portaal versturen'],
+  anyway: ['send anyway', 'het toch verzenden'],
+  youCan: ['You can {options}.', 'U kunt {options}.'],
+  fixAddress: [
+    'You can correct or remove the address, or send anyway.',
+    'U kunt het adres verbeteren of verwijderen, of het bericht toch verzenden.',
+  ],
+  nothingFound: ['No sensitive content found.', 'Geen gevoelige inhoud gevonden.'],
+  allSafe: [
+    'This message contains {what}; every recipient is internal, trusted or receives mail with enforced TLS.',
+    'Dit bericht bevat {what}; elke ontvanger is intern, vertrouwd of ontvangt mail met afgedwongen TLS.',
+  ],
+  allowed: [
+    'This message contains {what}; the policy allows sending it.',
+    'Dit bericht bevat {what}; het beleid staat verzenden toe.',
+  ],
+} satisfies Record<DetectorType, Wording> & Record<string, Wording>;
+
+type Texts = Readonly<Record<keyof typeof WORDING, string>>;
+
+/** The texts of one language: 0 English, 1 Dutch. */
+function textsIn(index: 0 | 1): Texts {
+  const texts: Record<string, string> = {};
+  for (const key of Object.keys(WORDING) as (keyof typeof WORDING)[]) {
+    const pair: Wording = WORDING[key];
+    texts[key] = pair[index] || pair[0];
+  }
+  return texts as Texts;
 }
 
-const TEXTS: Readonly<Record<Language, Texts>> = {
-  en: {
-    kinds: {
-      'nl-bsn': 'BSN (Dutch citizen service number)|BSNs (Dutch citizen service numbers)',
-      iban: 'IBAN|IBANs',
-      'payment-card': 'payment card number|payment card numbers',
-      'us-ssn': 'US Social Security number|US Social Security numbers',
-      health: 'diagnosis code (ICD-10)|diagnosis codes (ICD-10)',
-      'nl-passport': 'passport or ID card number|passport or ID card numbers',
-    },
-    custom: '"{name}" ({n} {matches})',
-    customUnfinished: '"{name}" (could not finish checking; counts as a match)',
-    matches: 'match|matches',
-    label: 'the label "{name}"',
-    and: 'and',
-    or: 'or',
-    more: '{n} more',
-    moreKinds: 'other kind|other kinds',
-    checkFailedLabel: 'check failed',
-    blocked: 'Blocked: ',
-    contains: 'This message contains {what}.',
-    unencrypted: 'Mail to {domains} can travel unencrypted.',
-    checkFailed: 'The TLS check could not run for {domains}.',
-    undeliverable: 'Mail to {domains} cannot be delivered; check {the address|these addresses}.',
-    remove: 'remove {the recipient|these recipients}',
-    portal: 'send it through the secure portal',
-    anyway: 'send anyway',
-    youCan: 'You can {options}.',
-    fixAddress: 'You can correct or remove the address, or send anyway.',
-    nothingFound: 'No sensitive content found.',
-    allSafe:
-      'This message contains {what}; every recipient is internal, trusted or receives mail with enforced TLS.',
-    allowed: 'This message contains {what}; the policy allows sending it.',
-  },
-  nl: {
-    kinds: {
-      'nl-bsn': "BSN (burgerservicenummer)|BSN's (burgerservicenummers)",
-      iban: "IBAN|IBAN's",
-      'payment-card': 'betaalkaartnummer|betaalkaartnummers',
-      'us-ssn': 'Amerikaans Social Security-nummer|Amerikaanse Social Security-nummers',
-      health: 'diagnosecode (ICD-10)|diagnosecodes (ICD-10)',
-      'nl-passport': 'paspoort- of ID-kaartnummer|paspoort- of ID-kaartnummers',
-    },
-    custom: '"{name}" ({n} {matches})',
-    customUnfinished: '"{name}" (controle niet afgerond; telt als treffer)',
-    matches: 'treffer|treffers',
-    label: 'het label "{name}"',
-    and: 'en',
-    or: 'of',
-    more: 'nog {n}',
-    moreKinds: 'ander soort gegeven|andere soorten gegevens',
-    checkFailedLabel: 'controle mislukt',
-    blocked: 'Geblokkeerd: ',
-    contains: 'Dit bericht bevat {what}.',
-    unencrypted: 'Mail naar {domains} kan onversleuteld verstuurd worden.',
-    checkFailed: 'De TLS-controle kon niet worden uitgevoerd voor {domains}.',
-    undeliverable: 'Mail naar {domains} kan niet worden afgeleverd; controleer {het adres|deze adressen}.',
-    remove: '{de ontvanger|deze ontvangers} verwijderen',
-    portal: 'het bericht via het beveiligde portaal versturen',
-    anyway: 'het toch verzenden',
-    youCan: 'U kunt {options}.',
-    fixAddress: 'U kunt het adres verbeteren of verwijderen, of het bericht toch verzenden.',
-    nothingFound: 'Geen gevoelige inhoud gevonden.',
-    allSafe:
-      'Dit bericht bevat {what}; elke ontvanger is intern, vertrouwd of ontvangt mail met afgedwongen TLS.',
-    allowed: 'Dit bericht bevat {what}; het beleid staat verzenden toe.',
-  },
-};
+const TEXTS: Readonly<Record<Language, Texts>> = { en: textsIn(0), nl: textsIn(1) };
 
 /** Fills "{key}" from `values` and picks from "{one|many}" (and a bare "one|many") by `count`. */
 function fill(template: string, values: Readonly<Record<string, string>>, count = 1): string {
@@ -157,7 +147,8 @@ function fill(template: string, values: Readonly<Record<string, string>>, count 
 }
 
 function pick(pair: string, count: number): string {
-  const [one = pair, many = pair] = pair.split('|');
+  const [one = pair, plural = pair] = pair.split('|');
+  const many = plural.charAt(0) === '+' ? one + plural.slice(1) : plural;
   return count === 1 ? one : many;
 }
 
@@ -167,7 +158,7 @@ function kindText(texts: Texts, type: FindingType, count: number, name: string, 
   if (type === 'custom' && unfinished) return fill(texts.customUnfinished, { name });
   if (type === 'custom')
     return fill(texts.custom, { name, n: String(count), matches: pick(texts.matches, count) });
-  return `${count} ${pick(texts.kinds[type], count)}`;
+  return `${count} ${pick(texts[type], count)}`;
 }
 
 /** "a, b or c". */

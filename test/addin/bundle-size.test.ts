@@ -13,11 +13,10 @@ import { buildLaunchEventBundle } from '../support/launchevent-bundle';
  */
 
 /**
- * launchevent.js, minified: it downloads inside the Smart Alert's 5 s on a cold start (office-js #6696). The
- * target is 60 KB and is NOT met yet (about 63.5 KB: the classifier is 48% of it; `npm run bench:onsend`
- * prints the analysis). This ceiling keeps it from growing while that work goes on; lower it, never raise it.
+ * launchevent.js, minified: it downloads inside the Smart Alert's 5 s on a cold start (office-js #6696).
+ * Lower it, never raise it.
  */
-const LAUNCHEVENT_BUDGET = 64 * 1024;
+const LAUNCHEVENT_BUDGET = 60 * 1024;
 /** The task pane's entry chunk(s), gzipped: what taskpane.html loads before it can paint. */
 const TASKPANE_INITIAL_BUDGET = 150 * 1024;
 

@@ -115,6 +115,24 @@ describe('runRegex', () => {
     expect(full.spans.length).toBe(2);
   });
 
+  it('matches case-insensitive rules as /iu does, also where its fast twin without u would not', () => {
+    // ſ and K fold to s and k under /iu, \w and \b count them as word characters, and a surrogate pair is one
+    // character to ".", [^…], \W: each text has what would tell a /i run from an /iu run of the pattern.
+    const cases: [string, string][] = [
+      ['\\bPRJ-\\d{6}\\b', 'prj-123456 😀PRJ-654321 xPRJ-111111'],
+      ['\\bk\\w*', '\u212aode kode ſk K9'],
+      ['\\bst\\b', 'ſt St sT ſ'],
+      ['K\\W', 'aK😀b K! K😀'],
+      ['[^a-z ]{3}\\d', '😀😀😀1 x'],
+      ['.\\B.\\d', 'a😀1 😀😀2'],
+    ];
+    for (const [pattern, text] of cases) {
+      const reference: string[] = [];
+      for (const m of text.matchAll(new RegExp(pattern, 'giu'))) reference.push(m[0]);
+      expect(matches(text, pattern, true)).toEqual(reference);
+    }
+  });
+
   it('skips empty matches without looping, also next to characters outside the BMP', () => {
     expect(matches('ab ab', '\\bab\\b')).toEqual(['ab', 'ab']);
     // \b alone passes validation (it does not match an empty text) but only ever matches empty.
@@ -152,6 +170,22 @@ describe('matchKeywords', () => {
 
   it('prefers the longest keyword at a position and does not overlap matches', () => {
     expect(keywordMatches('board only members', ['board', 'board only'])).toEqual(['board only']);
+  });
+
+  it('reads words as lowercasing the whole text leaves them', () => {
+    // The Kelvin sign lowercases to k; "İ" to two characters; Σ to σ, or ς at the end of a word.
+    expect(keywordMatches('\u212aODE en kode', ['kode'])).toEqual(['\u212aODE', 'kode']);
+    expect(keywordMatches('İstanbul istanbul', ['istanbul'])).toEqual(['istanbul']);
+    expect(keywordMatches('ΟΔΟΣ οδος', ['οδος'])).toEqual(['ΟΔΟΣ', 'οδος']);
+  });
+
+  it('finds many keywords that share first words, as few as there are', () => {
+    const many = Array.from({ length: 300 }, (_, i) => `word${i} x`);
+    expect(keywordMatches('Word7 X, word7 y, word299  x.', [...many, 'word7'])).toEqual([
+      'Word7 X',
+      'word7',
+      'word299  x',
+    ]);
   });
 
   it('handles accented words and ignores keywords without letters or digits', () => {

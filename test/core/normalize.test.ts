@@ -85,6 +85,20 @@ describe('htmlToText', () => {
     expect(htmlToText('<p>BSN:\n   123\n456</p>')).toBe('\nBSN: 123 456\n');
   });
 
+  it('collapses a run of white space that inline tags or comments interrupt, not one a block ends', () => {
+    expect(htmlToText('a \n<b> \t</b>\n b')).toBe('a b');
+    expect(htmlToText('a\n<!-- c -->  b<i></i> <i></i> c')).toBe('a b c');
+    expect(htmlToText('a \n<p>\n b</p>  <td>\t c')).toBe('a \n b\n \t c');
+    // Only space, tab, line feed, carriage return and form feed are white space to HTML.
+    expect(htmlToText('a\u000b \u00a0 b\f\r\nc')).toBe('a\u000b \u00a0 b c');
+  });
+
+  it('looks up only the listed entities: a name the lookup table inherits is left alone', () => {
+    expect(htmlToText('&toString; &constructor; &hasOwnProperty; &shy;x')).toBe(
+      '&toString; &constructor; &hasOwnProperty; x',
+    );
+  });
+
   it('keeps a ">" inside quoted attributes from ending the tag', () => {
     expect(htmlToText('<a title="a > b" href=\'x>y\'>link</a>')).toBe('link');
   });

@@ -6,10 +6,11 @@
 import type { DetectorType } from '../policy';
 import type { Confidence } from './confidence';
 import { ibanLength, isValidIban } from './checksums';
-import { detectIcd10 } from './health';
+import { icdAt } from './health';
 import { CONTEXT_WINDOW, indexKeywords, type KeywordIndex } from './keywords';
 import { isAlnum, isDigit, labelsOf, type Labels } from './labels';
 import { maskIban, maskPassport } from './mask';
+import { isAsciiLetter } from './normalize';
 import { detectNumbers, type Candidate } from './numbers';
 
 export interface DetectedFinding {
@@ -20,71 +21,82 @@ export interface DetectedFinding {
   masked: string;
 }
 
-// The country code may stand apart from the check digits ("NL 91 ABNA ..."), as some banks print it; then
-// it must be upper case, or every "is 20" and "de 12" in running text would be a start.
-const IBAN_START = /[A-Za-z]{2}[0-9]{2}|[A-Z]{2} [0-9]{2}/g;
+const compactIban = (value: string): string => value.replace(/[ -]/g, '').toUpperCase();
+const isCapital = (c: number): boolean => c >= 65 && c <= 90;
 
-function detectIbans(text: string, out: Candidate[], spans: number[]): void {
-  IBAN_START.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = IBAN_START.exec(text)) !== null) {
-    const start = m.index;
-    if (isAlnum(text.charCodeAt(start - 1))) {
-      IBAN_START.lastIndex = start + 1;
-      continue;
-    }
-    const length = ibanLength(m[0].slice(0, 2).toUpperCase());
-    if (length === undefined) {
-      IBAN_START.lastIndex = start + 1;
-      continue;
-    }
-    // Letters and digits, with single spaces or dashes anywhere between them ("NL91 ABNA 0417 1643 00").
-    let compact = m[0].replace(' ', '').toUpperCase();
-    let p = start + m[0].length;
-    while (compact.length < length && p < text.length) {
-      const c = text.charCodeAt(p);
-      if (isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
-        compact += text.charAt(p).toUpperCase();
-        p++;
-      } else if ((c === 32 || c === 45) && isAlnum(text.charCodeAt(p - 1)) && isAlnum(text.charCodeAt(p + 1)))
-        p++;
-      else break;
-    }
-    if (compact.length === length && !isAlnum(text.charCodeAt(p)) && isValidIban(compact)) {
-      out.push({ type: 'iban', confidence: 85, start, end: p, masked: maskIban(compact), evidence: 0 });
-      spans.push(start, p);
-      IBAN_START.lastIndex = p;
-    } else IBAN_START.lastIndex = start + 1;
-  }
+/**
+ * Where an IBAN would start whose check digits begin the digit run at `digits`: right after the country code,
+ * or after it and a space ("NL 91 ABNA ..."), as some banks print it; then it must be upper case, or every
+ * "is 20" and "de 12" in running text would be a start. -1 when neither.
+ */
+function ibanStart(text: string, digits: number): number {
+  const c1 = text.charCodeAt(digits - 1);
+  if (isAsciiLetter(c1)) return isAsciiLetter(text.charCodeAt(digits - 2)) ? digits - 2 : -1;
+  return c1 === 32 && isCapital(text.charCodeAt(digits - 2)) && isCapital(text.charCodeAt(digits - 3))
+    ? digits - 3
+    : -1;
 }
 
-const PASSPORT = /[A-NP-Z]{2}[A-NP-Z0-9]{6}[0-9]/g;
-
-function detectPassports(text: string, keywords: KeywordIndex, labels: Labels, out: Candidate[]): void {
-  PASSPORT.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = PASSPORT.exec(text)) !== null) {
-    const start = m.index;
-    const end = start + m[0].length;
-    if (isAlnum(text.charCodeAt(start - 1)) || isAlnum(text.charCodeAt(end))) {
-      PASSPORT.lastIndex = start + 1;
-      continue;
-    }
-    // Six letters in the middle read as a word with a digit on the end ("WINTERDAG4"): a document number
-    // only when a passport or ID keyword labels it directly ("Paspoortnummer: SNJJHAXV5").
-    const label = labels.of(start);
-    if (!/[0-9]/.test(m[0].slice(2, 8)) && label !== 'passport') continue;
-    const distance = keywords.distance('passport', start, end, CONTEXT_WINDOW);
-    if (distance === Infinity || labels.vetoes(label, start, end, 'passport')) continue;
-    out.push({
-      type: 'nl-passport',
-      confidence: 85,
-      start,
-      end,
-      masked: maskPassport(m[0]),
-      evidence: distance,
-    });
+/** The IBAN from `start` whose check digits are at `digits`, as a candidate; its end, or -1 when none. */
+function ibanAt(text: string, start: number, digits: number, out: Candidate[], spans: number[]): number {
+  if (isAlnum(text.charCodeAt(start - 1))) return -1;
+  const length = ibanLength(text.slice(start, start + 2).toUpperCase());
+  if (length === undefined) return -1;
+  // Letters and digits, with single spaces or dashes anywhere between them ("NL91 ABNA 0417 1643 00"),
+  // counted first: the string is built only for one of the right length.
+  let count = 4;
+  let p = digits + 2;
+  while (count < length && p < text.length) {
+    const c = text.charCodeAt(p);
+    if (isDigit(c) || isAsciiLetter(c)) {
+      count++;
+      p++;
+    } else if ((c === 32 || c === 45) && isAlnum(text.charCodeAt(p - 1)) && isAlnum(text.charCodeAt(p + 1)))
+      p++;
+    else break;
   }
+  const compact = count === length && !isAlnum(text.charCodeAt(p)) && compactIban(text.slice(start, p));
+  if (!compact || !isValidIban(compact)) return -1;
+  out.push({ type: 'iban', confidence: 85, start, end: p, masked: maskIban(compact), evidence: 0 });
+  spans.push(start, p);
+  return p;
+}
+
+/** Two letters, six letters or digits, a digit: read in place, where a run of digits ends. */
+const PASSPORT = /[A-NP-Z]{2}[A-NP-Z0-9]{6}[0-9]/y;
+
+/** The passport or ID card number that may end at `end`, where a run of digits ends, as a candidate. */
+function passportAt(
+  text: string,
+  end: number,
+  keywords: KeywordIndex,
+  labels: Labels,
+  out: Candidate[],
+): void {
+  const start = end - 9;
+  PASSPORT.lastIndex = start;
+  if (
+    !isCapital(text.charCodeAt(start)) ||
+    isAlnum(text.charCodeAt(start - 1)) ||
+    isAlnum(text.charCodeAt(end)) ||
+    !PASSPORT.test(text)
+  )
+    return;
+  const value = text.slice(start, end);
+  // Six letters in the middle read as a word with a digit on the end ("WINTERDAG4"): a document number
+  // only when a passport or ID keyword labels it directly ("Paspoortnummer: SNJJHAXV5").
+  const label = labels.of(start);
+  if (!/[0-9]/.test(value.slice(2, 8)) && label !== 'passport') return;
+  const distance = keywords.distance('passport', start, end, CONTEXT_WINDOW);
+  if (distance === Infinity || labels.vetoes(label, start, end, 'passport')) return;
+  out.push({
+    type: 'nl-passport',
+    confidence: 85,
+    start,
+    end,
+    masked: maskPassport(value),
+    evidence: distance,
+  });
 }
 
 function rank(x: Candidate, y: Candidate): number {
@@ -133,11 +145,20 @@ export function detectBuiltIn(text: string, enabled: (type: DetectorType) => boo
   const labels = labelsOf(text, keywords);
   const candidates: Candidate[] = [];
   const ibanSpans: number[] = [];
-  if (enabled('iban')) detectIbans(text, candidates, ibanSpans);
-  if (enabled('nl-bsn') || enabled('us-ssn') || enabled('payment-card'))
-    detectNumbers(text, keywords, labels, enabled, candidates, ibanSpans);
-  if (enabled('nl-passport') && keywords.has('passport')) detectPassports(text, keywords, labels, candidates);
-  if (enabled('health') && (keywords.has('medical') || keywords.has('diagnostic')))
-    detectIcd10(text, keywords, labels, candidates);
+  const iban = enabled('iban');
+  const passport = enabled('nl-passport') && keywords.has('passport');
+  const health = enabled('health') && (keywords.has('medical') || keywords.has('diagnostic'));
+  let ibanEnd = 0;
+  // Every value has digits: IBANs and ICD-10 codes two in a row right after letters, a passport number one at
+  // its end. They are looked for at the runs of digits the number detector walks, in text order (an IBAN
+  // before the numbers inside it): one scan of the text for all.
+  detectNumbers(text, keywords, labels, enabled, candidates, ibanSpans, (digits, length) => {
+    if (passport) passportAt(text, digits + length, keywords, labels, candidates);
+    if (length < 2) return;
+    const start = iban ? ibanStart(text, digits) : -1;
+    if (start >= ibanEnd) ibanEnd = Math.max(ibanEnd, ibanAt(text, start, digits, candidates, ibanSpans));
+    if (health && length === 2 && isCapital(text.charCodeAt(digits - 1)))
+      icdAt(text, digits - 1, keywords, labels, candidates);
+  });
   return resolveOverlaps(candidates);
 }

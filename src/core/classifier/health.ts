@@ -7,7 +7,8 @@ import { isAlnum, isLetter, previousWord, type Labels } from './labels';
 import { maskIcd } from './mask';
 import type { Candidate } from './numbers';
 
-const ICD10 = /[A-Z][0-9]{2}(?:\.[0-9A-Z]{1,4})?/g;
+/** A code: a capital, two digits (a run of exactly two), and maybe a subdivision. Read in place. */
+const ICD10 = /[A-Z][0-9]{2}(?:\.[0-9A-Z]{1,4})?/y;
 /** Words that, right before a code, make it a road, route or version rather than a diagnosis. */
 const ICD_FUNCTION_WORDS = new Set(
   'de|het|the|via|op|naar|over|on|to|take|snelweg|rijksweg|afrit|highway|motorway'.split('|'),
@@ -51,49 +52,51 @@ function endsPhrase(text: string, end: number): boolean {
   return LIST_CONJUNCTIONS.has(wordAfter(text, end));
 }
 
-export function detectIcd10(text: string, keywords: KeywordIndex, labels: Labels, out: Candidate[]): void {
-  ICD10.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = ICD10.exec(text)) !== null) {
-    const start = m.index;
-    const end = start + m[0].length;
-    const b1 = text.charCodeAt(start - 1);
-    const a1 = text.charCodeAt(end);
-    if (isAlnum(b1) || isAlnum(a1)) {
-      ICD10.lastIndex = start + 1;
-      continue;
-    }
-    if ((b1 === 45 || b1 === 46 || b1 === 47) && isAlnum(text.charCodeAt(start - 2))) continue;
-    if ((a1 === 45 || a1 === 46 || a1 === 47) && isAlnum(text.charCodeAt(end + 1))) continue;
-    // In a table the column header is the word before ("Zaal" above "B12").
-    const before = labels.word(start);
-    const twoBefore = before ? previousWord(text, before.start) : null;
-    if (
-      (before && (ICD_FUNCTION_WORDS.has(before.text) || ICD_NOUNS.has(before.text))) ||
-      (twoBefore && ICD_NOUNS.has(twoBefore.text)) ||
-      ICD_AFTER.has(wordAfter(text, end))
-    )
-      continue;
-    // The medical word that labels the code, if any: right before it, or before a preposition.
-    const named = before && PREPOSITIONS.has(before.text) ? twoBefore : before;
-    const hit = named && keywords.labelBefore(named.end, 0);
-    const label = hit && hit.category;
-    const bare = !m[0].includes('.');
-    if (bare && label !== 'diagnostic') {
-      // A bare code beside a vehicle, fuel or device, or after a product name, is a model or a grade.
-      const [from, to] = labels.sentence(start, end);
-      if (keywords.inRange('notmedical', from, to)) continue;
-      const word = previousWord(text, start);
-      if (label !== 'medical' && word && PRODUCT.test(text.slice(word.start - 2, word.end))) continue;
-    }
-    // A word naming a diagnosis supports any code; general medical words support a code they label, one
-    // with a subdivision (E11.9), or a bare one (I10) that stands as a list item rather than a name
-    // ("G20 summit").
-    let distance = label === 'diagnostic' || label === 'medical' ? 0 : Infinity;
-    if (distance === Infinity) distance = keywords.distance('diagnostic', start, end, CONTEXT_WINDOW);
-    if (distance === Infinity && (!bare || endsPhrase(text, end)))
-      distance = keywords.distance('medical', start, end, CONTEXT_WINDOW);
-    if (distance !== Infinity)
-      out.push({ type: 'health', confidence: 85, start, end, masked: maskIcd(m[0]), evidence: distance });
+/** The ICD-10 code that may start at `start` (a capital before a run of two digits), as a candidate. */
+export function icdAt(
+  text: string,
+  start: number,
+  keywords: KeywordIndex,
+  labels: Labels,
+  out: Candidate[],
+): void {
+  ICD10.lastIndex = start;
+  const m = ICD10.exec(text);
+  if (!m) return;
+  const end = start + m[0].length;
+  const b1 = text.charCodeAt(start - 1);
+  const a1 = text.charCodeAt(end);
+  if (isAlnum(b1) || isAlnum(a1)) return;
+  if ((b1 === 45 || b1 === 46 || b1 === 47) && isAlnum(text.charCodeAt(start - 2))) return;
+  if ((a1 === 45 || a1 === 46 || a1 === 47) && isAlnum(text.charCodeAt(end + 1))) return;
+  // In a table the column header is the word before ("Zaal" above "B12").
+  const before = labels.word(start);
+  const twoBefore = before ? previousWord(text, before.start) : null;
+  if (
+    (before && (ICD_FUNCTION_WORDS.has(before.text) || ICD_NOUNS.has(before.text))) ||
+    (twoBefore && ICD_NOUNS.has(twoBefore.text)) ||
+    ICD_AFTER.has(wordAfter(text, end))
+  )
+    return;
+  // The medical word that labels the code, if any: right before it, or before a preposition.
+  const named = before && PREPOSITIONS.has(before.text) ? twoBefore : before;
+  const hit = named && keywords.labelBefore(named.end, 0);
+  const label = hit && hit.category;
+  const bare = !m[0].includes('.');
+  if (bare && label !== 'diagnostic') {
+    // A bare code beside a vehicle, fuel or device, or after a product name, is a model or a grade.
+    const [from, to] = labels.sentence(start, end);
+    if (keywords.inRange('notmedical', from, to)) return;
+    const word = previousWord(text, start);
+    if (label !== 'medical' && word && PRODUCT.test(text.slice(word.start - 2, word.end))) return;
   }
+  // A word naming a diagnosis supports any code; general medical words support a code they label, one
+  // with a subdivision (E11.9), or a bare one (I10) that stands as a list item rather than a name
+  // ("G20 summit").
+  let distance = label === 'diagnostic' || label === 'medical' ? 0 : Infinity;
+  if (distance === Infinity) distance = keywords.distance('diagnostic', start, end, CONTEXT_WINDOW);
+  if (distance === Infinity && (!bare || endsPhrase(text, end)))
+    distance = keywords.distance('medical', start, end, CONTEXT_WINDOW);
+  if (distance !== Infinity)
+    out.push({ type: 'health', confidence: 85, start, end, masked: maskIcd(m[0]), evidence: distance });
 }

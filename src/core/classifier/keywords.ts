@@ -21,52 +21,46 @@ export type KeywordCategory =
 export const CONTEXT_WINDOW = 300;
 
 /**
- * Phrases by category, "|"-separated. A space or hyphen in a phrase also matches none or several ("credit
- * card", "creditcard", "credit-card"); a trailing "s" is optional (plurals).
+ * Phrases by category, "|"-separated; "a{b,c}d" stands for "abd|acd" (one group per phrase, an alternative
+ * may be empty). A space or hyphen in a phrase also matches none or several ("credit card", "creditcard",
+ * "credit-card"); a trailing "s" is optional (plurals).
  */
 const KEYWORDS: Readonly<Record<KeywordCategory, string>> = {
   bsn:
-    'bsn|bsn nummer|bsn nr|burger service nummer|burger service nr|sofi nummer|sofi nr|sofi|persoonsnummer|' +
-    'persoonsgebonden nummer|citizen service number|citizen service no|citizen service nr|' +
-    'dutch social security number|dutch social security no|sofi number|fiscaal nummer|' +
-    'fiscaal identificatienummer|bsn/sofinummer',
-  ssn: 'ssn|social security|social security number|social security no|social security card|soc sec|soc. sec|social sec|ssa',
+    'bsn{, nummer, nr,/sofinummer}|burger service {nummer,nr}|sofi{, nummer, nr, number}|' +
+    'persoons{nummer,gebonden nummer}|citizen service {number,no,nr}|dutch social security {number,no}|' +
+    'fiscaal {nummer,identificatienummer}',
+  ssn: 'ssn|social security{, number, no, card}|soc{ sec,. sec,ial sec}|ssa',
   card:
-    'credit card|debit card|card number|card no|card nr|card num|kaart nummer|kaart nr|credit card nummer|' +
-    'credit card gegevens|credit card details|card details|kaart gegevens|betaal kaart|bank kaart|bankpas|' +
-    'pinpas|visa|visa card|master card|amex|american express|maestro|jcb|diners club|diners|discover card|' +
-    'union pay|cvv|cvc|cvv2|cvc2|security code|beveiligingscode|card verification|card holder|kaarthouder|' +
-    'expiry|expiry date|expiration|expiration date|exp|exp date|expires|valid thru|valid through|' +
-    'good thru|vervaldatum|geldig tot|verloopdatum|vervalt|expiring|card on file|betaalpas|uatp|dankort|rupay|' +
-    'hipercard|mir card',
+    'credit card{, nummer, gegevens, details}|debit card|card {number,no,nr,num,details,verification,holder}|' +
+    'kaart {nummer,nr,gegevens}|{betaal,bank} kaart|{bank,pin,betaal}pas|visa{, card}|master card|amex|' +
+    'american express|maestro|jcb|diners{, club}|discover card|union pay|cv{v,c,v2,c2}|security code|' +
+    'beveiligingscode|kaarthouder|expir{y,y date,ation,ation date,es,ing}|exp{, date}|valid {thru,through}|' +
+    'good thru|vervaldatum|geldig tot|verloopdatum|vervalt|card on file|uatp|dankort|rupay|hipercard|mir card',
   // Words that name a diagnosis: enough context even for a bare three-character code ("Diagnose: I10").
   diagnostic:
-    'diagnose|diagnosis|diagnose code|diagnosis code|gediagnosticeerd|diagnosed|hoofddiagnose|' +
-    'nevendiagnose|werkdiagnose|differentiaal diagnose|dx|icd|icd 10|icd code|problem list|probleemlijst|' +
-    'aandoening|aandoeningen|comorbiditeit|comorbidity',
+    'diagnos{e,is,ed,e code,is code}|gediagnosticeerd|{hoofd,neven,werk}diagnose|differentiaal diagnose|dx|' +
+    'icd{, 10, code}|problem list|probleemlijst|aandoening{,en}|comorbiditeit|comorbidity',
   medical:
-    'patiënt|patient|patiënte|patiënten|behandeling|behandelplan|behandelend|behandeld|treatment|treated|' +
-    'medisch|medische|medical|medisch dossier|medical record|medicijnen|medicine|prescription|prescribed|' +
-    'recept|voorgeschreven|huisarts|general practitioner|arts|doctor|dokter|physician|ziekenhuis|hospital|' +
-    'kliniek|clinic|polikliniek|verwijzing|verwijsbrief|referral|ontslagbrief|discharge|anamnese|medicatie|' +
-    'medication|symptomen|symptom|ggz|psychiater|psychiatrist|psycholoog|psychologist|therapie|therapy|' +
-    'bedrijfsarts|occupational physician|arbodienst|arbo arts|ziekmelding|sick leave|ziekteverzuim|' +
-    'zorgverlener|healthcare|ziekte|disease|disorder|stoornis|klachten|specialist|cardioloog|neuroloog|' +
-    'oncoloog|consult|spreekuur|zorgverzekeraar',
+    'pati{ënt,ent,ënte,ënten}|behandel{ing,plan,end,d}|treat{ment,ed}|medisch{,e, dossier}|medical{, record}|' +
+    'medicijnen|medicine|medicati{e,on}|prescri{ption,bed}|recept|voorgeschreven|{huis,bedrijfs,arbo ,}arts|' +
+    'general practitioner|doctor|dokter|{,occupational }physician|ziekenhuis|hospital|{,poli}kliniek|clinic|' +
+    'verwij{zing,sbrief}|referral|ontslagbrief|discharge|anamnese|symptom{en,}|ggz|psychiat{er,rist}|' +
+    'psycholo{og,gist}|therap{ie,y}|arbodienst|ziek{melding,teverzuim,te}|sick leave|zorgverlener|healthcare|' +
+    'disease|disorder|stoornis|klachten|specialist|{cardio,neuro,onco}loog|consult|spreekuur|zorgverzekeraar',
   passport:
-    'paspoort|paspoort nummer|paspoort nr|paspoort gegevens|passport|passport number|passport no|passport nr|' +
-    'passport details|reisdocument|reisdocumenten|reisdocument nummer|reisdocument nr|document nr|travel document|document nummer|' +
-    'document number|document no|identiteitskaart|id kaart|identity card|id card|identiteitsbewijs|' +
-    'identity document|legitimatiebewijs|identiteitskaart nummer|id kaart nummer',
+    'paspoort{, nummer, nr, gegevens}|passport{, number, no, nr, details}|reisdocument{,en, nummer, nr}|' +
+    '{travel,identity} document|document {nr,nummer,number,no}|identiteitskaart{, nummer}|' +
+    'id {kaart,card,kaart nummer}|identity card|identiteitsbewijs|legitimatiebewijs',
   // Look-alike labels (the one table of them). Specific ones name a kind of number that is not personal data
   // and rule out a number they label, whatever else the sentence says. Compounds such as "ordernummer",
   // "klantnr" or "account number" count as specific without an entry: the word right before a number is
   // checked for them (labels.ts).
   lookalike:
-    'tel|telefoon|phone|mobile|mobiel|fax|gsm|bel|call|whatsapp|kvk|kamer van koophandel|chamber of commerce|' +
-    'btw|vat|tracking|track & trace|track and trace|payment reference|sku|ean|zip|datum|date|geboortedatum|' +
-    'date of birth|dob|pnr|bedrag|amount|totaal|total|eur|euro|usd|bic|swift|kenteken|license plate|flight|' +
-    'aba|version|versie|build',
+    'tel{,efoon}|phone|mobile|mobiel|fax|gsm|bel|call|whatsapp|kvk|kamer van koophandel|chamber of commerce|' +
+    'btw|vat|track{ing, & trace, and trace}|payment reference|sku|ean|zip|datum|date{, of birth}|geboortedatum|' +
+    'dob|pnr|bedrag|amount|totaal|total|eur{,o}|usd|bic|swift|kenteken|license plate|flight|aba|version|versie|' +
+    'build',
   // Generic ones name a thing a number may be for (an order, a booking, a file): they rule a number out
   // unless a keyword of its type, or for a card an expiry date, stands in the same sentence.
   generic:
@@ -74,14 +68,24 @@ const KEYWORDS: Readonly<Record<KeywordCategory, string>> = {
     'ref|kenmerk|transactie|transaction|ticket|dossier|file|zending|shipment|pakket|parcel',
   // Numbers on these cards pass Luhn and sit in card IIN ranges, but are not payment cards.
   notcard:
-    'ov chipkaart|ov kaart|transit card|travel card|oyster card|imei|gift card|cadeau kaart|cadeaubon|' +
-    'klanten kaart|klanten pas|loyalty card|bonus kaart|spaar kaart|tankpas|sim kaart|sim card|iccid|' +
-    'membership|member card|member number|lidmaatschap|lidmaatschaps pas|leden pas|lid nummer|sportschool pas',
+    'ov {chipkaart,kaart}|{transit,travel,oyster,gift,loyalty,sim,member} card|imei|cadeau{ kaart,bon}|' +
+    'klanten {kaart,pas}|{bonus,spaar,sim} kaart|tankpas|iccid|member{ship, number}|lidmaatschap{,s pas}|' +
+    '{leden,sportschool} pas|lid nummer',
   // Vehicles, fuel and devices: their codes (E10 petrol, a C80 router, boiler error E10) look like ICD-10.
   notmedical:
     'auto|car|motor|engine|garage|monteur|mechanic|apk|benzine|petrol|gasoline|fuel|brandstof|diesel|tanken|' +
     'router|modem|printer|wifi|foutcode|error code|cv ketel|boiler|wasmachine',
 };
+
+/** The phrases of a list, its "{…}" groups spelt out. */
+function phrasesOf(list: string): string[] {
+  const phrases: string[] = [];
+  for (const item of list.split('|')) {
+    const [head = '', choices = '', tail = ''] = item.split(/[{}]/);
+    for (const choice of choices.split(',')) phrases.push(head + choice + tail);
+  }
+  return phrases;
+}
 
 /** Lowercase letters and digits only: the key under which a matched phrase finds its category. */
 function keyOf(phrase: string): string {
@@ -90,17 +94,19 @@ function keyOf(phrase: string): string {
 
 const CATEGORY_BY_KEY = new Map<string, KeywordCategory>();
 
-/** Matched texts repeat ("BSN", "IBAN"), so their categories are remembered (bounded). */
-const categoryCache = new Map<string, KeywordCategory | undefined>();
+/** Matched texts repeat ("BSN", "IBAN"), so their categories are remembered (bounded); null for none. */
+const categoryCache = new Map<string, KeywordCategory | null>();
 
 /** The category of a matched text; a plural "s" is tried off when the phrase has none. */
-function categoryOf(matched: string): KeywordCategory | undefined {
-  if (categoryCache.has(matched)) return categoryCache.get(matched);
-  const key = keyOf(matched);
-  const category =
-    CATEGORY_BY_KEY.get(key) || (key.endsWith('s') ? CATEGORY_BY_KEY.get(key.slice(0, -1)) : undefined);
-  if (categoryCache.size >= 5000) categoryCache.clear();
-  categoryCache.set(matched, category);
+function categoryOf(matched: string): KeywordCategory | null {
+  let category = categoryCache.get(matched);
+  if (category === undefined) {
+    const key = keyOf(matched);
+    category =
+      CATEGORY_BY_KEY.get(key) || (key.endsWith('s') && CATEGORY_BY_KEY.get(key.slice(0, -1))) || null;
+    if (categoryCache.size >= 5000) categoryCache.clear();
+    categoryCache.set(matched, category);
+  }
   return category;
 }
 
@@ -125,7 +131,7 @@ function trieSource(node: TrieNode): string {
 
 const root: TrieNode = { next: new Map(), end: false };
 for (const category of Object.keys(KEYWORDS) as KeywordCategory[]) {
-  for (const phrase of KEYWORDS[category].split('|')) {
+  for (const phrase of phrasesOf(KEYWORDS[category])) {
     CATEGORY_BY_KEY.set(keyOf(phrase), category);
     let node = root;
     for (const c of phrase) {
@@ -171,8 +177,9 @@ export interface KeywordIndex {
 
 // A closure rather than a class: the core ships in the add-in, and local names minify where members do not.
 export function indexKeywords(text: string): KeywordIndex {
-  const starts = new Map<KeywordCategory, number[]>();
-  const ends = new Map<KeywordCategory, number[]>();
+  /** Per category, the starts and the ends of its hits. */
+  const hits = new Map<KeywordCategory, [number[], number[]]>();
+  const NONE: [number[], number[]] = [[], []];
   /** All hits in text order, for "which label stands right before this number". */
   const allEnds: number[] = [];
   const allCategories: KeywordCategory[] = [];
@@ -181,28 +188,25 @@ export function indexKeywords(text: string): KeywordIndex {
   let m: RegExpExecArray | null;
   while ((m = KEYWORD_RE.exec(text)) !== null) {
     const category = categoryOf(m[0]);
-    if (category === undefined) continue;
-    const end = m.index + m[0].length;
-    const s = starts.get(category) || [];
-    const e = ends.get(category) || [];
-    starts.set(category, s);
-    ends.set(category, e);
-    s.push(m.index);
-    e.push(end);
+    if (category === null) continue;
+    const end = KEYWORD_RE.lastIndex;
+    let hit = hits.get(category);
+    if (!hit) hits.set(category, (hit = [[], []]));
+    hit[0].push(m.index);
+    hit[1].push(end);
     allEnds.push(end);
     allCategories.push(category);
   }
 
   return {
-    has: (category) => starts.has(category),
+    has: (category) => hits.has(category),
     inRange(category, from, to) {
-      const s = starts.get(category) || [];
+      const [s, e] = hits.get(category) || NONE;
       const k = lowerBound(s, from);
-      return k < s.length && ((ends.get(category) || [])[k] || 0) <= to;
+      return k < s.length && (e[k] || 0) <= to;
     },
     distance(category, start, end, within) {
-      const s = starts.get(category) || [];
-      const e = ends.get(category) || [];
+      const [s, e] = hits.get(category) || NONE;
       // Hits do not overlap, so ends are sorted too: from the first that ends at or after start - within.
       let best = Infinity;
       for (let k = lowerBound(e, start - within); k < s.length; k++) {

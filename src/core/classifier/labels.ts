@@ -4,15 +4,14 @@
  * is bounded or memoised, so the detectors stay linear in the text.
  */
 import { CONTEXT_WINDOW as REACH, type KeywordCategory, type KeywordIndex } from './keywords';
+import { isAsciiLetter } from './normalize';
 
 export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
 export function isLetter(c: number): boolean {
-  return (
-    (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7)
-  );
+  return isAsciiLetter(c) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7);
 }
 
 export function isAlnum(c: number): boolean {
@@ -55,7 +54,9 @@ const NOT_NAMING = new Set(
   ).split('|'),
 );
 
+/** Space and the punctuation between a label and its value. */
 const LABEL_PUNCTUATION = ' \t\n\r:#.()=-';
+const isLabelPunctuation = (text: string, p: number): boolean => LABEL_PUNCTUATION.includes(text.charAt(p));
 /** A sentence ends at ". ", "! " or "? " before a capital or a line break. */
 const SENTENCE_END = /^.[ \r]{1,3}[A-Z\xc0-\xde\n]/;
 const COPULAS = new Set('is|was|luidt|wordt|are|were|reads'.split('|'));
@@ -69,7 +70,7 @@ export interface Word {
 /** The word ending before `position`, skipping up to 4 characters of space and label punctuation. */
 export function previousWord(text: string, position: number): Word | null {
   let p = position - 1;
-  while (p >= 0 && position - p <= 5 && LABEL_PUNCTUATION.includes(text.charAt(p))) p--;
+  while (p >= 0 && position - p <= 5 && isLabelPunctuation(text, p)) p--;
   const end = p + 1;
   while (p >= 0 && end - p <= 30 && isLetter(text.charCodeAt(p))) p--;
   return end - p > 1 ? { text: text.slice(p + 1, end).toLowerCase(), start: p + 1, end } : null;
@@ -112,16 +113,12 @@ export function labelsOf(text: string, keywords: KeywordIndex): Labels {
   /** The label ending at `position`, made of text after `floor`. */
   function labelAt(position: number, floor: number): KeywordCategory | null {
     let hit = keywords.labelBefore(position, LABEL_WINDOW);
-    if (hit) {
-      // The label must be in the same sentence, or alone on the line above: no other number in between.
-      const filler = text.slice(hit.end, position);
-      if (
-        hit.end <= floor ||
-        /[0-9]|[.!?]\s+\S/.test(filler) ||
-        (/\n/.test(filler) && !/^[\s:#.()=-]*$/.test(filler))
-      )
-        hit = null;
-    }
+    if (hit && (hit.end <= floor || !fillerKeeps(hit.end, position))) hit = null;
+    // The word right before ends where the label punctuation before `position` starts: when the label ends
+    // there too, it is that word (or its verb's subject), and it decides.
+    let wordEnd = position;
+    while (wordEnd > 0 && position - wordEnd < 5 && isLabelPunctuation(text, wordEnd - 1)) wordEnd--;
+    if (hit && hit.end >= wordEnd) return hit.category;
     let word = previousWord(text, position);
     // "Je personeelsnummer is 123...": the label is the word before the verb.
     if (word && COPULAS.has(word.text)) word = previousWord(text, word.start);
@@ -136,6 +133,18 @@ export function labelsOf(text: string, keywords: KeywordIndex): Labels {
       if (before && before.start >= floor && !NOT_NAMING.has(before.text)) return 'lookalike';
     }
     return hit ? hit.category : null;
+  }
+
+  /**
+   * Whether a label ending at `from` still names the value at `to`: the label must be in the same sentence,
+   * or alone on the line above, with no other number in between. Spaces and ":#()=-" alone always keep.
+   */
+  function fillerKeeps(from: number, to: number): boolean {
+    let p = from;
+    while (p < to && ' \t\r:#()=-'.includes(text.charAt(p))) p++;
+    if (p === to) return true;
+    const filler = text.slice(from, to);
+    return !/[0-9]|[.!?]\s+\S/.test(filler) && !(/\n/.test(filler) && !/^[\s:#.()=-]*$/.test(filler));
   }
 
   /**

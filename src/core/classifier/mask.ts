@@ -34,7 +34,12 @@ export function maskIcd(code: string): string {
 }
 
 /** White space and ASCII punctuation: the shape of a value, not its content. */
-const SHAPE = /[\s!-/:-@[-`{-~]/;
+function isShape(value: string, i: number): boolean {
+  const c = value.charCodeAt(i);
+  if (c >= 128) return /\s/.test(value.charAt(i));
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  return c < 127 && (c < 48 || (c > 57 && c < 65) || (c > 90 && c < 97) || c > 122);
+}
 
 /**
  * Anything else (custom rules): every other character starred except a tail of at most a quarter of them
@@ -45,16 +50,10 @@ export function maskGeneric(value: string): string {
   const long = value.length > 40;
   const clipped = long ? value.slice(0, 40) : value;
   let content = 0;
-  for (let i = 0; i < clipped.length; i++) if (!SHAPE.test(clipped.charAt(i))) content++;
+  for (let i = 0; i < clipped.length; i++) if (!isShape(clipped, i)) content++;
   let keep = long ? 0 : Math.min(4, Math.floor(content / 4));
   let out = '';
-  for (let i = clipped.length - 1; i >= 0; i--) {
-    const c = clipped.charAt(i);
-    if (SHAPE.test(c)) out = c + out;
-    else if (keep > 0) {
-      out = c + out;
-      keep--;
-    } else out = `*${out}`;
-  }
+  for (let i = clipped.length - 1; i >= 0; i--)
+    out = (isShape(clipped, i) || keep-- > 0 ? clipped.charAt(i) : '*') + out;
   return long ? `${out}…` : out;
 }

@@ -114,7 +114,10 @@ function luhnSpan(text: string, start: number, end: number): boolean {
   return sum % 10 === 0;
 }
 
-const BSN_SHAPES = new Set(['3-3-3', '4-2-3', '3-2-4', '2-2-2-3']);
+/** Group sizes written as one number's digits: 3-2-4 is 324. The groupings a BSN is written in. */
+const BSN_SHAPES = [333, 423, 324, 2223];
+/** A formatted SSN: 123-45-6789. */
+const SSN_SHAPE = 324;
 
 /** 4-4-4-4 and longer runs of fours (the last group may be shorter), Amex and UATP 4-6-5, Diners 4-6-4. */
 function cardShape(groups: readonly number[]): boolean {
@@ -141,10 +144,13 @@ export function detectNumbers(
   enabled: (type: DetectorType) => boolean,
   out: Candidate[],
   ibanSpans: readonly number[],
+  /** Called with each run of digits (its start and length) before any number in it is read. */
+  atRun: (start: number, length: number) => void,
 ): void {
   const findBsn = enabled('nl-bsn') && keywords.has('bsn');
   const findSsn = enabled('us-ssn');
   const findCard = enabled('payment-card');
+  const findAny = findBsn || findSsn || findCard;
   const anyCardKeyword = keywords.has('card');
   let expiries: number[] | null = null;
   /** The label of the candidate being evaluated, looked up once for all its types. */
@@ -214,10 +220,11 @@ export function detectNumbers(
   ): void {
     // Only BSN (8-9 digits), SSN (9) and cards (13-19) exist, each in a few groupings; most digit runs are
     // none of them and cost nothing more.
-    const shape = sep !== '' && length === 9 ? groups.join('-') : '';
-    const bsn = findBsn && (sep === '' ? length === 9 || length === 8 : BSN_SHAPES.has(shape));
+    let shape = 0;
+    if (sep !== '' && length === 9) for (const size of groups) shape = shape * 10 + size;
+    const bsn = findBsn && (sep === '' ? length === 9 || length === 8 : BSN_SHAPES.indexOf(shape) >= 0);
     // Unformatted, an SSN needs its keyword somewhere in the text.
-    const ssn = findSsn && length === 9 && (shape === '3-2-4' || (sep === '' && keywords.has('ssn')));
+    const ssn = findSsn && length === 9 && (shape === SSN_SHAPE || (sep === '' && keywords.has('ssn')));
     const first = text.charCodeAt(start);
     const card =
       findCard &&
@@ -228,23 +235,25 @@ export function detectNumbers(
       (sep === '' || ((sep === ' ' || sep === '-') && cardShape(groups))) &&
       luhnSpan(text, start, end);
     if (!bsn && !ssn && !card) return;
-    if (!standsAlone(text, start, end) || overlaps(ibanSpans, start, end) || inIbanShape(text, start)) return;
     const digits = sep === '' ? text.slice(start, end) : text.slice(start, end).split(sep).join('');
+    const nine = length === 8 ? `0${digits}` : digits;
+    // The checksums first: they rule out most runs, and cost less than reading the text around one.
+    const isBsn = bsn && bsnElfproef(nine);
+    const isSsn =
+      ssn && ssnPartsValid(digits.slice(0, 3), digits.slice(3, 5), digits.slice(5)) && !isSampleSsn(digits);
+    const isCard = card && isValidCard(digits);
+    if (!isBsn && !isSsn && !isCard) return;
+    if (!standsAlone(text, start, end) || overlaps(ibanSpans, start, end) || inIbanShape(text, start)) return;
     label = undefined;
 
-    const nine = length === 8 ? `0${digits}` : digits;
-    if (bsn && bsnElfproef(nine)) {
+    if (isBsn) {
       const distance = near('bsn', start, end);
       if (distance !== Infinity && !vetoed(start, end, 'bsn'))
         add('nl-bsn', 85, start, end, maskBsn(nine), distance);
     }
 
-    if (
-      ssn &&
-      ssnPartsValid(digits.slice(0, 3), digits.slice(3, 5), digits.slice(5)) &&
-      !isSampleSsn(digits)
-    ) {
-      const formatted = shape === '3-2-4';
+    if (isSsn) {
+      const formatted = shape === SSN_SHAPE;
       const distance = near('ssn', start, end);
       // As Purview: formatted with a keyword high, unformatted with one medium, dash-formatted alone low.
       const confidence: Confidence | null =
@@ -253,7 +262,7 @@ export function detectNumbers(
         add('us-ssn', confidence, start, end, maskSsn(digits), distance);
     }
 
-    if (card && isValidCard(digits) && !vetoed(start, end, 'card') && !notCard(start, end)) {
+    if (isCard && !vetoed(start, end, 'card') && !notCard(start, end)) {
       // A card keyword or an expiry date makes it high; some numbers are a card only with one of them.
       const distance = near('card', start, end);
       const high = distance !== Infinity || expiryIn(start, end, start - EXPIRY_WINDOW, end + EXPIRY_WINDOW);
@@ -271,16 +280,17 @@ export function detectNumbers(
     isDigit(text.charCodeAt(e + 1)) ? joinSeparator(text.charCodeAt(e)) : '';
   // Streamed, no arrays of runs: the engine finds each run's first digit (most text has few), a loop its
   // end, and the neighbours are read from the text. "1 1 1 ..." has half a million groups a MB.
+  // Each run starts a chain of groups; one that starts inside a dot or dash number is refused by standsAlone.
   DIGIT.lastIndex = 0;
   while (DIGIT.test(text)) {
     const s = DIGIT.lastIndex - 1;
     const e = (DIGIT.lastIndex = runEnd(s));
     const len = e - s;
-    const before = joinAt(s - 2);
+    atRun(s, len);
+    if (!findAny) continue;
     const after = joinAt(e);
-    if (len >= 8 && len <= 19 && before !== '.' && before !== '-' && after !== '.' && after !== '-')
-      evaluate(s, e, len, [len], '');
-    if (after === '' || len < 2 || len > 4 || (after !== ' ' && before === after)) continue;
+    if (len >= 8 && len <= 19 && after !== '.' && after !== '-') evaluate(s, e, len, [len], '');
+    if (after === '' || len < 2 || len > 4) continue;
     const groups = [len];
     let total = len;
     // A separator follows, so another run does: at most five groups, each read once more.
