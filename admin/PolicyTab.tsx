@@ -1,6 +1,12 @@
 import { Button, Checkbox, Field, makeStyles, Switch, Textarea, tokens } from '@fluentui/react-components';
 import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
-import { DETECTOR_TYPES, type OrgPolicy } from '../src/core/policy';
+import {
+  DETECTOR_TYPES,
+  FORCED_TLS_LEVELS,
+  forcedTlsEntry,
+  type ForcedTlsEntry,
+  type OrgPolicy,
+} from '../src/core/policy';
 import { isVersionConflict, type AdminApi, type Validation } from './api';
 import { ChangeList } from './ChangeList';
 import { useLocalised } from './language';
@@ -56,16 +62,35 @@ type Check = Validation | { valid: false; failure: unknown };
 
 const pretty = (value: unknown): string => JSON.stringify(value, null, 2);
 
-function isPolicyShaped(value: unknown): value is OrgPolicy {
+type PolicyShaped = Omit<OrgPolicy, 'forcedTlsDomains'> & {
+  forcedTlsDomains: Array<string | ForcedTlsEntry>;
+};
+
+/** A forced-TLS entry, or a plain domain string (the API still takes those, as encryption-only entries). */
+function isForcedTlsItem(item: unknown): item is string | ForcedTlsEntry {
+  if (typeof item === 'string') return true;
+  if (typeof item !== 'object' || item === null) return false;
+  const entry = item as Partial<Record<keyof ForcedTlsEntry, unknown>>;
+  return typeof entry.domain === 'string' && FORCED_TLS_LEVELS.some((level) => level === entry.level);
+}
+
+function isPolicyShaped(value: unknown): value is PolicyShaped {
   if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<OrgPolicy>;
+  const candidate = value as Partial<Record<keyof OrgPolicy, unknown>>;
   return (
     typeof candidate.actions === 'object' &&
     Array.isArray(candidate.internalDomains) &&
     Array.isArray(candidate.trustedDomains) &&
     Array.isArray(candidate.forcedTlsDomains) &&
+    candidate.forcedTlsDomains.every(isForcedTlsItem) &&
     typeof candidate.detection === 'object'
   );
+}
+
+/** The draft as the form and the preview use it: plain forced-TLS strings read as the entries they mean. */
+function policyDraft(value: unknown): OrgPolicy | null {
+  if (!isPolicyShaped(value)) return null;
+  return { ...value, forcedTlsDomains: value.forcedTlsDomains.map(forcedTlsEntry) };
 }
 
 const DRAFT_KEY = 'tlsgate.admin.draft';
@@ -146,7 +171,7 @@ export function PolicyTab({ api, policy }: { api: AdminApi; policy: PolicyState 
   }, [text, savedText, policy.current.version]);
 
   const parsed = useMemo(() => parse(text), [text]);
-  const draft = parsed.ok && isPolicyShaped(parsed.value) ? parsed.value : null;
+  const draft = useMemo(() => (parsed.ok ? policyDraft(parsed.value) : null), [parsed]);
   const dirty = text !== savedText;
 
   // The server is the judge (the same schema and lockout check as saving); asked once typing pauses.

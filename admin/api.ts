@@ -7,6 +7,7 @@ import {
 } from '../addin/shared/api';
 import type { ActivityDecision, ActivitySummary } from '../src/contract/activity';
 import type { ConnectorPreview, Me, Validation } from '../src/contract/admin';
+import type { DomainHealth, HealthResponse, Proposal, ProposalsResponse } from '../src/contract/forced-tls';
 import type { AuditEntry, PolicyChange, PolicyDocument } from '../src/contract/policy';
 import type { OrgPolicy } from '../src/core/policy';
 
@@ -18,9 +19,13 @@ export type {
   ActivitySummary,
   AuditEntry,
   ConnectorPreview,
+  DomainHealth,
+  HealthResponse,
   Me,
   PolicyChange,
   PolicyDocument,
+  Proposal,
+  ProposalsResponse,
   Validation,
 };
 
@@ -35,6 +40,12 @@ export interface AdminApi {
   audit(limit: number): Promise<AuditEntry[]>;
   previewConnectorImport(connectorsJson: string): Promise<ConnectorPreview>;
   activity(days: number): Promise<ActivitySummary>;
+  /** Every forced-TLS domain's delivery state and 90-day history, problems first. */
+  forcedTlsHealth(): Promise<HealthResponse>;
+  /** Probes one listed forced-TLS domain now and answers its health as it is after that check. */
+  checkForcedTls(domain: string): Promise<DomainHealth>;
+  /** Candidates for a TLS-required connector from the last `days` of activity, and the unsuitable ones. */
+  proposals(days: number): Promise<ProposalsResponse>;
   /** A CSV export as text (a link cannot carry the bearer token). */
   csv(path: string): Promise<string>;
 }
@@ -88,6 +99,21 @@ export function createAdminApi(options: ApiClientOptions): AdminApi {
       ),
     activity: (days) =>
       request<ActivitySummary>(`/api/v1/admin/activity?days=${days}`, { method: 'GET' }, TIMEOUT_MS),
+    forcedTlsHealth: () =>
+      request<HealthResponse>('/api/v1/admin/forced-tls/health', { method: 'GET' }, TIMEOUT_MS),
+    checkForcedTls: (domain) =>
+      request<DomainHealth>(
+        '/api/v1/admin/forced-tls/health/check',
+        { method: 'POST', body: json({ domain }) },
+        LOOKUP_TIMEOUT_MS,
+      ),
+    proposals: (days) =>
+      request<ProposalsResponse>(
+        `/api/v1/admin/forced-tls/proposals?days=${days}`,
+        { method: 'GET' },
+        // Candidates are judged from cached reports, but a cold cache means probing.
+        LOOKUP_TIMEOUT_MS,
+      ),
     async csv(path) {
       const headers: Record<string, string> = { accept: 'text/csv' };
       const token = options.token ? await options.token() : null;

@@ -1,6 +1,7 @@
 import type { Action, FindingType, Sensitivity } from '../src/core/policy';
 import { STATUS_LABELS, type DomainStatus, type Language } from '../src/core/status';
 import type { ActivityDecision } from './api';
+import { FORCED_TLS_STRINGS, type ForcedTlsStrings } from './forced-tls-strings';
 
 /**
  * The admin console's texts, English and Dutch (formal "u", like the task pane). Status labels come from
@@ -116,30 +117,8 @@ export interface AdminStrings {
   samples: Record<SampleId, string>;
   previewLead: (sample: string, domain: string) => string;
 
-  // Forced-TLS domains
-  forcedConflict: string;
-  alreadyListed: (domain: string) => string;
-  added: (domain: string) => string;
-  removed: (domain: string) => string;
-  imported: (n: number) => string;
-  forcedHeading: (n: number) => string;
-  forcedList: string;
-  forcedNone: string;
-  removeDomain: (domain: string) => string;
-  domainField: string;
-  add: string;
-  importHeading: string;
-  /** Around the PowerShell command, which stays as it is. */
-  importHelp: { before: string; after: string };
-  connectorOutput: string;
-  previewImport: string;
-  importPreview: string;
-  connectorsWithTls: (names: readonly string[]) => string;
-  willBeAdded: string;
-  nothingToAdd: string;
-  alreadyOnList: (domains: readonly string[]) => string;
-  leftOut: string;
-  applyImport: (n: number) => string;
+  /** The Forced-TLS tab: forced-tls-strings.ts. */
+  tls: ForcedTlsStrings;
 
   // History
   restored: (version: number, as: number) => string;
@@ -180,8 +159,6 @@ export interface AdminStrings {
 
 /** A text made in whichever language is shown when it is shown, so a switch also changes messages on screen. */
 export type Phrase = (s: AdminStrings) => string;
-
-const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
 
 export const ADMIN_STRINGS: Readonly<Record<Language, AdminStrings>> = {
   en: {
@@ -318,34 +295,7 @@ export const ADMIN_STRINGS: Readonly<Record<Language, AdminStrings>> = {
     },
     previewLead: (sample, domain) => `With this policy, sending ${sample} to ${domain} would:`,
 
-    forcedConflict:
-      'Someone else changed the policy meanwhile. The list is now up to date; make your change again.',
-    alreadyListed: (domain) => `${domain} is already on the list.`,
-    added: (domain) => `Added ${domain}.`,
-    removed: (domain) => `Removed ${domain}.`,
-    imported: (n) => `Imported ${n} ${plural(n, 'domain', 'domains')}.`,
-    forcedHeading: (n) => `Forced-TLS domains (${n})`,
-    forcedList: 'Forced-TLS domains',
-    forcedNone: 'None yet. Add a domain, or import your Exchange connectors below.',
-    removeDomain: (domain) => `Remove ${domain}`,
-    domainField: 'Domain (contoso.com, or *.contoso.com for its subdomains)',
-    add: 'Add',
-    importHeading: 'Import from Exchange Online',
-    importHelp: {
-      before: 'In Exchange Online PowerShell run',
-      after:
-        'and paste the output. The recipient domains of connectors that require TLS are proposed; nothing changes until you apply.',
-    },
-    connectorOutput: 'Get-OutboundConnector output (JSON)',
-    previewImport: 'Preview import',
-    importPreview: 'Import preview',
-    connectorsWithTls: (names) =>
-      `${names.length} ${plural(names.length, 'connector', 'connectors')} with TLS required: ${names.join(', ') || 'none'}.`,
-    willBeAdded: 'Will be added',
-    nothingToAdd: 'Nothing to add: every domain is on the list already.',
-    alreadyOnList: (domains) => `Already on the list: ${domains.join(', ')}`,
-    leftOut: 'Left out',
-    applyImport: (n) => `Apply: add ${n} ${plural(n, 'domain', 'domains')}`,
+    tls: FORCED_TLS_STRINGS.en,
 
     restored: (version, as) => `Version ${version} is back, as version ${as}.`,
     historyConflict:
@@ -520,34 +470,7 @@ export const ADMIN_STRINGS: Readonly<Record<Language, AdminStrings>> = {
     previewLead: (sample, domain) =>
       `Met dit beleid is de actie bij het versturen van ${sample} naar ${domain}:`,
 
-    forcedConflict:
-      'Iemand anders heeft het beleid intussen gewijzigd. De lijst is nu bijgewerkt; breng uw wijziging opnieuw aan.',
-    alreadyListed: (domain) => `${domain} staat al op de lijst.`,
-    added: (domain) => `${domain} toegevoegd.`,
-    removed: (domain) => `${domain} verwijderd.`,
-    imported: (n) => `${n} ${plural(n, 'domein', 'domeinen')} geïmporteerd.`,
-    forcedHeading: (n) => `Domeinen met afgedwongen TLS (${n})`,
-    forcedList: 'Domeinen met afgedwongen TLS',
-    forcedNone: 'Nog geen. Voeg een domein toe, of importeer hieronder uw Exchange-connectors.',
-    removeDomain: (domain) => `${domain} verwijderen`,
-    domainField: 'Domein (contoso.com, of *.contoso.com voor de subdomeinen)',
-    add: 'Toevoegen',
-    importHeading: 'Importeren uit Exchange Online',
-    importHelp: {
-      before: 'Voer in Exchange Online PowerShell',
-      after:
-        'uit en plak de uitvoer hieronder. De ontvangerdomeinen van connectors die TLS vereisen worden voorgesteld; er verandert niets tot u ze toepast.',
-    },
-    connectorOutput: 'Uitvoer van Get-OutboundConnector (JSON)',
-    previewImport: 'Import bekijken',
-    importPreview: 'Voorbeeld van de import',
-    connectorsWithTls: (names) =>
-      `${names.length} ${plural(names.length, 'connector', 'connectors')} met verplichte TLS: ${names.join(', ') || 'geen'}.`,
-    willBeAdded: 'Toe te voegen',
-    nothingToAdd: 'Niets toe te voegen: elk domein staat al op de lijst.',
-    alreadyOnList: (domains) => `Staat al op de lijst: ${domains.join(', ')}`,
-    leftOut: 'Weggelaten',
-    applyImport: (n) => `Toepassen: ${n} ${plural(n, 'domein', 'domeinen')} toevoegen`,
+    tls: FORCED_TLS_STRINGS.nl,
 
     restored: (version, as) => `Versie ${version} is terug, als versie ${as}.`,
     historyConflict:

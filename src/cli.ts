@@ -1,3 +1,10 @@
+import {
+  FORCED_TLS_OPTION,
+  formatDelivery,
+  parseForcedTls,
+  withDelivery,
+  type ForcedTlsTest,
+} from './cli-forced-tls';
 import { parseCommand, UsageError, type CliIo } from './cli-io';
 import type { DomainReport, Finding, MxReport } from './core/report';
 import { STATUS_LABELS, type DomainStatus } from './core/status';
@@ -9,13 +16,17 @@ import { runScan, SCAN_USAGE } from './scan';
 /** The `tlsgate` command. Exit 0: all checked; 2: usage error or an invalid input; 1: unexpected failure. */
 
 const USAGE = `Usage:
-  tlsgate check DOMAIN_OR_ADDRESS... [--json] [--dns-server HOST:PORT]... [--allow-private-networks] [--timeout-ms N]
+  tlsgate check DOMAIN_OR_ADDRESS... [--json] [--forced-tls LEVEL[:NAME]] [--dns-server HOST:PORT]...
+                [--allow-private-networks] [--timeout-ms N]
 
 Checks how mail to each domain would travel: enforced TLS (MTA-STS enforce or DANE), opportunistic
-TLS, no TLS, no mail server, or unknown.
+TLS, no TLS, no mail server, or unknown. With --forced-tls: whether a TLS-required connector would
+deliver to it (delivered, at risk, not delivered), each MX accepted or refused and why.
 
 Options:
-  --json                     print one JSON array of reports on stdout
+  --json                     print one JSON array of reports on stdout (with --forced-tls: each with
+                             its \`delivery\` verdict)
+${FORCED_TLS_OPTION}
   --dns-server HOST[:PORT]   resolver to ask (repeatable); default: the system's
   --allow-private-networks   also contact loopback and private addresses (off: SSRF guard)
   --timeout-ms N             budget for each domain, 100..120000 ms (default ${DEFAULT_TIMEOUT_MS})
@@ -28,6 +39,7 @@ interface CheckCommand {
   inputs: string[];
   json: boolean;
   options: CheckOptions;
+  forcedTls?: ForcedTlsTest;
 }
 
 function parseCheck(args: string[]): CheckCommand {
@@ -36,6 +48,7 @@ function parseCheck(args: string[]): CheckCommand {
     'dns-server': { type: 'string', multiple: true },
     'allow-private-networks': { type: 'boolean', default: false },
     'timeout-ms': { type: 'string' },
+    'forced-tls': { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('Give at least one domain or address to check.');
   if (positionals.length > 1000) throw new UsageError('At most 1000 domains can be checked at once.');
@@ -58,7 +71,8 @@ function parseCheck(args: string[]): CheckCommand {
     }
     options.dnsServers = servers;
   }
-  return { inputs: positionals, json: values.json, options };
+  const forcedTls = values['forced-tls'] === undefined ? undefined : parseForcedTls(values['forced-tls']);
+  return { inputs: positionals, json: values.json, options, ...(forcedTls ? { forcedTls } : {}) };
 }
 
 const COLOURS: Record<DomainStatus, string> = {
@@ -126,9 +140,12 @@ export function formatTable(reports: readonly DomainReport[], colour: boolean): 
 
 async function runCheck(args: string[], io: CliIo): Promise<number> {
   const command = parseCheck(args);
-  const reports = await checkDomains(command.inputs, command.options);
+  const probed = await checkDomains(command.inputs, command.options);
+  const test = command.forcedTls;
+  const reports = test ? withDelivery(probed, test, Date.now()) : probed;
+  const colour = Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined;
   if (command.json) io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-  else io.stdout.write(formatTable(reports, Boolean(io.stdout.isTTY) && io.env.NO_COLOR === undefined));
+  else io.stdout.write(test ? formatDelivery(reports, test, colour) : formatTable(reports, colour));
   const invalid = reports.filter((report) => report.status === 'invalid');
   for (const report of invalid)
     io.stderr.write(`tlsgate: invalid input "${report.input}": ${report.findings[0]?.message ?? ''}\n`);

@@ -1,7 +1,7 @@
 import type { ComposeItem } from '../office/compose';
 import type { DurableStore } from '../office/storage';
 import type { SendCheckApi } from '../shared/api';
-import { isOrgPolicy, savePolicy } from '../shared/policy-store';
+import { readOrgPolicy, savePolicy } from '../shared/policy-store';
 import {
   compactOrNull,
   readStatuses,
@@ -43,7 +43,8 @@ export async function prefetch(env: PrefetchEnv): Promise<void> {
       ? env.api.lookup(missing, Math.max(1, deadline - env.now())).catch(() => null)
       : Promise.resolve([]),
     env.api.policy(Math.max(1, deadline - env.now())).then(
-      (document) => (isOrgPolicy(document.policy) ? document : null),
+      // Kept as sent: whoever reads it back upgrades it (readOrgPolicy).
+      (document) => (readOrgPolicy(document.policy) ? document : null),
       () => null,
     ),
   ]);

@@ -7,9 +7,9 @@ import type { ActivityReport, DecisionEvent, SendCheckApi } from '../shared/api'
 import type { BuildOnBackendError } from '../shared/build-info';
 import { hasPortalNotice, textOutsideTrustedNotices } from '../shared/portal-notice';
 import {
-  isOrgPolicy,
   loadLastPolicy,
   offlinePolicy,
+  readOrgPolicy,
   savePolicy,
   type OfflinePolicy,
 } from '../shared/policy-store';
@@ -121,14 +121,17 @@ async function policyFor(
   });
   try {
     const document = await env.api.policy(Math.max(1, deadline - env.now()));
-    if (!isOrgPolicy(document.policy)) throw new Error('The policy is not in the expected shape.');
-    fetched = true;
-    // Never awaited: keeping it may not hold up the decision.
-    savePolicy(env.store, document).catch(() => undefined);
-    return online(document.policy);
+    const policy = readOrgPolicy(document.policy);
+    if (policy) {
+      fetched = true;
+      // Never awaited: keeping it may not hold up the decision.
+      savePolicy(env.store, document).catch(() => undefined);
+      return online(policy);
+    }
   } catch {
-    return offlinePolicy(await kept, env.offlineDefault);
+    // Unreachable, out of time or refused: as a policy not in the expected shape, the kept copy decides.
   }
+  return offlinePolicy(await kept, env.offlineDefault);
 }
 
 /** Statuses for every address: from the session cache, else one batch call; null where the call failed. */

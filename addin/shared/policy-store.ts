@@ -1,10 +1,13 @@
 import {
   DEFAULT_POLICY,
+  FORCED_TLS_LEVELS,
+  forcedTlsEntry,
   PORTAL_EXPIRY_BOUNDS,
   portalExpiry,
   stricter,
   type Action,
   type CustomRule,
+  type ForcedTlsEntry,
   type LabelMapping,
   type OrgPolicy,
 } from '../../src/core/policy';
@@ -25,6 +28,7 @@ import type { BuildOnBackendError } from './build-info';
  *
  * What is read back is validated; anything corrupt, oversized or of another format counts as absent, and with
  * no copy the build's ADDIN_ON_BACKEND_ERROR applies to every message the org's policy cannot be had for.
+ * A copy kept before forced-TLS levels existed lists plain domain strings; readOrgPolicy() upgrades them.
  * Roaming settings are not tamper-proof (a user can edit their own with EWS or MAPI).
  */
 
@@ -56,6 +60,23 @@ function isStrings(value: unknown): value is string[] {
 export function isAction(value: unknown): value is Action {
   return ACTIONS.includes(value);
 }
+
+const LEVELS: readonly unknown[] = FORCED_TLS_LEVELS;
+
+/** An entry as the API sends it: the certificate name with domain validation, and only there. */
+function isForcedTlsEntry(value: unknown): value is ForcedTlsEntry {
+  return (
+    isObject(value) &&
+    typeof value.domain === 'string' &&
+    LEVELS.includes(value.level) &&
+    typeof value.tlsDomain === (value.level === 'domain-validation' ? 'string' : 'undefined')
+  );
+}
+
+/** A policy as kept or sent, where forced-TLS entries may still be plain strings (see forcedTlsEntry). */
+export type KeptOrgPolicy = Omit<OrgPolicy, 'forcedTlsDomains'> & {
+  forcedTlsDomains: Array<string | ForcedTlsEntry>;
+};
 
 function isRule(value: unknown): value is CustomRule {
   if (!isObject(value) || typeof value.id !== 'string' || typeof value.name !== 'string') return false;
@@ -95,12 +116,14 @@ function withPortalExpiry(policy: OrgPolicy): OrgPolicy {
 /**
  * Whether `value` has every field the decision reads, of the right type (fields it does not know are fine).
  * The portal expiry fields may be missing (a policy kept from before them); read them with portalExpiry().
+ * Forced-TLS entries may be plain strings: use readOrgPolicy(), which upgrades them, before deciding.
  */
-export function isOrgPolicy(value: unknown): value is OrgPolicy {
+export function isOrgPolicy(value: unknown): value is KeptOrgPolicy {
   if (!isObject(value) || !isObject(value.actions) || !isObject(value.detection)) return false;
   const { actions, detection } = value;
   return (
-    isStrings(value.forcedTlsDomains) &&
+    Array.isArray(value.forcedTlsDomains) &&
+    value.forcedTlsDomains.every((entry) => typeof entry === 'string' || isForcedTlsEntry(entry)) &&
     isStrings(value.internalDomains) &&
     isStrings(value.trustedDomains) &&
     isAction(actions.high) &&
@@ -118,6 +141,15 @@ export function isOrgPolicy(value: unknown): value is OrgPolicy {
     Array.isArray(detection.labels) &&
     detection.labels.every(isLabel)
   );
+}
+
+/**
+ * `value` as a policy the decision can read, forced-TLS strings upgraded to entries; null when it is not
+ * one (then the caller fails closed as for a missing policy).
+ */
+export function readOrgPolicy(value: unknown): OrgPolicy | null {
+  if (!isOrgPolicy(value)) return null;
+  return { ...value, forcedTlsDomains: value.forcedTlsDomains.map(forcedTlsEntry) };
 }
 
 /** A size in budget units: a conservative stand-in for what the JSON takes once Office stores it. */
@@ -154,9 +186,9 @@ function parseRecord(value: unknown, budget: number): LastPolicy | null {
   if (typeof version !== 'number' || !Number.isFinite(version)) return null;
   if (record.kind === 'too-large')
     return isAction(record.strictest) ? { kind: 'too-large', version, strictest: record.strictest } : null;
-  if ((record.kind === 'full' || record.kind === 'trimmed') && isOrgPolicy(record.policy))
-    return { kind: record.kind, version, policy: withPortalExpiry(record.policy) };
-  return null;
+  if (record.kind !== 'full' && record.kind !== 'trimmed') return null;
+  const policy = readOrgPolicy(record.policy);
+  return policy ? { kind: record.kind, version, policy: withPortalExpiry(policy) } : null;
 }
 
 const COMPLETENESS: Readonly<Record<LastPolicy['kind'], number>> = { full: 2, trimmed: 1, 'too-large': 0 };
@@ -212,8 +244,9 @@ async function saveLocal(local: LocalStore, text: string): Promise<void> {
 
 /** Keeps a policy the backend sent, in every store there is. Never rejects; a store that fails keeps nothing new. */
 export async function savePolicy(store: DurableStore, document: PolicyDocument): Promise<void> {
-  const { policy, version } = document;
-  if (!isOrgPolicy(policy) || typeof version !== 'number' || !Number.isFinite(version)) return;
+  const { version } = document;
+  const policy = readOrgPolicy(document.policy);
+  if (!policy || typeof version !== 'number' || !Number.isFinite(version)) return;
   const full: StoredRecord = { v: 1, kind: 'full', version, policy };
   const trimmed: StoredRecord = {
     v: 1,

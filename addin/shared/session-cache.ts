@@ -1,9 +1,10 @@
+import type { DeliveryVerdict } from '../../src/core/delivery';
 import type { OrgPolicy } from '../../src/core/policy';
 import { blankReport, type DomainReport } from '../../src/core/report';
 import type { DomainStatus, Enforcement } from '../../src/core/status';
 import type { ComposeItem } from '../office/compose';
 import type { LookupReport, PolicyDocument } from './api';
-import { isOrgPolicy } from './policy-store';
+import { readOrgPolicy } from './policy-store';
 
 /**
  * What the recipients-changed handler prefetches into `item.sessionData`, so the send check and the task
@@ -24,6 +25,11 @@ export interface CompactReport {
   /** The first warning or error finding, for the one-line reason. */
   reason: string | null;
   expiresAt: string | null;
+  /**
+   * A forced-TLS domain's delivery verdict: what decide() warns on when it is `failing`, and what the pane
+   * words. Of the hosts, only those its reasons name are kept.
+   */
+  delivery?: DeliveryVerdict;
 }
 
 export interface StatusCache {
@@ -34,16 +40,29 @@ export interface StatusCache {
 
 export function compact(report: LookupReport): CompactReport {
   const notable = report.findings.find((finding) => finding.severity !== 'info') ?? report.findings[0];
-  return {
+  const kept: CompactReport = {
     domain: report.domain,
     status: report.status,
     enforcement: report.enforcement,
     reason: notable ? notable.message.slice(0, 200) : null,
     expiresAt: report.expiresAt,
   };
+  const delivery = report.delivery;
+  if (delivery)
+    kept.delivery = {
+      ...delivery,
+      mx: delivery.mx.filter((mx) => delivery.reasons.some((reason) => reason.host === mx.host)),
+    };
+  return kept;
 }
 
 const STATUSES: readonly unknown[] = ['enforced', 'opportunistic', 'none', 'no-mail', 'unknown', 'invalid'];
+const DELIVERY_STATES: readonly unknown[] = ['ok', 'at-risk', 'failing'];
+
+/** Absent, or a verdict of a known state (compact() throws on one without its hosts and reasons). */
+function isDelivery(value: { state?: unknown } | null | undefined): boolean {
+  return value === undefined || DELIVERY_STATES.includes(value?.state);
+}
 
 /** A lookup answer's report, compacted; null when it lacks what the decision reads (a garbled answer). */
 export function compactOrNull(report: unknown): CompactReport | null {
@@ -51,7 +70,8 @@ export function compactOrNull(report: unknown): CompactReport | null {
   const r = report as Partial<Record<keyof LookupReport, unknown>>;
   if (typeof r.domain !== 'string' || !STATUSES.includes(r.status) || !Array.isArray(r.enforcement))
     return null;
-  if (!Array.isArray(r.findings)) return null;
+  if (!Array.isArray(r.findings) || !isDelivery(r.delivery as { state?: unknown } | null | undefined))
+    return null;
   try {
     return compact(report as LookupReport);
   } catch {
@@ -59,9 +79,11 @@ export function compactOrNull(report: unknown): CompactReport | null {
   }
 }
 
-/** A compact report in the DomainReport shape the decision reads (status, domain, enforcement). */
+/** A compact report in the DomainReport shape the decision reads (status, domain, enforcement, delivery). */
 export function expand(report: CompactReport): DomainReport {
-  return blankReport(report.domain, report.status, report.enforcement);
+  const expanded = blankReport(report.domain, report.status, report.enforcement);
+  if (report.delivery) expanded.delivery = report.delivery;
+  return expanded;
 }
 
 function parse(text: string | null): unknown {
@@ -96,8 +118,8 @@ export async function writeStatuses(
 export async function readPolicy(item: ComposeItem, now: number): Promise<OrgPolicy | null> {
   const cached = parse(await item.sessionGet(POLICY_KEY).catch(() => null)) as
     (PolicyDocument & { fetchedAt: number }) | null;
-  if (!cached || !isOrgPolicy(cached.policy) || now - cached.fetchedAt > SESSION_MAX_AGE_MS) return null;
-  return cached.policy;
+  if (!cached || now - cached.fetchedAt > SESSION_MAX_AGE_MS) return null;
+  return readOrgPolicy(cached.policy);
 }
 
 export async function writePolicy(item: ComposeItem, document: PolicyDocument, now: number): Promise<void> {

@@ -20,6 +20,7 @@ const useStyles = makeStyles({
     borderLeftColor: tokens.colorPaletteRedBorder2,
     backgroundColor: tokens.colorNeutralBackground2,
   },
+  undelivered: { borderLeftColor: tokens.colorPaletteRedBorder2 },
   head: {
     display: 'flex',
     alignItems: 'center',
@@ -46,6 +47,12 @@ const useStyles = makeStyles({
     fontWeight: tokens.fontWeightSemibold,
     color: tokens.colorPaletteRedForeground1,
   },
+  failing: {
+    margin: 0,
+    fontSize: tokens.fontSizeBase200,
+    color: tokens.colorPaletteRedForeground1,
+    overflowWrap: 'anywhere',
+  },
   recipients: {
     margin: 0,
     paddingLeft: 0,
@@ -67,7 +74,11 @@ export interface DomainRowProps {
   onToggle: (domain: string) => void;
 }
 
-/** One recipient domain: its status, the reason, its recipients, and the details on request. */
+/**
+ * One recipient domain: its status, the reason, its recipients, and the details on request. A domain under
+ * the org's TLS-required connector stays "Enforced TLS" (mail never goes in clear), but when the connector
+ * would refuse its servers the row says mail will bounce, and why; a delivery at risk gets a quieter note.
+ */
 export const DomainRowView = memo(function DomainRowView({
   row,
   language,
@@ -85,18 +96,23 @@ export const DomainRowView = memo(function DomainRowView({
       : row.state === 'failed'
         ? s.checkFailedReason
         : '';
+  const delivery = row.report?.delivery;
+  const deliveryNote = delivery && delivery.state !== 'ok' ? s.deliveryNote(name, delivery) : '';
+  const failing = delivery?.state === 'failing';
   return (
     <li
-      className={mergeClasses(styles.row, risky && styles.risky)}
+      className={mergeClasses(styles.row, failing && styles.undelivered, risky && styles.risky)}
       aria-busy={row.state === 'checking'}
       data-domain={row.domain}
       data-status={row.state === 'ready' && row.report ? row.report.status : row.state}
+      data-delivery={delivery?.state}
     >
       <div className={styles.head}>
         <h3 className={styles.domain}>{name}</h3>
         <StatusBadge row={row} language={language} s={s} />
       </div>
       {reason && <p className={styles.reason}>{reason}</p>}
+      {deliveryNote && <p className={failing ? styles.failing : styles.reason}>{deliveryNote}</p>}
       {risky && <p className={styles.stopped}>{s.stoppedSend}</p>}
       <ul className={styles.recipients} aria-label={`${s.recipientsHeading}: ${name}`}>
         {row.recipients.map((recipient) => (

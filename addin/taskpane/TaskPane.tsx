@@ -20,6 +20,7 @@ import {
   type ReactElement,
 } from 'react';
 import type { Language } from '../../src/core/status';
+import { visuallyHidden } from '../../ui/styles';
 import type { SendContext } from '../launchevent/send-check';
 import { ContentSection } from './ContentSection';
 import type { PaneController, PaneSnapshot } from './controller';
@@ -67,14 +68,7 @@ const useStyles = makeStyles({
     borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
   },
   text: { margin: 0, fontSize: tokens.fontSizeBase200 },
-  hidden: {
-    position: 'absolute',
-    width: '1px',
-    height: '1px',
-    overflow: 'hidden',
-    clipPath: 'inset(50%)',
-    whiteSpace: 'nowrap',
-  },
+  hidden: visuallyHidden,
 });
 
 function statusLine(snapshot: PaneSnapshot, s: Strings): string {

@@ -19,7 +19,7 @@ import {
 import type { DurableStore } from '../office/storage';
 import { ApiCallError, type ApiClient, type ApiErrorKind } from '../shared/api';
 import { ADDIN_ON_BACKEND_ERROR } from '../shared/build-info';
-import { isOrgPolicy, loadLastPolicy, offlinePolicy, savePolicy } from '../shared/policy-store';
+import { loadLastPolicy, offlinePolicy, readOrgPolicy, savePolicy } from '../shared/policy-store';
 import { expand, readPolicy, readStatuses } from '../shared/session-cache';
 import { markStatusesArrived } from './perf';
 import { sendSecurely, type SecureSendResult } from './secure-send';
@@ -338,11 +338,11 @@ export class PaneController {
       if (cached) return cached;
       try {
         const document = await this.env.api.policy(POLICY_TIMEOUT_MS);
-        if (!isOrgPolicy(document.policy))
-          throw new ApiCallError('bad-response', 'TLS Gate sent a policy in an unexpected shape.');
+        const policy = readOrgPolicy(document.policy);
+        if (!policy) throw new ApiCallError('bad-response', 'TLS Gate sent a policy in an unexpected shape.');
         this.policyFailed = false;
         if (this.env.store) void savePolicy(this.env.store, document);
-        return document.policy;
+        return policy;
       } catch (error) {
         this.policyFailed = true;
         this.update({ problem: problemOf(error) });

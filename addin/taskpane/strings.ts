@@ -1,3 +1,5 @@
+import type { DeliveryVerdict } from '../../src/core/delivery';
+import { deliverySentence } from '../../src/core/delivery-messages';
 import type { FindingType } from '../../src/core/policy';
 import type { Language } from '../../src/core/status';
 import { plural, REPORT_STRINGS, type ReportStrings } from '../../ui/strings';
@@ -23,6 +25,8 @@ export interface Strings extends ReportStrings {
   fields: Record<'to' | 'cc' | 'bcc', string>;
   noDomain: string;
   checkFailedReason: string;
+  /** Under a forced-TLS domain's reason: whether its TLS-required connector will deliver, and why not. */
+  deliveryNote: (domain: string, verdict: DeliveryVerdict) => string;
   stoppedSend: string;
   contentHeading: string;
   scanAgain: string;
@@ -82,6 +86,7 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
     fields: { to: 'To', cc: 'Cc', bcc: 'Bcc' },
     noDomain: '(no domain)',
     checkFailedReason: 'The TLS check could not run.',
+    deliveryNote: (domain, verdict) => deliverySentence(domain, verdict, 'en'),
     stoppedSend: 'Stopped the send',
     contentHeading: 'Sensitive content',
     scanAgain: 'Scan again',
@@ -197,6 +202,7 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
     fields: { to: 'Aan', cc: 'Cc', bcc: 'Bcc' },
     noDomain: '(geen domein)',
     checkFailedReason: 'De TLS-controle kon niet worden uitgevoerd.',
+    deliveryNote: (domain, verdict) => deliverySentence(domain, verdict, 'nl'),
     stoppedSend: 'Hield het verzenden tegen',
     contentHeading: 'Gevoelige inhoud',
     scanAgain: 'Opnieuw scannen',

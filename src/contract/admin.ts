@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { FORCED_TLS_LEVELS } from '../core/policy';
 import { MAX_CONNECTOR_JSON } from './limits';
-import { policyChangesSchema, type WithChanges } from './policy';
+import { forcedTlsEntrySchema, policyChangesSchema, type WithChanges } from './policy';
 
 /** The admin console's calls beyond the policy itself: who am I, history, validation, connector import. */
 
@@ -40,11 +41,21 @@ export const connectorImportBody = z
 
 export const connectorImportSchema = z
   .object({
-    connectors: z.array(z.object({ name: z.string(), tls: z.string(), domains: z.array(z.string()) })),
+    connectors: z.array(
+      z.object({
+        name: z.string(),
+        tls: z.enum(FORCED_TLS_LEVELS),
+        tlsDomain: z.string().nullable(),
+        domains: z.array(z.string()),
+      }),
+    ),
     skipped: z.array(z.string()),
-    add: z.array(z.string()).describe('Imported domains not yet in forcedTlsDomains.'),
-    keep: z.array(z.string()).describe('Imported domains already in forcedTlsDomains.'),
-    resultingForcedTlsDomains: z.array(z.string()),
+    add: z.array(forcedTlsEntrySchema).describe('Imported entries for domains not yet in forcedTlsDomains.'),
+    update: z
+      .array(forcedTlsEntrySchema)
+      .describe('Listed domains whose connector now says another level or TlsDomain: the new entries.'),
+    keep: z.array(z.string()).describe('Imported domains already listed exactly so.'),
+    resultingForcedTlsDomains: z.array(forcedTlsEntrySchema),
     basedOnVersion: z.number().describe('Apply with PUT /admin/policy and If-Match "policy-v<this>".'),
   })
   .meta({ id: 'ConnectorImportPreview' });

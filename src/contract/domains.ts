@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_INPUT_LENGTH } from '../core/domain';
 import type { DomainReport } from '../core/report';
+import { deliveryVerdictSchema } from './forced-tls';
 import { MAX_LOOKUP_BATCH } from './limits';
 
 /** GET /domains/{domain} and POST /domains/lookup. */
@@ -36,6 +37,9 @@ export const lookupResultSchema = z
     checkedAt: z.string(),
     durationMs: z.number(),
     cacheTtlSeconds: z.number(),
+    delivery: deliveryVerdictSchema
+      .optional()
+      .describe("Only for a domain the org's TLS-required connector covers: would that connector deliver?"),
   })
   .meta({ id: 'DomainLookup' });
 

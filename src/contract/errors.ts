@@ -17,6 +17,8 @@ export const ERRORS = {
   NOTHING_TO_ROLL_BACK: e(400, 'That version is the same as the current policy; nothing would change.'),
   /** The pasted Get-OutboundConnector output is empty, not JSON, or not connector objects. */
   CONNECTOR_JSON_INVALID: e(400, 'Paste the output of Get-OutboundConnector | ConvertTo-Json'),
+  /** A `*.` forced-TLS entry: it covers many domains and names none to probe. */
+  FORCED_TLS_NOT_CHECKABLE: e(400, 'A *. entry covers many domains and names none to check.'),
   UNAUTHENTICATED: e(401, 'Sign in first.'),
   FORBIDDEN: e(403, 'This needs the TLS Gate admin role.'),
   /** The org policy has the secure portal switched off. */
@@ -26,6 +28,8 @@ export const ERRORS = {
   NOT_FOUND: e(404, 'Not found.'),
   /** The policy history has no such version (never existed, or before history was kept). */
   POLICY_VERSION_NOT_FOUND: e(404, 'The policy history has no such version.'),
+  /** A health check asked for a domain that is not (exactly) on the forced-TLS list. */
+  FORCED_TLS_NOT_LISTED: e(404, 'That domain is not on the forced-TLS list.'),
   METHOD_NOT_ALLOWED: e(405, 'This method is not allowed here.'),
   /** The portal message was revoked or has expired; it can no longer change. */
   MESSAGE_CLOSED: e(409, 'The message was revoked or has expired.'),

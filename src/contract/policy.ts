@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { regexRuleProblem } from '../core/classifier/linear-regex';
 import { normalizeDomainInput } from '../core/domain';
-import { DETECTOR_TYPES, PORTAL_EXPIRY_BOUNDS, PORTAL_EXPIRY_DEFAULTS, type OrgPolicy } from '../core/policy';
+import {
+  DETECTOR_TYPES,
+  FORCED_TLS_LEVELS,
+  forcedTlsEntry,
+  PORTAL_EXPIRY_BOUNDS,
+  PORTAL_EXPIRY_DEFAULTS,
+  type ForcedTlsEntry,
+  type OrgPolicy,
+} from '../core/policy';
 
 /**
  * The org policy as the API accepts it (PUT /admin/policy) and answers it (GET /policy): it validates, and
@@ -51,11 +59,71 @@ function canonicalList(entries: readonly string[], allowWildcard: boolean): stri
   return [...out].sort();
 }
 
+/**
+ * Forced-TLS entries in canonical form, one per domain (the last given wins, as a later edit would), sorted
+ * by domain; `tlsDomain` kept only where the level uses it.
+ */
+function canonicalForcedTls(entries: readonly (ForcedTlsEntry | string)[]): ForcedTlsEntry[] {
+  const byDomain = new Map<string, ForcedTlsEntry>();
+  for (const raw of entries) {
+    const entry = forcedTlsEntry(raw);
+    const domain = canonicalEntry(entry.domain, true);
+    if (!domain.ok) continue;
+    const tlsDomain = entry.tlsDomain === undefined ? undefined : canonicalEntry(entry.tlsDomain, true);
+    byDomain.set(
+      domain.value,
+      entry.level === 'domain-validation' && tlsDomain?.ok
+        ? { domain: domain.value, level: entry.level, tlsDomain: tlsDomain.value }
+        : { domain: domain.value, level: entry.level },
+    );
+  }
+  return [...byDomain.values()].sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+}
+
+/** Stored policies and older clients wrote plain domain strings: read them as entries (see forcedTlsEntry). */
+export function upgradeForcedTls(value: unknown): unknown {
+  return Array.isArray(value)
+    ? value.map((item: unknown) => (typeof item === 'string' ? forcedTlsEntry(item) : item))
+    : value;
+}
+
+export const forcedTlsEntrySchema = z
+  .object({
+    domain: z.string().max(260).describe('contoso.com, or *.contoso.com for its subdomains'),
+    level: z.enum(FORCED_TLS_LEVELS).describe("The connector's TlsSettings."),
+    tlsDomain: z
+      .string()
+      .max(260)
+      .optional()
+      .describe("The connector's TlsDomain: required with domain-validation, and only there."),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    const domain = canonicalEntry(entry.domain, true);
+    if (!domain.ok) ctx.addIssue({ code: 'custom', path: ['domain'], message: domain.message });
+    if (entry.level === 'domain-validation') {
+      const name = entry.tlsDomain === undefined ? null : canonicalEntry(entry.tlsDomain, true);
+      if (!name)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tlsDomain'],
+          message: 'domain-validation needs the certificate name (TlsDomain)',
+        });
+      else if (!name.ok) ctx.addIssue({ code: 'custom', path: ['tlsDomain'], message: name.message });
+    } else if (entry.tlsDomain !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tlsDomain'],
+        message: `TlsDomain is used only with domain-validation, not ${entry.level}`,
+      });
+  })
+  .meta({ id: 'ForcedTlsEntry' });
+
 /** The policy with its domain lists lowercased, converted to A-labels, deduplicated and sorted. */
 export function canonicalPolicy(policy: OrgPolicy): OrgPolicy {
   return {
     ...policy,
-    forcedTlsDomains: canonicalList(policy.forcedTlsDomains, true),
+    forcedTlsDomains: canonicalForcedTls(policy.forcedTlsDomains),
     internalDomains: canonicalList(policy.internalDomains, false),
     trustedDomains: canonicalList(policy.trustedDomains, false),
   };
@@ -95,7 +163,15 @@ export const customRuleSchema = z.discriminatedUnion('kind', [
 
 export const policySchema = z
   .object({
-    forcedTlsDomains: domainList(true).default([]),
+    // A plain string is accepted as an entry at `encryption-only` (what it meant before levels existed).
+    forcedTlsDomains: z
+      // Strings become entries first, so every entry is then checked by one schema, with its own paths.
+      .codec(z.array(z.unknown()).max(10_000), z.array(forcedTlsEntrySchema), {
+        decode: (entries) => upgradeForcedTls(entries) as z.input<typeof forcedTlsEntrySchema>[],
+        encode: (entries) => entries,
+      })
+      .default([])
+      .describe('TLS-required connectors: entries, or plain domain strings (read as encryption-only).'),
     internalDomains: domainList(false).default([]),
     trustedDomains: domainList(false).default([]),
     actions: z

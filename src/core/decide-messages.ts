@@ -15,6 +15,7 @@ const REASON_RANK: Readonly<Record<RecipientReason, number>> = {
   'lookup-failed': 3,
   invalid: 4,
   undeliverable: 5,
+  'forced-failing': 5,
   'not-sensitive': 6,
   enforced: 7,
   trusted: 8,
@@ -104,6 +105,10 @@ const WORDING = {
   undeliverable: [
     'Mail to {domains} cannot be delivered; check {the address|these addresses}.',
     'Mail naar {domains} kan niet worden afgeleverd; controleer {het adres|deze adressen}.',
+  ],
+  forcedFailing: [
+    "This message will not be delivered to {domains}, whose mail servers do not meet your organisation's TLS requirement.",
+    'Dit bericht wordt niet bezorgd bij {domains}, waarvan de mailservers niet voldoen aan de TLS-eis van uw organisatie.',
   ],
   remove: ['remove {the recipient|these recipients}', '{de ontvanger|deze ontvangers} verwijderen'],
   portal: ['send it through the secure portal', 'het bericht via het beveiligde portaal versturen'],
@@ -229,11 +234,13 @@ function clip(text: string, width: number): string {
   return `${text.slice(0, head)}…${text.slice(text.length - (width - 1 - head))}`;
 }
 
+/** "a.example (No TLS), b.example (…) and 2 more"; without the status when `labelled` is false. */
 function describeDomains(
   recipients: readonly RecipientDecision[],
   language: Language,
   texts: Texts,
   detail: Detail,
+  labelled = true,
 ): string {
   const byDomain = new Map<string, RecipientDecision>();
   for (const r of recipients) {
@@ -244,8 +251,10 @@ function describeDomains(
     (a, b) => REASON_RANK[a.reason] - REASON_RANK[b.reason] || compare(a.domain, b.domain),
   );
   const named = sorted.slice(0, detail.maxDomains).map((r) => {
+    const name = clip(r.domain === '' ? r.address : r.domain, detail.domainWidth);
+    if (!labelled) return name;
     const label = r.status === 'error' ? texts.checkFailedLabel : STATUS_LABELS[language][r.status];
-    return `${clip(r.domain === '' ? r.address : r.domain, detail.domainWidth)} (${label})`;
+    return `${name} (${label})`;
   });
   if (sorted.length > detail.maxDomains)
     named.push(fill(texts.more, { n: String(sorted.length - detail.maxDomains) }));
@@ -277,16 +286,19 @@ function composeAt(facts: MessageFacts, language: Language, detail: Detail): str
   );
   const failed = risky.filter((r) => r.reason === 'lookup-failed');
   const undeliverable = risky.filter((r) => r.reason === 'invalid' || r.reason === 'undeliverable');
-  const domains = (group: readonly RecipientDecision[]): string =>
-    describeDomains(group, language, texts, detail);
+  // Forced-TLS domains whose connector refuses every server: named without their status ("Enforced TLS").
+  const bounced = risky.filter((r) => r.reason === 'forced-failing');
+  const domains = (group: readonly RecipientDecision[], labelled?: boolean): string =>
+    describeDomains(group, language, texts, detail, labelled);
   const sentences: string[] = [];
   if (tls.length > 0 || failed.length > 0) sentences.push(fill(texts.contains, { what }));
   if (tls.length > 0) sentences.push(fill(texts.unencrypted, { domains: domains(tls) }));
   if (failed.length > 0) sentences.push(fill(texts.checkFailed, { domains: domains(failed) }));
   if (undeliverable.length > 0)
     sentences.push(fill(texts.undeliverable, { domains: domains(undeliverable) }, undeliverable.length));
-  if (tls.length > 0 || failed.length > 0) {
-    const options = [fill(texts.remove, {}, tls.length + failed.length)];
+  if (bounced.length > 0) sentences.push(fill(texts.forcedFailing, { domains: domains(bounced, false) }));
+  if (tls.length > 0 || failed.length > 0 || bounced.length > 0) {
+    const options = [fill(texts.remove, {}, tls.length + failed.length + bounced.length)];
     if (facts.secureSendOffered) options.push(texts.portal);
     if (facts.action === 'warn') options.push(texts.anyway);
     sentences.push(fill(texts.youCan, { options: list(options, texts.or) }));

@@ -60,7 +60,10 @@ function judge(
     return result('allow', 'internal');
   if (domain !== '' && domainIsCovered(domain, policy.trustedDomains)) return result('allow', 'trusted');
   if (domain !== '' && forcedTlsCovers(domain, policy.forcedTlsDomains))
-    return result('allow', 'enforced', 'enforced');
+    // Whatever the content: the connector would refuse every server, so the mail would only bounce.
+    return report?.delivery?.state === 'failing'
+      ? result('warn', 'forced-failing', 'enforced')
+      : result('allow', 'enforced', 'enforced');
   if (!report)
     return sensitive ? result(policy.onBackendError, 'lookup-failed') : result('allow', 'not-sensitive');
   switch (report.status) {
@@ -110,7 +113,8 @@ export function decide(
       (r.reason === 'none' ||
         r.reason === 'opportunistic' ||
         r.reason === 'unknown' ||
-        r.reason === 'lookup-failed'),
+        r.reason === 'lookup-failed' ||
+        r.reason === 'forced-failing'),
   );
   const secureSendOffered = policy.portal && action !== 'allow' && tlsRisk;
   const checkFailed = perRecipient.some((r) => r.reason === 'lookup-failed');

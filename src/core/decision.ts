@@ -28,6 +28,8 @@ export type RecipientReason =
   | 'none'
   | 'unknown'
   | 'undeliverable'
+  /** The org's TLS-required connector would refuse every mail server of the domain (delivery `failing`). */
+  | 'forced-failing'
   | 'invalid'
   | 'lookup-failed';
 

@@ -47,9 +47,34 @@ export interface DetectionPolicy {
   labels: LabelMapping[];
 }
 
+/**
+ * The TLS levels of an Exchange Online TLS-required connector (its `TlsSettings`): what a receiving MX must
+ * show before the connector hands it mail. Anything less and the mail waits in the queue, then bounces.
+ */
+export const FORCED_TLS_LEVELS = ['encryption-only', 'certificate-validation', 'domain-validation'] as const;
+export type ForcedTlsLevel = (typeof FORCED_TLS_LEVELS)[number];
+
+/** One domain (or `*.` subdomains) the org's own TLS-required connector covers, and how strictly. */
+export interface ForcedTlsEntry {
+  /** Lowercase A-label; `*.contoso.com` covers the subdomains of contoso.com (Exchange's semantics). */
+  domain: string;
+  level: ForcedTlsLevel;
+  /** Exchange's `TlsDomain`: the name the MX certificate must carry; set exactly for `domain-validation`. */
+  tlsDomain?: string | undefined;
+}
+
+/**
+ * A stored or sent entry from before levels existed (a plain domain string) as an entry. Such a string
+ * only ever said "a connector requires TLS here", so it becomes the level every TLS-required connector
+ * checks at least: `encryption-only`. Entries already in the new shape are returned as they are.
+ */
+export function forcedTlsEntry(entry: string | ForcedTlsEntry): ForcedTlsEntry {
+  return typeof entry === 'string' ? { domain: entry, level: 'encryption-only' } : entry;
+}
+
 export interface OrgPolicy {
   /** Domains the org's own TLS-required connectors cover; they count as `enforced` (enforcement `policy`). */
-  forcedTlsDomains: string[];
+  forcedTlsDomains: ForcedTlsEntry[];
   /** The organisation's own domains; mail to them never leaves its systems. */
   internalDomains: string[];
   /** Partners the organisation has decided to trust regardless of their TLS. */
@@ -135,10 +160,27 @@ export function domainIsCovered(domain: string, listed: readonly string[]): bool
  * exactly that domain, `*.contoso.com` covers its subdomains. Claiming `enforced` too widely is the
  * dangerous mistake, so nothing else matches.
  */
-export function forcedTlsCovers(domain: string, entries: readonly string[]): boolean {
-  return entries.some((entry) =>
-    entry.startsWith('*.')
-      ? domain.endsWith(entry.slice(1)) && domain.length > entry.length - 1
-      : domain === entry,
-  );
+export function forcedTlsCovers(domain: string, entries: readonly ForcedTlsEntry[]): boolean {
+  // Not through forcedTlsEntryFor: the on-send bundle needs only this, and every byte of it counts.
+  return entries.some((entry) => entryCovers(entry.domain, domain));
+}
+
+function entryCovers(name: string, domain: string): boolean {
+  return name.startsWith('*.')
+    ? domain.endsWith(name.slice(1)) && domain.length > name.length - 1
+    : domain === name;
+}
+
+/** The entry that covers `domain`: the exact one before a wildcard, as Exchange picks the most specific. */
+export function forcedTlsEntryFor(
+  domain: string,
+  entries: readonly ForcedTlsEntry[],
+): ForcedTlsEntry | undefined {
+  let wildcard: ForcedTlsEntry | undefined;
+  for (const entry of entries) {
+    const name = entry.domain;
+    if (name === domain) return entry;
+    if (entryCovers(name, domain) && (!wildcard || name.length > wildcard.domain.length)) wildcard = entry;
+  }
+  return wildcard;
 }

@@ -1,3 +1,4 @@
+import type { DeliveryVerdict } from './delivery';
 import type { DomainInputErrorCode } from './domain';
 import type { DomainStatus, Enforcement } from './status';
 
@@ -44,7 +45,9 @@ export type FindingCode =
   | 'DANE_PARTIAL'
   | 'DANE_MX_INSECURE'
   | 'TLSRPT_PRESENT'
-  | 'POLICY_FORCED_TLS';
+  | 'POLICY_FORCED_TLS'
+  | 'FORCED_TLS_AT_RISK'
+  | 'FORCED_TLS_FAILING';
 
 export type FindingSeverity = 'info' | 'warning' | 'error';
 
@@ -166,6 +169,11 @@ export interface DomainReport {
   durationMs: number;
   /** How long this answer may be cached, in seconds. */
   cacheTtlSeconds: number;
+  /**
+   * For a domain the org's TLS-required connector covers: whether that connector would deliver, judged at
+   * its level when the answer was made (the lookup adds it; a probe alone does not know the policy).
+   */
+  delivery?: DeliveryVerdict;
 }
 
 /** A report that observed nothing beyond its status: for synthetic cases (policy checks, caches, tests). */

@@ -24,6 +24,7 @@ import { API_BODY_LIMIT } from './http/limits';
 import { lazyChildLogger, maskAddresses, RequestLogController, requestFields } from './http/request-log';
 import type { Services } from './http/services';
 import { openFleet, type Fleet } from './fleet';
+import { startForcedTlsHealth, type HealthDeps } from './forced-tls';
 import { createLookupService, probeWith, type ProbeFn } from './lookup';
 import { createProbeBudget, createProbeQueue } from './probe-queue';
 import { createPolicyService } from './policy-service';
@@ -32,6 +33,8 @@ import { adminConsoleRoutes } from './admin/console';
 import { activityRoutes } from './routes/activity';
 import { adminRoutes } from './routes/admin';
 import { domainRoutes } from './routes/domains';
+import { forcedTlsHealthRoutes } from './routes/forced-tls-health';
+import { forcedTlsProposalRoutes } from './routes/forced-tls-proposals';
 import { healthRoutes } from './routes/health';
 import { policyRoutes } from './routes/policy';
 import { securityHeaders } from './security-headers';
@@ -55,6 +58,8 @@ export interface AppDeps {
   probeQueueLogMs?: number;
   /** How instances coordinate; default from TLSGATE_DB (fleet/index.ts). */
   fleet?: Fleet;
+  /** Forced-TLS health's clock, alert mailer and timers (tests). */
+  health?: HealthDeps;
 }
 
 const OFFICE_FRAME_ANCESTORS = [
@@ -275,6 +280,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(policyRoutes, { prefix: '/api/v1' });
   await app.register(activityRoutes, { prefix: '/api/v1' });
   await app.register(adminRoutes, { prefix: '/api/v1' });
+  app.services.forcedTlsHealth = startForcedTlsHealth(app, deps.health);
+  await app.register(forcedTlsHealthRoutes, { prefix: '/api/v1' });
+  await app.register(forcedTlsProposalRoutes, { prefix: '/api/v1' });
   app.services.portal = await registerPortal(app, deps.portal);
   app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { public: true } }, () => app.swagger());
   // Classic Outlook's JavaScript runtime makes cross-origin calls only for scripts listed here.

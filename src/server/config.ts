@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDnsServer } from '../probe/dns';
 import { addinBuildSettings, type AddinBuildSettings } from './config-addin';
+import { HEALTH_ENV, healthConfig, type HealthConfig } from './config-health';
 import { describeSms, SMS_ENV, smsConfig, type SmsProviderName, type TwilioConfig } from './config-sms';
 import { smtpConfig, type SmtpConfig } from './config-smtp';
 import { describeDatabase, isPostgresUrl, postgresUrlProblems } from './store/database-url';
@@ -70,6 +71,8 @@ export interface Config {
   portal: PortalConfig;
   /** How many days of on-send activity counts are kept (today included). */
   activityRetentionDays: number;
+  /** Forced-TLS health checks and where their alerts go. */
+  health: HealthConfig;
   /** "Sign in with Microsoft" on /admin: the console's Entra app registration (a single-page app). */
   adminConsole: AdminConsoleSignIn | null;
 }
@@ -161,6 +164,7 @@ const envSchema = z.object({
   ADDIN_SSO_RESOURCE: z.string().optional(),
   ADDIN_ON_BACKEND_ERROR: z.string().optional(),
   ...SMS_ENV,
+  ...HEALTH_ENV,
 });
 
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
@@ -266,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       'TLSGATE_MASTER_KEY is required in production: a key file next to the database would be backed up, and lost, with it.',
     );
   const sms = smsConfig(e, production, problems);
+  const health = healthConfig(e, e.TLSGATE_SMTP_URL !== undefined, problems);
   const trustedProxies = (e.TLSGATE_TRUSTED_PROXIES ?? '').split(/[\s,]+/).filter(Boolean);
   for (const proxy of trustedProxies) {
     const [address = '', prefix] = proxy.split('/');
@@ -334,6 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       ...sms,
     },
     activityRetentionDays: e.TLSGATE_ACTIVITY_RETENTION_DAYS,
+    health,
     adminConsole,
   };
 }
@@ -395,6 +401,7 @@ export function describeConfig(config: Config): string[] {
     `  Mail relay:    ${smtp ? `${smtp.secure ? 'smtps' : 'smtp+STARTTLS'}://${smtp.host}:${smtp.port}, user ${smtp.user ? 'set' : 'none'}, password ${hidden(smtp.pass)}` : 'none (no email codes)'}`,
     `  SMS:           ${describeSms(config.portal)}`,
     `  Activity:      counts kept ${config.activityRetentionDays} days`,
+    `  Health checks: every ${config.health.intervalMs / 60_000} min; alerts to ${config.health.alertEmails.length} address(es), webhook ${config.health.alertWebhookUrl ? 'set (hidden)' : 'none'}`,
     `  Log level:     ${config.logLevel}`,
   ];
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { normalizeDomainInput, type DomainInputResult } from '../core/domain';
-import { forcedTlsCovers } from '../core/policy';
+import { deliveryVerdict } from '../core/delivery';
+import { deliverySentence } from '../core/delivery-messages';
+import { forcedTlsEntryFor, type ForcedTlsEntry } from '../core/policy';
 import type { DomainReport } from '../core/report';
 import { checkDomain, dnsClientFor, type CheckOptions } from '../probe/check';
 import type { DnsClient } from '../probe/dns';
@@ -29,14 +31,14 @@ export interface LookupOptions {
   store: Store;
   probe: ProbeFn;
   /** The org's forced-TLS list, read per request so policy changes apply at once. */
-  forcedTlsDomains: () => Promise<readonly string[]>;
+  forcedTlsDomains: () => Promise<readonly ForcedTlsEntry[]>;
   /**
    * What is at hand without waiting, for cachedDomain: a report in memory, and the forced-TLS list while
    * the policy's cache is fresh (null otherwise). Without it cachedDomain answers nothing.
    */
   peek?: {
     report(domain: string): StoredReport | undefined;
-    forcedTlsDomains(): readonly string[] | null;
+    forcedTlsDomains(): readonly ForcedTlsEntry[] | null;
   };
   /** The instance's probe queue; default 16 running and 200 waiting. */
   queue?: ProbeQueue;
@@ -218,34 +220,47 @@ export function createLookupService(options: LookupOptions): LookupService {
 
   // A cache hit renders the same bytes every time until the entry is replaced (the rendering depends only
   // on the entry, whether it is stale and whether forced TLS covers the domain): keep them with the entry.
-  const renderedHits = new WeakMap<StoredReport, Array<RenderedReport | undefined>>();
-  const renderHit = (stored: StoredReport, stale: boolean, forced: boolean): RenderedReport => {
-    const variants = renderedHits.get(stored) ?? [];
-    const variant = (stale ? 2 : 0) + (forced ? 1 : 0);
-    let rendered = variants[variant];
-    if (rendered === undefined) {
-      rendered = new RenderedReport(
-        withMeta(forced ? applyForcedTls(stored.json) : stored.json, true, stale, stored.expiresAt),
-      );
-      variants[variant] = rendered;
-      renderedHits.set(stored, variants);
-    }
+  // The delivery verdict counts days to a certificate's end, so a kept variant lasts an hour at most.
+  const renderedHits = new WeakMap<StoredReport, Map<string, { rendered: RenderedReport; until: number }>>();
+  const renderHit = (
+    stored: StoredReport,
+    stale: boolean,
+    forced: ForcedTlsEntry | undefined,
+  ): RenderedReport => {
+    const variants =
+      renderedHits.get(stored) ?? new Map<string, { rendered: RenderedReport; until: number }>();
+    const key = forced ? `${stale ? 's' : 'f'}|${forced.level}|${forced.tlsDomain ?? ''}` : stale ? 's' : 'f';
+    const kept = variants.get(key);
+    if (kept && (forced === undefined || now() < kept.until)) return kept.rendered;
+    const json = forced ? applyForcedTls(stored.json, forced, now()) : stored.json;
+    const rendered = new RenderedReport(withMeta(json, true, stale, stored.expiresAt));
+    variants.set(key, { rendered, until: now() + 3600_000 });
+    renderedHits.set(stored, variants);
     return rendered;
   };
-  const render = async (domain: string, item: Answer, forced: readonly string[]): Promise<RenderedReport> => {
-    const covered = forcedTlsCovers(domain, forced);
-    if (!('probed' in item)) return renderHit(item.stored, item.stale, covered);
+  const render = async (
+    domain: string,
+    item: Answer,
+    forced: readonly ForcedTlsEntry[],
+  ): Promise<RenderedReport> => {
+    const covering = forcedTlsEntryFor(domain, forced);
+    if (!('probed' in item)) return renderHit(item.stored, item.stale, covering);
     const stored = await item.probed;
     return new RenderedReport(
-      withMeta(covered ? applyForcedTls(stored.json) : stored.json, false, false, stored.expiresAt),
+      withMeta(
+        covering ? applyForcedTls(stored.json, covering, now()) : stored.json,
+        false,
+        false,
+        stored.expiresAt,
+      ),
     );
   };
 
   /** A fresh hit in memory, rendered, or null when anything (the report, the policy) needs waiting for. */
-  const memoryHit = (domain: string, forced: readonly string[]): RenderedReport | null => {
+  const memoryHit = (domain: string, forced: readonly ForcedTlsEntry[]): RenderedReport | null => {
     const stored = options.peek?.report(domain);
     if (!stored || now() >= stored.expiresAt) return null;
-    return renderHit(stored, false, forcedTlsCovers(domain, forced));
+    return renderHit(stored, false, forcedTlsEntryFor(domain, forced));
   };
   /** Every input a valid domain with a fresh hit in memory: the answers, else null. */
   const memoryHits = (inputs: readonly string[]): RenderedReport[] | null => {
@@ -268,7 +283,7 @@ export function createLookupService(options: LookupOptions): LookupService {
     },
     async lookupDomain(domain, fresh, caller) {
       const [forced, item] = await Promise.all([options.forcedTlsDomains(), plan(domain, fresh)]);
-      if (!item.probe && !item.stale) return renderHit(item.stored, false, forcedTlsCovers(domain, forced));
+      if (!item.probe && !item.stale) return renderHit(item.stored, false, forcedTlsEntryFor(domain, forced));
       const answer = start(new Map([[domain, item]]), caller, fresh).get(domain);
       if (!answer) throw new Error('lookup plan lost the domain');
       return render(domain, answer, forced);
@@ -340,12 +355,27 @@ function withMeta(reportJson: string, cached: boolean, stale: boolean, expiresAt
   return `{"cached":${cached},"stale":${stale},"expiresAt":${expires},${reportJson.slice(1)}`;
 }
 
-/** The org's TLS-required connector forces TLS whatever the probe saw. */
-function applyForcedTls(reportJson: string): string {
+/**
+ * The org's TLS-required connector forces TLS whatever the probe saw, so the status is `enforced`; but a
+ * connector that refuses every MX delivers nothing. The delivery verdict at the entry's level says which,
+ * and replaces the findings that spoke of clear text, which the connector never sends.
+ */
+export function applyForcedTls(reportJson: string, entry: ForcedTlsEntry, now: number): string {
   const report = JSON.parse(reportJson) as DomainReport;
-  if (report.status === 'invalid' || report.status === 'no-mail') return reportJson;
+  if (report.status === 'invalid') return reportJson;
+  const delivery = deliveryVerdict(report, entry, now);
+  report.delivery = delivery;
+  // No mail server at all is its own status, which the send check already treats as undeliverable.
+  if (report.status === 'no-mail') return JSON.stringify(report);
   report.status = 'enforced';
   if (!report.enforcement.includes('policy')) report.enforcement.push('policy');
+  report.findings = report.findings.filter((finding) => finding.code !== 'SMTP_NO_STARTTLS');
+  if (delivery.state !== 'ok')
+    report.findings.unshift({
+      code: delivery.state === 'failing' ? 'FORCED_TLS_FAILING' : 'FORCED_TLS_AT_RISK',
+      severity: delivery.state === 'failing' ? 'error' : 'warning',
+      message: deliverySentence(report.domain, delivery, 'en'),
+    });
   report.findings.unshift({
     code: 'POLICY_FORCED_TLS',
     severity: 'info',

@@ -1,15 +1,20 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { PolicyChange } from './store/store';
 
-/** What changed between two policies, for the audit log. Lists of plain values diff as sets. */
+/**
+ * What changed between two policies, for the audit log. Lists of plain values diff as sets, and so do lists
+ * of forced-TLS entries (a changed level shows as the old entry removed and the new one added).
+ */
 export function diffPolicy(before: unknown, after: unknown, path = ''): PolicyChange[] {
   if (isDeepStrictEqual(before, after)) return [];
   if (Array.isArray(before) && Array.isArray(after)) {
     const plain = (list: unknown[]): boolean =>
       list.every((item) => typeof item !== 'object' || item === null);
-    if (plain(before) && plain(after)) {
-      const added = after.filter((item) => !before.includes(item));
-      const removed = before.filter((item) => !after.includes(item));
+    const entries = (list: unknown[]): boolean => list.every((item) => isRecord(item) && 'domain' in item);
+    if ((plain(before) && plain(after)) || (entries(before) && entries(after))) {
+      const has = (list: unknown[], item: unknown): boolean => list.some((x) => isDeepStrictEqual(x, item));
+      const added = after.filter((item) => !has(before, item));
+      const removed = before.filter((item) => !has(after, item));
       return added.length || removed.length ? [{ path: path || '.', added, removed }] : [];
     }
     return [{ path: path || '.', before, after }];

@@ -13,7 +13,7 @@ import {
 } from '../../addin/shared/policy-store';
 import { PaneController } from '../../addin/taskpane/controller';
 import { createOfficeShim, type OfficeShim, type ShimOptions } from '../../addin/try/office-shim';
-import { DEFAULT_POLICY, type CustomRule, type OrgPolicy } from '../../src/core/policy';
+import { DEFAULT_POLICY, forcedTlsCovers, type CustomRule, type OrgPolicy } from '../../src/core/policy';
 import { lookupAnswering } from '../support/send-harness';
 
 /**
@@ -141,6 +141,63 @@ describe('keeping the last policy', () => {
     expect(await loadLastPolicy(officeDurableStore())).toBeNull();
   });
 
+  it.each<[string, unknown]>([
+    ['of an unknown level', { domain: 'bank.example', level: 'strict' }],
+    ['without its domain', { level: 'encryption-only' }],
+    ['of domain validation without the name', { domain: 'bank.example', level: 'domain-validation' }],
+    [
+      'with a name at a level that takes none',
+      { domain: 'b.example', level: 'encryption-only', tlsDomain: 'x' },
+    ],
+    ['that is a number', 42],
+  ])('treats a kept policy with a forced-TLS entry %s as absent (fail closed)', async (_name, entry) => {
+    const policy = { ...ORG, forcedTlsDomains: ['old.example', entry] };
+    install({ roaming: { [POLICY_STORE_KEY]: { v: 1, kind: 'full', version: 1, policy } } });
+    expect(await loadLastPolicy(officeDurableStore())).toBeNull();
+  });
+
+  it('loads a policy kept before forced-TLS levels: plain strings become encryption-only entries', async () => {
+    const older = { ...ORG, forcedTlsDomains: ['bank.example', '*.bank2.example'] };
+    install({ roaming: { [POLICY_STORE_KEY]: { v: 1, kind: 'full', version: 5, policy: older } } });
+    const kept = await loadLastPolicy(officeDurableStore());
+    expect(kept).toEqual({
+      kind: 'full',
+      version: 5,
+      policy: {
+        ...ORG,
+        forcedTlsDomains: [
+          { domain: 'bank.example', level: 'encryption-only' },
+          { domain: '*.bank2.example', level: 'encryption-only' },
+        ],
+      },
+    });
+    const policy = kept?.kind === 'full' ? kept.policy : DEFAULT_POLICY;
+    expect(forcedTlsCovers('bank.example', policy.forcedTlsDomains)).toBe(true);
+    expect(forcedTlsCovers('eu.bank2.example', policy.forcedTlsDomains)).toBe(true);
+    expect(forcedTlsCovers('other.example', policy.forcedTlsDomains)).toBe(false);
+  });
+
+  it('keeps entries with their levels, and a policy an older backend sent with strings as entries', async () => {
+    const roaming: Record<string, unknown> = {};
+    install({ roaming });
+    const entries: OrgPolicy['forcedTlsDomains'] = [
+      { domain: 'bank.example', level: 'domain-validation', tlsDomain: 'mx.bank.example' },
+      { domain: 'partner.example', level: 'certificate-validation' },
+    ];
+    await savePolicy(officeDurableStore(), { policy: { ...ORG, forcedTlsDomains: entries }, version: 6 });
+    expect(await loadLastPolicy(officeDurableStore())).toEqual({
+      kind: 'full',
+      version: 6,
+      policy: { ...ORG, forcedTlsDomains: entries },
+    });
+    const older = { ...ORG, forcedTlsDomains: ['bank.example'] } as unknown as OrgPolicy;
+    await savePolicy(officeDurableStore(), { policy: older, version: 7 });
+    expect(roaming[POLICY_STORE_KEY]).toMatchObject({
+      version: 7,
+      policy: { forcedTlsDomains: [{ domain: 'bank.example', level: 'encryption-only' }] },
+    });
+  });
+
   it('leaves out the allow-lists (stricter) when the policy does not fit roaming settings', async () => {
     const roaming: Record<string, unknown> = {};
     install({ roaming });
@@ -265,6 +322,44 @@ describe('the send check with a kept policy too large to keep whole', () => {
     const options = await runSendCheck(env, Date.now() + 3000);
     expect(options).toMatchObject({ allowEvent: false });
     expect(options).not.toHaveProperty('sendModeOverride');
+  });
+});
+
+describe('the send check with a policy kept before forced-TLS levels', () => {
+  const server = setupServer(
+    http.get(`${BASE}/api/v1/policy`, () => HttpResponse.error()),
+    http.post(`${BASE}/api/v1/domains/lookup`, () => HttpResponse.error()),
+  );
+  beforeAll(() => {
+    server.listen({ onUnhandledRequest: 'error' });
+  });
+  afterAll(() => {
+    server.close();
+  });
+
+  it("still lets sensitive mail to the connector's domains through, and holds the rest", async () => {
+    const older = { ...ORG, forcedTlsDomains: ['bank.example'] };
+    const roaming = { [POLICY_STORE_KEY]: { v: 1, kind: 'full', version: 3, policy: older } };
+    const check = (address: string) => {
+      install({
+        roaming,
+        draft: { to: [{ emailAddress: address }], subject: 'Deposit', body: 'IBAN NL91 ABNA 0417 1643 00' },
+      });
+      const env = {
+        item: officeComposeItem(),
+        mailbox: officeMailbox(),
+        api: createApiClient({ baseUrl: BASE, fetch: (input, init) => fetch(input, init) }),
+        now: () => Date.now(),
+        store: officeDurableStore(),
+        offlineDefault: 'warn' as const,
+      };
+      return runSendCheck(env, Date.now() + 3000);
+    };
+    // The backend is down: the kept copy's connector still covers bank.example, its onBackendError the rest.
+    expect(await check('bo@bank.example')).toEqual({ allowEvent: true });
+    const other = await check('bo@other.example');
+    expect(other).toMatchObject({ allowEvent: false });
+    expect(other).not.toHaveProperty('sendModeOverride');
   });
 });
 

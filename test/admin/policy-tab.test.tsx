@@ -90,3 +90,32 @@ describe('portal expiry in the Policy tab', () => {
     ).toBeTruthy();
   });
 });
+
+describe('forced-TLS entries in the policy editor', () => {
+  const json = (): HTMLTextAreaElement =>
+    screen.getByRole<HTMLTextAreaElement>('textbox', { name: ADMIN_STRINGS.en.wholePolicy });
+
+  it('reads plain domain strings as encryption-only entries, as the API does', async () => {
+    renderTab();
+    const policy = JSON.parse(json().value) as Record<string, unknown>;
+    await userEvent.clear(json());
+    await userEvent.click(json());
+    await userEvent.paste(JSON.stringify({ ...policy, forcedTlsDomains: ['partner.example'] }));
+    // Still a policy the form can edit; an edit through the form writes the entry out.
+    const days = screen.getByRole('spinbutton', { name: 'Portal messages readable for (days)' });
+    await userEvent.clear(days);
+    await userEvent.type(days, '7{Enter}');
+    expect(JSON.parse(json().value)).toMatchObject({
+      forcedTlsDomains: [{ domain: 'partner.example', level: 'encryption-only' }],
+    });
+  });
+
+  it('leaves the form out while an entry has no known level', async () => {
+    renderTab();
+    const policy = JSON.parse(json().value) as Record<string, unknown>;
+    await userEvent.clear(json());
+    await userEvent.click(json());
+    await userEvent.paste(JSON.stringify({ ...policy, forcedTlsDomains: [{ domain: 'partner.example' }] }));
+    expect(screen.queryByRole('spinbutton', { name: 'Portal messages readable for (days)' })).toBeNull();
+  });
+});

@@ -1,8 +1,12 @@
 import { buildCoreBundle } from '../../scripts/core-bundle';
 import { gzipSync } from 'node:zlib';
 
-/** The detection and decision code ships in the on-send bundle of Outlook's JavaScript-only runtime. */
-const BUDGET_BYTES = 40 * 1024;
+/**
+ * The detection and decision code ships in the on-send bundle of Outlook's JavaScript-only runtime. 41 KB
+ * since the decision warns about forced-TLS domains whose connector would refuse every server (issue 16);
+ * the whole on-send bundle keeps its 60 KB (bundle-size.test.ts).
+ */
+const BUDGET_BYTES = 41 * 1024;
 
 const bundle = buildCoreBundle;
 

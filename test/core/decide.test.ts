@@ -1,5 +1,6 @@
 import type { ContentFinding } from '../../src/core/classifier/index';
 import { decide, MAX_MESSAGE_LENGTH, type RecipientInput } from '../../src/core/decide';
+import type { DeliveryState, DeliveryVerdict } from '../../src/core/delivery';
 import { DEFAULT_POLICY, type OrgPolicy } from '../../src/core/policy';
 import type { DomainReport } from '../../src/core/report';
 import type { DomainStatus } from '../../src/core/status';
@@ -198,7 +199,12 @@ const rows: Row[] = [
     name: 'a forced-TLS domain counts as enforced, even without a report',
     findings: 'high',
     recipients: ['a@bank.example:none', 'b@x.bank2.example:error'],
-    policy: { forcedTlsDomains: ['bank.example', '*.bank2.example'] },
+    policy: {
+      forcedTlsDomains: [
+        { domain: 'bank.example', level: 'encryption-only' },
+        { domain: '*.bank2.example', level: 'encryption-only' },
+      ],
+    },
     action: 'allow',
     reasons: ['enforced', 'enforced'],
   },
@@ -206,7 +212,7 @@ const rows: Row[] = [
     name: 'a wildcard forced-TLS entry does not cover the parent',
     findings: 'high',
     recipients: ['a@bank2.example:none'],
-    policy: { forcedTlsDomains: ['*.bank2.example'] },
+    policy: { forcedTlsDomains: [{ domain: '*.bank2.example', level: 'encryption-only' }] },
     action: 'block',
     reasons: ['none'],
   },
@@ -394,5 +400,134 @@ describe('decision messages', () => {
     const decision = decide([recipient('a@x.example:none')], [IBAN], DEFAULT_POLICY, context);
     expect(decision.message.en).not.toMatch(/NL91ABNA0417164300|0417 1643/);
     expect(decision.message.en).toContain('NL91 **** **** **** 4300');
+  });
+});
+
+describe('a forced-TLS domain whose connector would refuse every mail server', () => {
+  const FORCED: Partial<OrgPolicy> = {
+    forcedTlsDomains: [
+      { domain: 'partner.example', level: 'encryption-only' },
+      { domain: '*.bank.example', level: 'certificate-validation' },
+    ],
+  };
+
+  /** A forced-TLS recipient whose lookup judged delivery `state` (only the state decides). */
+  function forced(address: string, state: DeliveryState): RecipientInput {
+    const domain = address.slice(address.lastIndexOf('@') + 1);
+    const host = `mx.${domain}`;
+    const delivery: DeliveryVerdict = {
+      level: 'encryption-only',
+      tlsDomain: null,
+      state,
+      mx: [
+        {
+          host,
+          preference: 10,
+          accepted: state !== 'failing',
+          problems: state === 'ok' ? [] : [state === 'failing' ? 'NO_STARTTLS' : 'LEGACY_TLS_ONLY'],
+          certNames: [],
+          notAfter: null,
+        },
+      ],
+      soonestExpiry: null,
+      reasons:
+        state === 'ok' ? [] : [{ code: state === 'failing' ? 'NO_STARTTLS' : 'LEGACY_TLS_ONLY', host }],
+    };
+    return { address, report: { ...report(domain, 'enforced'), enforcement: ['policy'], delivery } };
+  }
+
+  it.each([
+    ['nothing sensitive', FINDINGS.none],
+    ['high content', FINDINGS.high],
+  ])('warns (never blocks) with %s, and says the message will not be delivered', (_name, findings) => {
+    const decision = decide(
+      [forced('ann@partner.example', 'failing')],
+      findings,
+      { ...DEFAULT_POLICY, ...FORCED },
+      context,
+    );
+    expect(decision.action).toBe('warn');
+    expect(decision.perRecipient).toEqual([
+      expect.objectContaining({ reason: 'forced-failing', status: 'enforced', action: 'warn' }),
+    ]);
+    expect(decision.secureSendOffered).toBe(false);
+    expect(decision.message.en).toBe(
+      "This message will not be delivered to partner.example, whose mail servers do not meet your organisation's TLS requirement. You can remove the recipient or send anyway.",
+    );
+    expect(decision.message.nl).toBe(
+      'Dit bericht wordt niet bezorgd bij partner.example, waarvan de mailservers niet voldoen aan de TLS-eis van uw organisatie. U kunt de ontvanger verwijderen of het toch verzenden.',
+    );
+  });
+
+  it('offers the portal when the policy has it on', () => {
+    const decision = decide(
+      [forced('ann@partner.example', 'failing'), forced('bo@x.bank.example', 'failing')],
+      [],
+      { ...DEFAULT_POLICY, ...FORCED, portal: true },
+      context,
+    );
+    expect(decision.action).toBe('warn');
+    expect(decision.secureSendOffered).toBe(true);
+    expect(decision.message.en).toContain(
+      'This message will not be delivered to partner.example and x.bank.example, whose mail servers',
+    );
+    expect(decision.message.en).toContain('send it through the secure portal');
+    expect(decision.message.nl).toContain('bij partner.example en x.bank.example, waarvan de mailservers');
+    expect(decision.message.nl).toContain('het bericht via het beveiligde portaal versturen');
+  });
+
+  it.each(['at-risk', 'ok'] as const)('allows when delivery is %s, whatever the content', (state) => {
+    const decision = decide(
+      [forced('ann@partner.example', state)],
+      FINDINGS.high,
+      { ...DEFAULT_POLICY, ...FORCED },
+      context,
+    );
+    expect(decision.action).toBe('allow');
+    expect(decision.perRecipient.map((r) => r.reason)).toEqual(['enforced']);
+    expect(decision.message.en).not.toContain('will not be delivered');
+  });
+
+  it('ignores a failing verdict on a domain the policy no longer lists', () => {
+    const decision = decide([forced('ann@other.example', 'failing')], FINDINGS.high, DEFAULT_POLICY, context);
+    expect(decision.action).toBe('allow');
+    expect(decision.perRecipient.map((r) => r.reason)).toEqual(['enforced']);
+  });
+
+  it('keeps the stricter verdict of other recipients, and names both problems', () => {
+    const decision = decide(
+      [forced('ann@partner.example', 'failing'), recipient('bo@plain.example:none')],
+      FINDINGS.high,
+      { ...DEFAULT_POLICY, ...FORCED },
+      context,
+    );
+    expect(decision.action).toBe('block');
+    expect(decision.message.en).toMatch(/^Blocked: this message contains 1 IBAN/);
+    expect(decision.message.en).toContain('Mail to plain.example (No TLS) can travel unencrypted.');
+    expect(decision.message.en).toContain('This message will not be delivered to partner.example');
+    expect(decision.message.en).toContain('You can remove these recipients.');
+  });
+
+  it('fits 500 characters with many failing domains, naming some and counting the rest', () => {
+    const label = (n: number): string => `p${n}${'partner'.repeat(9)}`.slice(0, 63);
+    const domains = Array.from({ length: 40 }, (_, n) => `${label(n)}.${label(n + 100)}.example`);
+    const recipients = [
+      ...domains.map((domain) => forced(`user@${domain}`, 'failing')),
+      ...Array.from({ length: 10 }, (_, n) => recipient(`u${n}@${label(n + 200)}.example:none`)),
+    ];
+    const policy: OrgPolicy = {
+      ...DEFAULT_POLICY,
+      portal: true,
+      forcedTlsDomains: domains.map((domain) => ({ domain, level: 'encryption-only' })),
+    };
+    const decision = decide(recipients, [IBAN, CARD_MEDIUM, SSN_LOW], policy, context);
+    expect(decision.action).toBe('block');
+    const { en, nl } = decision.message;
+    expect(en.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+    expect(nl.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+    expect(en).toContain('This message will not be delivered to ');
+    expect(en).toMatch(/\.example and 3[89] more, whose mail servers/);
+    expect(nl).toContain('Dit bericht wordt niet bezorgd bij ');
+    expect(nl).toMatch(/\.example en nog 3[89], waarvan de mailservers/);
   });
 });

@@ -12,13 +12,7 @@ import {
   type TestOidcProvider,
 } from '../support/entra';
 import { createTestCa } from '../support/pki';
-import {
-  cspViolationsOf,
-  launchChromium,
-  recordCspViolations,
-  startUiServer,
-  type UiServer,
-} from '../support/ui-server';
+import { cspViolationsOf, startUiServer, useChromium, type UiServer } from '../support/ui-server';
 
 /**
  * The admin console (/admin) in headless Chromium against the real backend with Entra auth: signing in
@@ -42,6 +36,7 @@ const CONNECTORS = JSON.stringify([
     Name: 'Partner TLS',
     Enabled: true,
     TlsSettings: 'DomainValidation',
+    TlsDomain: 'mx.partner.example',
     RecipientDomains: ['partner.example', 'bank.example'],
   },
   { Name: 'Everything else', Enabled: true, TlsSettings: null, RecipientDomains: ['*'] },
@@ -50,8 +45,13 @@ const CONNECTORS = JSON.stringify([
 let issuer: TestIssuer;
 let provider: TestOidcProvider;
 let server: UiServer;
-let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 let page: Page;
+useChromium({
+  viewport: { width: 1280, height: 900 },
+  onPage: (opened) => {
+    page = opened;
+  },
+});
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -72,24 +72,12 @@ beforeAll(async () => {
       adminToken: ADMIN_TOKEN,
     },
   });
-  chrome = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
-  await chrome?.close();
   await server.close();
   await provider.close();
   await issuer.close();
-});
-
-beforeEach(async () => {
-  if (!chrome) throw new Error('no browser');
-  page = await chrome.context.newPage();
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await recordCspViolations(page);
-});
-afterEach(async () => {
-  await page.close();
 });
 
 const cspViolations = (): Promise<string[]> => cspViolationsOf(page);
@@ -97,7 +85,7 @@ const cspViolations = (): Promise<string[]> => cspViolationsOf(page);
 /** The policy as the API has it, asked with the admin token (not through the page). */
 async function currentPolicy(): Promise<{
   version: number;
-  policy: { forcedTlsDomains: string[]; actions: Record<string, string> };
+  policy: { forcedTlsDomains: unknown[]; actions: Record<string, string> };
 }> {
   const response = await page.request.get(`${server.url}/api/v1/policy`, {
     headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
@@ -183,6 +171,7 @@ describe('the admin console in Chromium', () => {
   it('imports Exchange connectors, showing what changes before applying it', async () => {
     await signInWithMicrosoft();
     await openTab('Forced-TLS domains');
+    await page.getByRole('tab', { name: 'Domains and levels' }).click();
     await page.getByLabel('Get-OutboundConnector output (JSON)').fill('{"Name": ');
     await page.getByRole('button', { name: 'Preview import' }).click();
     await page.getByRole('alert').getByText(/JSON/).waitFor();
@@ -192,20 +181,26 @@ describe('the admin console in Chromium', () => {
     const added = page.getByRole('list', { name: 'Will be added' });
     await added.waitFor();
     await expect(added.locator('li').allTextContents()).resolves.toEqual([
-      '+bank.example',
-      '+partner.example',
+      '+bank.example: Domain validation (mx.partner.example)',
+      '+partner.example: Domain validation (mx.partner.example)',
     ]);
     await expect(page.getByRole('list', { name: 'Left out' }).textContent()).resolves.toContain(
       'Everything else',
     );
     expect((await currentPolicy()).policy.forcedTlsDomains).toEqual([]);
 
-    await page.getByRole('button', { name: 'Apply: add 2 domains' }).click();
-    await page.getByText('Imported 2 domains. Saved as version 2.').waitFor();
+    await page.getByRole('button', { name: 'Apply: add 2 domains, change 0' }).click();
+    await page.getByText('Imported: 2 domains added, 0 changed. Saved as version 2.').waitFor();
     await expect(
-      page.getByRole('list', { name: 'Forced-TLS domains' }).locator('li > span').allTextContents(),
+      page
+        .getByRole('table', { name: 'Forced-TLS domains' })
+        .locator('tbody tr td:first-child')
+        .allTextContents(),
     ).resolves.toEqual(['bank.example', 'partner.example']);
-    expect((await currentPolicy()).policy.forcedTlsDomains).toEqual(['bank.example', 'partner.example']);
+    expect((await currentPolicy()).policy.forcedTlsDomains).toEqual([
+      { domain: 'bank.example', level: 'domain-validation', tlsDomain: 'mx.partner.example' },
+      { domain: 'partner.example', level: 'domain-validation', tlsDomain: 'mx.partner.example' },
+    ]);
 
     await page.getByRole('button', { name: 'Remove bank.example' }).click();
     await page.getByText('Removed bank.example. Saved as version 3.').waitFor();
@@ -225,6 +220,7 @@ describe('the admin console in Chromium', () => {
       policy: { forcedTlsDomains: [], actions: { high: 'warn' } },
     });
     await openTab('Forced-TLS domains');
+    await page.getByRole('tab', { name: 'Domains and levels' }).click();
     await page.getByText('None yet.').waitFor();
   });
 

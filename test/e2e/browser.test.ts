@@ -1,17 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { axeViolations } from '../support/axe';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { OFFICE_JS_URL } from '../../addin/office/boot';
 import type { ShimOptions } from '../../addin/try/office-shim';
 import type { DomainStatus } from '../../src/core/status';
-import {
-  cspViolationsOf,
-  launchChromium,
-  recordCspViolations,
-  startUiServer,
-  type UiServer,
-} from '../support/ui-server';
+import { cspViolationsOf, startUiServer, useChromium, type UiServer } from '../support/ui-server';
 
 /**
  * The built task pane and /try page in headless Chromium, served by the real backend under its CSP. Office
@@ -32,28 +26,20 @@ const STATUSES: Record<string, DomainStatus> = {
 const IBAN_BODY = 'Hello Ann,\n\nPlease transfer the deposit to NL91 ABNA 0417 1643 00 before Friday.';
 
 let server: UiServer;
-let context: BrowserContext;
-let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
+let page: Page;
+useChromium({
+  onPage: (opened) => {
+    page = opened;
+  },
+});
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startUiServer({ statuses: STATUSES });
-  chrome = await launchChromium();
-  context = chrome.context;
 }, 240_000);
 
 afterAll(async () => {
-  await chrome?.close();
   await server.close();
-});
-
-let page: Page;
-beforeEach(async () => {
-  page = await context.newPage();
-  await recordCspViolations(page);
-});
-afterEach(async () => {
-  await page.close();
 });
 
 const cspViolations = (target: Page = page): Promise<string[]> => cspViolationsOf(target);

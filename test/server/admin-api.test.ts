@@ -119,7 +119,14 @@ const CONNECTORS = JSON.stringify([
     Name: 'Partners TLS',
     Enabled: true,
     TlsSettings: 'DomainValidation',
+    TlsDomain: 'mx.partners.example',
     RecipientDomains: ['Bank.example', '*.insurer.example', 'known.example'],
+  },
+  {
+    Name: 'Insurer',
+    Enabled: true,
+    TlsSettings: 'CertificateValidation',
+    RecipientDomains: ['insurer.example'],
   },
   { Name: 'Old', Enabled: false, TlsSettings: 'EncryptionOnly', RecipientDomains: ['old.example'] },
   { Name: 'Plain', Enabled: true, TlsSettings: null, RecipientDomains: ['plain.example'] },
@@ -299,6 +306,26 @@ describe('POST /admin/policy/validate', () => {
     expect(await current()).toEqual(before);
   });
 
+  it('checks forced-TLS entries: a level, and TlsDomain exactly with domain validation', async () => {
+    const response = await validate({
+      forcedTlsDomains: [
+        { domain: 'a.example', level: 'domain-validation' },
+        { domain: 'b.example', level: 'encryption-only', tlsDomain: 'mx.b.example' },
+        { domain: 'c.example', level: 'strict' },
+        { domain: 'd.example', level: 'domain-validation', tlsDomain: 'not a name' },
+        { domain: 'e.example', level: 'domain-validation', tlsDomain: '*.E.example' },
+        'f.example',
+      ],
+    });
+    const body = response.json<{ problems: Array<{ path: string; message: string }> }>();
+    expect(body.problems.map((problem) => [problem.path, problem.message])).toEqual([
+      ['forcedTlsDomains.0.tlsDomain', 'domain-validation needs the certificate name (TlsDomain)'],
+      ['forcedTlsDomains.1.tlsDomain', 'TlsDomain is used only with domain-validation, not encryption-only'],
+      ['forcedTlsDomains.2.level', expect.stringContaining('encryption-only') as string],
+      ['forcedTlsDomains.3.tlsDomain', expect.stringContaining('is not a domain') as string],
+    ]);
+  });
+
   it('reports every problem with a dotted path', async () => {
     const response = await validate({
       actions: { high: 'explode' },
@@ -318,13 +345,13 @@ describe('POST /admin/policy/validate', () => {
       'actions.high',
       'colour',
       'detection.customRules.0.pattern',
-      'forcedTlsDomains.1',
+      'forcedTlsDomains.1.domain',
     ]);
     expect(body.problems.every((problem) => problem.code === 'VALIDATION_FAILED')).toBe(true);
     expect(body.problems.find((problem) => problem.path === 'colour')?.message).toBe(
       'unknown field "colour"',
     );
-    expect(body.problems.find((problem) => problem.path === 'forcedTlsDomains.1')?.message).toContain(
+    expect(body.problems.find((problem) => problem.path === 'forcedTlsDomains.1.domain')?.message).toContain(
       '"not a domain" is not a domain',
     );
   });
@@ -366,22 +393,37 @@ describe('POST /admin/forced-tls/import', () => {
     const response = await importConnectors(`\uFEFF${CONNECTORS}`);
     expect(response.statusCode).toBe(200);
     const preview = response.json<{
-      add: string[];
-      resultingForcedTlsDomains: string[];
+      add: unknown[];
+      resultingForcedTlsDomains: unknown[];
       basedOnVersion: number;
     }>();
+    const validated = (domain: string) => ({
+      domain,
+      level: 'domain-validation',
+      tlsDomain: 'mx.partners.example',
+    });
+    const insurer = { domain: 'insurer.example', level: 'certificate-validation' };
     expect(preview).toEqual({
       connectors: [
         {
           name: 'Partners TLS',
-          tls: 'DomainValidation',
+          tls: 'domain-validation',
+          tlsDomain: 'mx.partners.example',
           domains: ['*.insurer.example', 'bank.example', 'known.example'],
         },
+        { name: 'Insurer', tls: 'certificate-validation', tlsDomain: null, domains: ['insurer.example'] },
       ],
       skipped: ['Old: disabled', 'Plain: TlsSettings is not set, so TLS is not required'],
-      add: ['*.insurer.example', 'bank.example'],
-      keep: ['known.example'],
-      resultingForcedTlsDomains: ['*.insurer.example', 'bank.example', 'known.example'],
+      add: [validated('*.insurer.example'), validated('bank.example'), insurer],
+      // Listed as a plain string (encryption-only), the connector says domain validation: an update.
+      update: [validated('known.example')],
+      keep: [],
+      resultingForcedTlsDomains: [
+        validated('*.insurer.example'),
+        validated('bank.example'),
+        insurer,
+        validated('known.example'),
+      ],
       basedOnVersion: based.version,
     });
     expect(await current()).toEqual(based);
@@ -391,14 +433,11 @@ describe('POST /admin/forced-tls/import', () => {
       preview.basedOnVersion,
     );
     expect(applied.statusCode).toBe(200);
-    expect((await current()).policy.forcedTlsDomains).toEqual([
-      '*.insurer.example',
-      'bank.example',
-      'known.example',
-    ]);
+    expect((await current()).policy.forcedTlsDomains).toEqual(preview.resultingForcedTlsDomains);
     expect((await importConnectors(CONNECTORS)).json()).toMatchObject({
       add: [],
-      keep: ['*.insurer.example', 'bank.example', 'known.example'],
+      update: [],
+      keep: ['*.insurer.example', 'bank.example', 'insurer.example', 'known.example'],
     });
   });
 

@@ -246,7 +246,11 @@ describe('policy', () => {
       version: 1,
       updatedBy: 'admin-token',
       policy: {
-        forcedTlsDomains: ['*.bank.test', 'partner.test'],
+        // Plain strings, as clients wrote them before levels, are kept as encryption-only entries.
+        forcedTlsDomains: [
+          { domain: '*.bank.test', level: 'encryption-only' },
+          { domain: 'partner.test', level: 'encryption-only' },
+        ],
         actions: { high: 'block', medium: 'block', low: 'allow' },
       },
     });
@@ -270,7 +274,14 @@ describe('policy', () => {
           note: null,
           changes: [
             { path: 'actions.medium', before: 'warn', after: 'block' },
-            { path: 'forcedTlsDomains', added: ['*.bank.test', 'partner.test'], removed: [] },
+            {
+              path: 'forcedTlsDomains',
+              added: [
+                { domain: '*.bank.test', level: 'encryption-only' },
+                { domain: 'partner.test', level: 'encryption-only' },
+              ],
+              removed: [],
+            },
           ],
         },
       ],

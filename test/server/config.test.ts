@@ -190,6 +190,81 @@ describe('TLSGATE_DB as a PostgreSQL URL', () => {
   });
 });
 
+describe('forced-TLS health and alerts', () => {
+  const RELAY = { TLSGATE_SMTP_URL: 'smtp://relay.example:587', TLSGATE_SMTP_FROM: 'tlsgate@example.org' };
+
+  it('checks every 6 hours and alerts nowhere by default', () => {
+    expect(loadConfig({}, '/srv').health).toEqual({
+      intervalMs: 6 * 3_600_000,
+      alertEmails: [],
+      alertWebhookUrl: null,
+    });
+  });
+
+  it.each([
+    ['6h', 6 * 3_600_000],
+    ['30m', 1_800_000],
+    ['900s', 900_000],
+    ['1m', 60_000],
+    ['7d', 7 * 86_400_000],
+    [' 2H ', 2 * 3_600_000],
+  ])('reads TLSGATE_HEALTH_INTERVAL=%j', (value, ms) => {
+    expect(loadConfig({ TLSGATE_HEALTH_INTERVAL: value }).health.intervalMs).toBe(ms);
+  });
+
+  it.each(['59s', '0m', '8d', '6', 'six hours', '1.5h', '-1h'])(
+    'refuses TLSGATE_HEALTH_INTERVAL=%j, saying what it takes',
+    (value) => {
+      expect(problems({ TLSGATE_HEALTH_INTERVAL: value })).toEqual([
+        'TLSGATE_HEALTH_INTERVAL: give a number with s, m, h or d (e.g. 6h, 30m, 900s), from 1 minute to 7 days.',
+      ]);
+    },
+  );
+
+  it('reads the alert addresses and the webhook', () => {
+    const config = loadConfig({
+      ...RELAY,
+      TLSGATE_ALERT_EMAILS: ' it@example.org, Security.Team@example.org ,',
+      TLSGATE_ALERT_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/secret',
+    });
+    expect(config.health).toMatchObject({
+      alertEmails: ['it@example.org', 'Security.Team@example.org'],
+      alertWebhookUrl: 'https://hooks.slack.com/services/T0/B0/secret',
+    });
+    // http only where nothing leaves the machine.
+    for (const url of ['http://127.0.0.1:8080/hook', 'http://[::1]/hook', 'http://localhost:9/x'])
+      expect(loadConfig({ TLSGATE_ALERT_WEBHOOK_URL: url }).health.alertWebhookUrl).toBe(url);
+  });
+
+  it('banners the webhook as set, never its URL (which holds its secret)', () => {
+    const config = loadConfig({ TLSGATE_ALERT_WEBHOOK_URL: 'https://hooks.example/secret-part' });
+    const banner = describeConfig(config).join('\n');
+    expect(banner).toMatch(/Health checks: every 360 min; alerts to 0 address\(es\), webhook set \(hidden\)/);
+    expect(banner).not.toContain('secret-part');
+  });
+
+  it.each([
+    [
+      { ...RELAY, TLSGATE_ALERT_EMAILS: 'it@example.org, not-an-address' },
+      'TLSGATE_ALERT_EMAILS: "not-an-address"',
+    ],
+    [{ ...RELAY, TLSGATE_ALERT_EMAILS: 'a@b.example;c@d.example' }, 'TLSGATE_ALERT_EMAILS'],
+    [{ TLSGATE_ALERT_EMAILS: 'it@example.org' }, 'TLSGATE_ALERT_EMAILS needs TLSGATE_SMTP_URL'],
+    [
+      { TLSGATE_ALERT_WEBHOOK_URL: 'http://hooks.example/secret-part' },
+      'TLSGATE_ALERT_WEBHOOK_URL: give an https://',
+    ],
+    [{ TLSGATE_ALERT_WEBHOOK_URL: 'http://10.0.0.5/secret-part' }, 'TLSGATE_ALERT_WEBHOOK_URL'],
+    [{ TLSGATE_ALERT_WEBHOOK_URL: 'ftp://hooks.example/secret-part' }, 'TLSGATE_ALERT_WEBHOOK_URL'],
+    [{ TLSGATE_ALERT_WEBHOOK_URL: 'hooks.example/secret-part' }, 'TLSGATE_ALERT_WEBHOOK_URL'],
+  ])('refuses %j, naming %s', (env, expected) => {
+    const found = problems(env).join('\n');
+    expect(found).toContain(expected);
+    // The webhook URL is a secret of its own: a refusal does not repeat it.
+    expect(found).not.toContain('secret-part');
+  });
+});
+
 describe('npm start with a bad configuration', () => {
   it('exits non-zero with a clear message and no stack trace', async () => {
     const failure = await run(

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ForcedTlsEntry } from '../../src/core/policy';
 import type { DomainReport } from '../../src/core/report';
 import { checkDomain } from '../../src/probe/check';
 import { createLookupService, STALE_WINDOW_MS, type RenderedReport } from '../../src/server/lookup';
@@ -90,7 +91,7 @@ describe('lookup cache', () => {
     const mx = await net.mailHost({ name: `mx.${domain}` });
     net.mx(domain, [[10, mx.name]]);
     const cached = withReportCache(store);
-    let forced: readonly string[] | null = [];
+    let forced: readonly ForcedTlsEntry[] | null = [];
     const lookup = createLookupService({
       store: cached,
       now: () => clock,
@@ -113,7 +114,7 @@ describe('lookup cache', () => {
     expect(batch.map((answer) => answer.json)).toEqual([hit?.json, hit?.json]);
     expect(lookup.probes).toBe(probes);
 
-    forced = [domain];
+    forced = [{ domain, level: 'encryption-only' }];
     expect(parse(lookup.cachedDomain(domain) ?? undefined)).toMatchObject({ status: 'enforced' });
     forced = null; // the policy is not at hand: the waiting lookup must read it
     expect(lookup.cachedDomain(domain)).toBeNull();
@@ -121,5 +122,91 @@ describe('lookup cache', () => {
     clock += 25 * 3600_000; // expired: stale answers and refreshes are the waiting lookup's
     expect(lookup.cachedDomain(domain)).toBeNull();
     clock = Date.now();
+  });
+});
+
+describe('forced TLS in the lookup', () => {
+  type Answer = Meta & {
+    delivery?: { state: string; level: string; tlsDomain: string | null };
+    enforcement: string[];
+    findings: Array<{ code: string; severity: string; message: string }>;
+  };
+  const answer = (rendered: RenderedReport | undefined): Answer =>
+    JSON.parse(rendered?.json ?? 'null') as Answer;
+
+  function forcedService(forced: () => readonly ForcedTlsEntry[]) {
+    return createLookupService({
+      store,
+      now: () => clock,
+      forcedTlsDomains: () => Promise.resolve(forced()),
+      probe: async (domain) => {
+        probed.push(domain);
+        return { ...(await checkDomain(domain, net.probeOptions)), checkedAt: new Date(clock).toISOString() };
+      },
+    });
+  }
+
+  it('answers a forced-TLS domain whose MX offers no STARTTLS as enforced but not delivered', async () => {
+    const domain = 'forced-plain.test';
+    const mx = await net.mailHost({ name: `mx.${domain}`, mode: 'plain' });
+    net.mx(domain, [[10, mx.name]]);
+    const lookup = forcedService(() => [{ domain, level: 'encryption-only' }]);
+    const found = answer((await lookup.lookup([domain], false))[0]);
+    expect(found.status).toBe('enforced');
+    expect(found.enforcement).toContain('policy');
+    expect(found.delivery).toMatchObject({ state: 'failing', level: 'encryption-only', tlsDomain: null });
+    expect(found.findings.map((finding) => finding.code).slice(0, 2)).toEqual([
+      'POLICY_FORCED_TLS',
+      'FORCED_TLS_FAILING',
+    ]);
+    expect(found.findings[1]).toEqual({
+      code: 'FORCED_TLS_FAILING',
+      severity: 'error',
+      message:
+        `Your organisation requires TLS for ${domain}, but mx.${domain} offers no STARTTLS: ` +
+        'mail to it will wait in the queue and then return undelivered.',
+    });
+    // The connector never sends in clear text: "can travel unencrypted" would be false.
+    expect(found.findings.some((finding) => finding.code === 'SMTP_NO_STARTTLS')).toBe(false);
+    expect(found.findings.some((finding) => /unencrypted/i.test(finding.message))).toBe(false);
+  });
+
+  it('renders one cached report under each level the policy names, without probing again', async () => {
+    const domain = 'forced-misnamed.test';
+    const mx = await net.mailHost({ name: `mx.${domain}`, cert: 'misnamed' });
+    net.mx(domain, [[10, mx.name]]);
+    let forced: ForcedTlsEntry[] = [{ domain, level: 'certificate-validation' }];
+    const lookup = forcedService(() => forced);
+    const first = answer((await lookup.lookup([domain], false))[0]);
+    expect(first).toMatchObject({ status: 'enforced', cached: false, delivery: { state: 'ok' } });
+    expect(first.findings.map((finding) => finding.code)).not.toContain('FORCED_TLS_FAILING');
+    const before = probed.length;
+    const again = answer(await lookup.lookupDomain(domain, false));
+    expect(again).toMatchObject({ cached: true, delivery: { state: 'ok', level: 'certificate-validation' } });
+
+    // The admin tightens the connector to domain validation: the same report now fails on the name.
+    forced = [{ domain, level: 'domain-validation', tlsDomain: mx.name }];
+    const tightened = answer(await lookup.lookupDomain(domain, false));
+    expect(tightened).toMatchObject({
+      status: 'enforced',
+      cached: true,
+      checkedAt: first.checkedAt,
+      delivery: { state: 'failing', level: 'domain-validation', tlsDomain: mx.name },
+    });
+    expect(tightened.findings[1]).toMatchObject({ code: 'FORCED_TLS_FAILING', severity: 'error' });
+    expect(tightened.findings[1]?.message).toContain(`does not name ${mx.name}`);
+    expect(answer((await lookup.lookup([domain], false))[0]).delivery?.state).toBe('failing');
+    expect(probed.length).toBe(before);
+  });
+
+  it('adds no delivery verdict to a domain the list does not cover', async () => {
+    const domain = 'unforced.test';
+    const mx = await net.mailHost({ name: `mx.${domain}`, mode: 'plain' });
+    net.mx(domain, [[10, mx.name]]);
+    const lookup = forcedService(() => [{ domain: `other.${domain}`, level: 'encryption-only' }]);
+    const found = answer((await lookup.lookup([domain], false))[0]);
+    expect(found.status).toBe('none');
+    expect('delivery' in found).toBe(false);
+    expect(found.findings.some((finding) => /unencrypted/i.test(finding.message))).toBe(true);
   });
 });

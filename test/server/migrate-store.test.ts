@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runCli } from '../../src/cli';
 import { openStore } from '../../src/server/store/open';
+import { TABLES } from '../../src/server/store/schema';
 import type { Store } from '../../src/server/store/store';
+import { verdict } from '../support/health-contract';
 import { usePostgres } from '../support/postgres';
 import { bytes, challenge, DAY, freshDatabase, newMessage, policy, session, T } from '../support/stores';
 
@@ -33,7 +35,12 @@ function capture() {
 async function filledSqlite(): Promise<string> {
   const path = join(mkdtempSync(join(tmpdir(), 'tlsgate-migrate-')), 'tlsgate.db');
   const store = await openStore(path);
-  await store.putPolicy(policy({ forcedTlsDomains: ['bank.example'] }), 0, 'alice', []);
+  await store.putPolicy(
+    policy({ forcedTlsDomains: [{ domain: 'bank.example', level: 'encryption-only' }] }),
+    0,
+    'alice',
+    [],
+  );
   await store.putPolicy(policy({ portal: true }), 1, 'bob', [], 'Rolled back to version 1');
   await store.putReport({
     domain: 'example.org',
@@ -65,6 +72,9 @@ async function filledSqlite(): Promise<string> {
     riskyAddresses: ['x@plain.example'],
   });
   await activity.recordPending('attempt-1', T + 5);
+  await store.health!.recordCheck({ domain: 'bank.example', at: T, verdict: verdict('failing') }, (event) => [
+    { channel: 'webhook', payload: { event } },
+  ]);
   await store.close();
   return path;
 }
@@ -90,6 +100,9 @@ async function contents(store: Store) {
     events: await portal.events('m1', 10),
     opens: await portal.opens('m1'),
     summary: await activity.summary('2025-06-15', '2025-06-15', 5),
+    warnedDomains: await activity.warnedDomains('2025-06-15', '2025-06-15', 5),
+    health: await store.health!.list(),
+    samples: await store.health!.samples(0),
   };
 }
 
@@ -113,10 +126,11 @@ describe('tlsgate migrate-store', () => {
       portal_events: '5',
       portal_replies: '1',
       activity_pending: '1',
+      activity_domain_decisions: '1',
     });
     // Table names and numbers, nothing of the rows.
     for (const line of lines.slice(0, -1)) expect(line).toMatch(/^[a-z_]+ +\d+$/);
-    expect(lines.at(-1)).toMatch(/^Copied \d+ rows in 18 tables\.$/);
+    expect(lines.at(-1)).toMatch(new RegExp(`^Copied \\d+ rows in ${TABLES.length} tables\\.$`));
 
     const sqlite = await openStore(from);
     const postgres = await openStore(to);
@@ -130,6 +144,12 @@ describe('tlsgate migrate-store', () => {
       expect(await postgres.portal!.addReply('m1', { part: 'reply:b', chunks: [], files: 0 }, 1, T + 6)).toBe(
         2,
       );
+      // The copied alert is still due; a new one is numbered after it.
+      const [copiedAlert] = await postgres.health!.claimAlerts(T, 1000, 10);
+      expect(copiedAlert).toMatchObject({ channel: 'webhook', attempts: 1 });
+      await postgres.health!.enqueueAlerts([{ channel: 'email', payload: {} }], T + 1);
+      const [next] = await postgres.health!.claimAlerts(T + 1, 1000, 10);
+      expect(next?.id).toBeGreaterThan(copiedAlert?.id ?? Infinity);
       await postgres.activity!.promotePending(T + 10);
       expect(
         (await postgres.activity!.summary('2025-06-15', '2025-06-15', 5)).days[0]?.counts['sent-anyway'],

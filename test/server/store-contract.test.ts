@@ -6,6 +6,7 @@
 import type { ActivityStore } from '../../src/server/store/activity-store';
 import type { PortalStore } from '../../src/server/store/portal-store';
 import type { Store } from '../../src/server/store/store';
+import { healthStoreContract } from '../support/health-contract';
 import { usePostgres } from '../support/postgres';
 import {
   bytes,
@@ -81,7 +82,7 @@ describe.each(DIALECTS)('the %s store', (dialect) => {
       expect(await store.putPolicy(policy(), 0, 'bob', [])).toEqual({ ok: false, currentVersion: 1 });
       const change = { path: 'forcedTlsDomains', from: [], to: ['bank.example'] };
       const second = await store.putPolicy(
-        policy({ forcedTlsDomains: ['bank.example'] }),
+        policy({ forcedTlsDomains: [{ domain: 'bank.example', level: 'encryption-only' }] }),
         1,
         'bob',
         [change as never],
@@ -92,7 +93,7 @@ describe.each(DIALECTS)('the %s store', (dialect) => {
       expect(await store.getPolicy()).toMatchObject({
         version: 2,
         updatedBy: 'bob',
-        policy: { forcedTlsDomains: ['bank.example'] },
+        policy: { forcedTlsDomains: [{ domain: 'bank.example', level: 'encryption-only' }] },
       });
       const audit = await store.policyAudit(10);
       expect(audit.map((entry) => [entry.version, entry.actor, entry.note])).toEqual([
@@ -497,6 +498,39 @@ describe.each(DIALECTS)('the %s store', (dialect) => {
       expect(summary.topDomains).toEqual([{ domain: 'new.example', count: 1 }]);
       expect(summary.detectionTypes).toEqual([]);
       expect(summary.topAddresses).toEqual([]);
+      await warned(T - DAY, ['old.example']);
+      await activity.prune(day(0));
+      expect(await activity.warnedDomains(day(-1), day(0), 5)).toEqual([
+        { domain: 'new.example', warned: 1, blocked: 0 },
+      ]);
     });
+
+    it('lists the domains warned or blocked about, with both counts, most first, within the days', async () => {
+      const decided = (at: number, decision: 'blocked' | 'sent-via-portal', domains: string[]) =>
+        activity.record({ at, decision, riskyDomains: domains, detectionTypes: [], riskyAddresses: [] });
+      await times(3, () => warned(T, ['a.example', 'b.example']));
+      await times(4, () => decided(T + DAY, 'blocked', ['b.example', 'b.example']));
+      await decided(T, 'blocked', ['c.example']);
+      await warned(T, ['d.example']);
+      // Portal sends and days out of range do not count.
+      await decided(T, 'sent-via-portal', ['a.example', 'e.example']);
+      await warned(T - DAY, ['a.example', 'f.example']);
+      await warned(T + 2 * DAY, ['f.example']);
+      expect(await activity.warnedDomains(day(0), day(1), 10)).toEqual([
+        { domain: 'b.example', warned: 3, blocked: 4 },
+        { domain: 'a.example', warned: 3, blocked: 0 },
+        { domain: 'c.example', warned: 0, blocked: 1 },
+        { domain: 'd.example', warned: 1, blocked: 0 },
+      ]);
+      expect((await activity.warnedDomains(day(0), day(1), 2)).map((row) => row.domain)).toEqual([
+        'b.example',
+        'a.example',
+      ]);
+      expect(await activity.warnedDomains(day(5), day(6), 10)).toEqual([]);
+    });
+  });
+
+  describe('forced-TLS health and the alert outbox', () => {
+    healthStoreContract(dialect, cluster, () => store);
   });
 });

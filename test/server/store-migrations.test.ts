@@ -2,8 +2,9 @@
  * Schema migrations on both databases. SQLite: files written by the store before it moved to Kysely
  * (test/fixtures/store, at schema versions 3 and 8) open with today's store, migrate forward and read back
  * through the interfaces; a file at any earlier version ends with the schema a new file gets, which is the
- * frozen version 8's. PostgreSQL: instances starting together on an empty database migrate it once, to the
- * same tables and columns.
+ * frozen version 8's plus the tables added since. PostgreSQL: instances starting together on an empty
+ * database migrate it once, to the same tables and columns; a database from an earlier version is brought
+ * to them too.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore, StoreOpenError } from '../../src/server/store/open';
 import { POSTGRES_SCHEMA_VERSION } from '../../src/server/store/postgres-migrations';
+import { TABLES } from '../../src/server/store/schema';
 import { SCHEMA_VERSION } from '../../src/server/store/sqlite';
 import type { Store } from '../../src/server/store/store';
 import { usePostgres } from '../support/postgres';
@@ -76,6 +78,17 @@ interface SqliteColumn {
   dflt_value: string | null;
 }
 
+/** The versions from `first` to today's, as a migration applies them. */
+const versionsFrom = (first: number): number[] =>
+  Array.from({ length: SCHEMA_VERSION - first + 1 }, (_, i) => first + i);
+
+/** The version 8 fixture brought to today's schema: its tables as written, and those added since. */
+async function migratedV8(): Promise<string> {
+  const path = fixtureFile('sqlite-v8.sql');
+  await (await openStore(path)).close();
+  return path;
+}
+
 const userVersion = (path: string): number => {
   const db = new Database(path, { readonly: true });
   try {
@@ -91,12 +104,12 @@ describe('a SQLite file from before Kysely', () => {
     await store?.close();
   });
 
-  it('at version 8 opens unchanged and reads back through every interface', async () => {
+  it('at version 8 migrates forward (9 on) and reads back through every interface', async () => {
     const path = fixtureFile('sqlite-v8.sql');
     expect(userVersion(path)).toBe(8);
     const applied: number[] = [];
     store = await openStore(path, { onMigrated: (versions) => applied.push(...versions) });
-    expect(applied).toEqual([]);
+    expect(applied).toEqual(versionsFrom(9));
     expect(await store.getReport('example.org')).toEqual({
       domain: 'example.org',
       json: '{"domain":"example.org","status":"enforced"}',
@@ -109,7 +122,10 @@ describe('a SQLite file from before Kysely', () => {
       [2, 'Rolled back to version 1'],
       [1, null],
     ]);
-    expect(await store.policyVersion(1)).toMatchObject({ policy: { forcedTlsDomains: ['bank.example'] } });
+    expect(await store.policyVersion(1)).toMatchObject({
+      // Kept before levels existed: read as an encryption-only entry, nothing lost.
+      policy: { forcedTlsDomains: [{ domain: 'bank.example', level: 'encryption-only' }] },
+    });
 
     const portal = store.portal!;
     expect(await portal.getMessage('msg-v8')).toMatchObject({
@@ -141,14 +157,16 @@ describe('a SQLite file from before Kysely', () => {
     expect(summary.days[0]?.counts).toMatchObject({ warned: 1, blocked: 1, 'sent-anyway': 1 });
     expect(summary.topDomains).toEqual([{ domain: 'plain.example', count: 2 }]);
     expect(summary.topAddresses).toEqual([{ address: 'bob@plain.example', count: 1 }]);
+    // Version 8 kept no decision per domain: proposals count from version 9 on.
+    expect(await activity.warnedDomains('2025-06-15', '2025-06-15', 5)).toEqual([]);
   });
 
-  it('at version 3 migrates forward (4 to 8) and reads back with what those added', async () => {
+  it('at version 3 migrates forward (4 on) and reads back with what those added', async () => {
     const path = fixtureFile('sqlite-v3.sql');
     expect(userVersion(path)).toBe(3);
     const applied: number[] = [];
     store = await openStore(path, { onMigrated: (versions) => applied.push(...versions) });
-    expect(applied).toEqual([4, 5, 6, 7, 8]);
+    expect(applied).toEqual(versionsFrom(4));
     expect(userVersion(path)).toBe(SCHEMA_VERSION);
     const expected = {
       portal: true,
@@ -174,11 +192,11 @@ describe('a SQLite file from before Kysely', () => {
     expect((await store.activity!.summary('2025-06-15', '2025-06-15', 5)).days[0]?.counts.warned).toBe(3);
   });
 
-  it('new gets the schema version 8 was written with (the fixture)', async () => {
+  it('new gets the schema version 8 was written with (the fixture), and what came since', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'tlsgate-new-')), 'tlsgate.db');
     await (await openStore(path)).close();
     expect(userVersion(path)).toBe(SCHEMA_VERSION);
-    expect(sqliteSchema(path)).toEqual(sqliteSchema(fixtureFile('sqlite-v8.sql')));
+    expect(sqliteSchema(path)).toEqual(sqliteSchema(await migratedV8()));
   });
 
   // A file at a version between the fixtures' is the later fixture without the tables added since.
@@ -194,7 +212,7 @@ describe('a SQLite file from before Kysely', () => {
     [5, 'sqlite-v8.sql', ['portal_replies', 'portal_expiry_caps', 'portal_throttle']],
     [6, 'sqlite-v8.sql', ['portal_replies', 'portal_expiry_caps']],
     [7, 'sqlite-v8.sql', ['portal_replies']],
-  ])('at version %i migrates to the schema version 8 was written with', async (version, fixture, since) => {
+  ])('at version %i migrates to the schema a new file gets', async (version, fixture, since) => {
     const path = fixtureFile(fixture);
     const db = new Database(path);
     db.pragma('foreign_keys = OFF');
@@ -205,9 +223,9 @@ describe('a SQLite file from before Kysely', () => {
     db.close();
     const applied: number[] = [];
     await (await openStore(path, { onMigrated: (versions) => applied.push(...versions) })).close();
-    expect(applied[0]).toBe(version + 1);
+    expect(applied).toEqual(versionsFrom(version + 1));
     expect(userVersion(path)).toBe(SCHEMA_VERSION);
-    expect(sqliteSchema(path)).toEqual(sqliteSchema(fixtureFile('sqlite-v8.sql')));
+    expect(sqliteSchema(path)).toEqual(sqliteSchema(await migratedV8()));
   });
 
   it('from a newer TLS Gate is refused with one line', async () => {
@@ -233,8 +251,10 @@ describe('PostgreSQL migrations', () => {
     );
     try {
       expect(runs).toHaveLength(4);
-      expect(runs.filter((applied) => applied.length > 0)).toEqual([[1]]);
-      expect(psql(url, 'SELECT version FROM tlsgate_schema')).toBe(String(POSTGRES_SCHEMA_VERSION));
+      // A new database is created at the latest version, which counts as every version applied.
+      const all = Array.from({ length: POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1);
+      expect(runs.filter((applied) => applied.length > 0)).toEqual([all]);
+      expect(psql(url, 'SELECT MAX(version) FROM tlsgate_schema')).toBe(String(POSTGRES_SCHEMA_VERSION));
       // Every store works on the one schema.
       await Promise.all(
         stores.map((store, i) =>
@@ -242,8 +262,9 @@ describe('PostgreSQL migrations', () => {
         ),
       );
       expect(psql(url, 'SELECT COUNT(*) FROM domain_reports')).toBe('4');
+      // Every table, and tlsgate_schema.
       expect(psql(url, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")).toBe(
-        '19',
+        String(TABLES.length + 1),
       );
     } finally {
       await Promise.all(stores.map((store) => store.close()));
@@ -254,9 +275,8 @@ describe('PostgreSQL migrations', () => {
     expect(again).toEqual([[]]);
   });
 
-  it('create the tables and columns a SQLite file has', async () => {
-    const url = await freshDatabase(cluster(), 'columns');
-    await (await openStore(url)).close();
+  /** Each table's columns as sqliteColumns gives them. */
+  const postgresColumns = (url: string): Record<string, string[]> => {
     const columns: Record<string, string[]> = {};
     const rows = psql(
       url,
@@ -282,7 +302,26 @@ describe('PostgreSQL migrations', () => {
           .join(' '),
       );
     }
-    expect(columns).toEqual(sqliteColumns(fixtureFile('sqlite-v8.sql')));
+    return columns;
+  };
+
+  it('create the tables and columns a SQLite file has', async () => {
+    const url = await freshDatabase(cluster(), 'columns');
+    await (await openStore(url)).close();
+    expect(postgresColumns(url)).toEqual(sqliteColumns(await migratedV8()));
+  });
+
+  it('bring a database at version 1 (SQLite 8) to the same tables and columns', async () => {
+    const url = await freshDatabase(cluster(), 'upgrade');
+    await (await openStore(url)).close();
+    const atVersion1 = Object.keys(sqliteColumns(fixtureFile('sqlite-v8.sql')));
+    for (const table of TABLES.filter((name) => !atVersion1.includes(name)))
+      psql(url, `DROP TABLE ${table} CASCADE`);
+    psql(url, 'DELETE FROM tlsgate_schema WHERE version > 1');
+    const applied: number[] = [];
+    await (await openStore(url, { onMigrated: (versions) => applied.push(...versions) })).close();
+    expect(applied).toEqual(Array.from({ length: POSTGRES_SCHEMA_VERSION - 1 }, (_, i) => i + 2));
+    expect(postgresColumns(url)).toEqual(sqliteColumns(await migratedV8()));
   });
 
   it('refuse a database a newer TLS Gate migrated', async () => {

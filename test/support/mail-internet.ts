@@ -9,7 +9,8 @@ import { allocateLoopbackIp } from './loopback';
 import { createSelfSigned, createTestCa, type Issued, type TestCa } from './pki';
 import { startSmtpServer, type SmtpMode, type TestSmtpServer } from './smtp-server';
 
-export type CertKind = 'trusted' | 'self-signed' | 'expired' | 'misnamed' | 'none';
+/** `expiring`: trusted and rightly named, but ends in 5 days (a forced-TLS partner at risk). */
+export type CertKind = 'trusted' | 'self-signed' | 'expired' | 'expiring' | 'misnamed' | 'none';
 
 export interface MailHostOptions {
   name: string;
@@ -114,6 +115,8 @@ export class MailInternet {
           notBefore: new Date(Date.now() - 60 * DAY),
           notAfter: new Date(Date.now() - DAY),
         });
+      case 'expiring':
+        return this.ca.issue({ commonName: name, sans: [name], notAfter: new Date(Date.now() + 5 * DAY) });
       case 'misnamed':
         return this.ca.issue({ commonName: 'wrong.invalid', sans: ['wrong.invalid'] });
       case 'none':

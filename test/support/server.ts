@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { DEFAULT_POLICY, type ForcedTlsEntry } from '../../src/core/policy';
 import { checkDomain } from '../../src/probe/check';
 import { buildApp } from '../../src/server/app';
 import { testConfig, type Config } from '../../src/server/config';
@@ -24,4 +25,15 @@ export async function startTestApp(net: MailInternet, config: Partial<Config> = 
   });
   await app.ready();
   return { app, probes: () => probes, logs };
+}
+
+/** Makes `entries` the forced-TLS list (the rest of the policy the default), as an admin's save would. */
+export async function listForcedTls(app: FastifyInstance, entries: ForcedTlsEntry[]): Promise<void> {
+  const { version } = await app.services.policy.current();
+  const result = await app.services.policy.replace(
+    { ...DEFAULT_POLICY, forcedTlsDomains: entries },
+    version,
+    'test',
+  );
+  expect(result.ok).toBe(true);
 }

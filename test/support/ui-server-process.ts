@@ -23,8 +23,15 @@ export interface UiServerOptions {
   statuses: Record<string, DomainStatus>;
   /** How long each probe takes, in ms. */
   probeDelayMs?: number;
-  /** Settings over the test defaults (JSON-safe ones: auth, entra, adminConsole, adminToken, db). */
-  config?: Partial<Pick<Config, 'auth' | 'entra' | 'adminConsole' | 'adminToken' | 'db'>>;
+  /** Settings over the test defaults (JSON-safe ones: auth, entra, adminConsole, adminToken, db, health). */
+  config?: Partial<Pick<Config, 'auth' | 'entra' | 'adminConsole' | 'adminToken' | 'db' | 'health'>>;
+  /**
+   * Probe for real, through a loopback mail internet (mail-internet.ts: its DNS server, its CA), instead of
+   * answering from `statuses`.
+   */
+  mailInternet?: { dnsServers: string[]; extraCa: string[] };
+  /** Forced-TLS health timing (e.g. tickMs 0: no scheduled checks, only those the test asks for). */
+  health?: { tickMs?: number; deliveryPollMs?: number };
   /** The secure portal switched on in the policy, its email codes sent through this relay (smtp-inbox.ts). */
   portal?: { smtpUrl: string; smtpCaFile: string };
 }
@@ -54,6 +61,9 @@ async function main(): Promise<void> {
     distDir,
     logLevel: 'silent',
     rateLimit: { perMinute: 1_000_000, freshPerMinute: 1_000_000 },
+    ...(options.mailInternet
+      ? { dnsServers: options.mailInternet.dnsServers, allowPrivateNetworks: true }
+      : {}),
     ...options.config,
   });
   if (options.portal) {
@@ -70,10 +80,16 @@ async function main(): Promise<void> {
     config.portal = { ...config.portal, smtp };
   }
   const app = await buildApp(config, {
-    probe: async (domain) => {
-      if (options.probeDelayMs) await new Promise((resolve) => setTimeout(resolve, options.probeDelayMs));
-      return reportFor(domain, options.statuses[domain] ?? 'unknown');
-    },
+    ...(options.mailInternet
+      ? { extraCa: options.mailInternet.extraCa }
+      : {
+          probe: async (domain: string) => {
+            if (options.probeDelayMs)
+              await new Promise((resolve) => setTimeout(resolve, options.probeDelayMs));
+            return reportFor(domain, options.statuses[domain] ?? 'unknown');
+          },
+        }),
+    ...(options.health ? { health: options.health } : {}),
     fastify: { https: { cert: leaf.fullChainPem, key: leaf.keyPem } },
   });
   if (options.portal) await app.services.policy.replace({ ...DEFAULT_POLICY, portal: true }, 0, 'test');

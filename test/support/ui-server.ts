@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type ViewportSize } from 'playwright-core';
 import type { UiServerMessage, UiServerOptions } from './ui-server-process';
 
 /**
@@ -79,6 +79,40 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Chromium for the tests of a file, and a fresh page for each test (sized `viewport` when given) that
+ * records CSP violations, handed to `onPage` and closed after the test. Returns the browser's context.
+ * Call it before the file's own hooks: Jest runs hooks in the order they were registered, so the browser
+ * is up for the file's beforeAll, and closed before its afterAll stops the servers the pages talk to.
+ */
+export function useChromium(options: {
+  viewport?: ViewportSize;
+  onPage: (page: Page) => void;
+}): () => BrowserContext {
+  let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  let page: Page | undefined;
+  const context = (): BrowserContext => {
+    if (!chrome) throw new Error('no browser');
+    return chrome.context;
+  };
+  beforeAll(async () => {
+    chrome = await launchChromium();
+  });
+  afterAll(async () => {
+    await chrome?.close();
+  });
+  beforeEach(async () => {
+    page = await context().newPage();
+    if (options.viewport) await page.setViewportSize(options.viewport);
+    await recordCspViolations(page);
+    options.onPage(page);
+  });
+  afterEach(async () => {
+    await page?.close();
+  });
+  return context;
 }
 
 /** Records every CSP violation on the page's documents, so a test can prove a page runs under the server's policy. */

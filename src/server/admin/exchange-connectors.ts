@@ -1,19 +1,29 @@
 import { MAX_CONNECTOR_JSON } from '../../contract/limits';
 import { normalizeDomainInput } from '../../core/domain';
+import type { ForcedTlsEntry, ForcedTlsLevel } from '../../core/policy';
 
 /**
  * Reads `Get-OutboundConnector | ConvertTo-Json` from Exchange Online and finds the domains the org already
- * forces TLS to: the RecipientDomains of enabled connectors whose TlsSettings is set. PowerShell renders
+ * forces TLS to: the RecipientDomains of enabled connectors whose TlsSettings is set, each with that level
+ * (and TlsDomain for DomainValidation). PowerShell renders
  * the same data in several shapes (one object or an array; enums as names or numbers; domains as strings
  * or objects), and all of them are accepted.
  */
 
-const TLS_LEVELS = new Set(['EncryptionOnly', 'CertificateValidation', 'DomainValidation']);
+// Exchange's TlsAuthLevel, by name and by number (ConvertTo-Json without -EnumsAsStrings writes numbers).
+const TLS_LEVELS: Record<string, ForcedTlsLevel> = {
+  EncryptionOnly: 'encryption-only',
+  CertificateValidation: 'certificate-validation',
+  DomainValidation: 'domain-validation',
+  '1': 'encryption-only',
+  '2': 'certificate-validation',
+  '4': 'domain-validation',
+};
 
 export interface ConnectorImport {
-  /** Canonical forced-TLS entries (`contoso.com`, `*.contoso.com`), sorted, deduplicated. */
-  domains: string[];
-  connectors: Array<{ name: string; tls: string; domains: string[] }>;
+  /** Canonical forced-TLS entries (`contoso.com`, `*.contoso.com`), sorted by domain, one per domain. */
+  entries: ForcedTlsEntry[];
+  connectors: Array<{ name: string; tls: ForcedTlsLevel; tlsDomain: string | null; domains: string[] }>;
   /** Connectors or entries left out, and why. */
   skipped: string[];
 }
@@ -24,13 +34,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function tlsLevel(value: unknown): string | null {
+/** The connector's level; null when not set; 'unknown' for a value Exchange does not define. */
+function tlsLevel(value: unknown): ForcedTlsLevel | 'unknown' | null {
   if (value === null || value === undefined || value === '' || value === 0) return null;
-  if (typeof value === 'string') return TLS_LEVELS.has(value) ? value : null;
-  // ConvertTo-Json without -EnumsAsStrings writes the enum's number; any non-zero level requires TLS.
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return `level ${value}`;
-  if (isRecord(value) && typeof value.Value === 'string') return tlsLevel(value.Value);
-  return null;
+  if (typeof value === 'string' || typeof value === 'number')
+    return Object.hasOwn(TLS_LEVELS, String(value)) ? (TLS_LEVELS[String(value)] ?? 'unknown') : 'unknown';
+  if (isRecord(value) && (typeof value.Value === 'string' || typeof value.Value === 'number'))
+    return tlsLevel(value.Value);
+  return 'unknown';
 }
 
 /** A RecipientDomains entry as written by PowerShell: "contoso.com", "*.contoso.com", or an object. */
@@ -84,7 +95,7 @@ export function importOutboundConnectors(json: string): ConnectorImportResult {
       message: 'No connector has RecipientDomains or TlsSettings; is this Get-OutboundConnector output?',
     };
 
-  const domains = new Set<string>();
+  const entries = new Map<string, ForcedTlsEntry>();
   const connectors: ConnectorImport['connectors'] = [];
   const skipped: string[] = [];
   for (const connector of list) {
@@ -97,6 +108,19 @@ export function importOutboundConnectors(json: string): ConnectorImportResult {
     if (!tls) {
       skipped.push(`${name}: TlsSettings is not set, so TLS is not required`);
       continue;
+    }
+    if (tls === 'unknown') {
+      skipped.push(`${name}: TlsSettings has a value Exchange does not define`);
+      continue;
+    }
+    let tlsDomain: string | null = null;
+    if (tls === 'domain-validation') {
+      const raw = domainEntry(connector.TlsDomain);
+      tlsDomain = raw ? canonical(raw) : null;
+      if (!tlsDomain) {
+        skipped.push(`${name}: DomainValidation without a usable TlsDomain`);
+        continue;
+      }
     }
     const found: string[] = [];
     for (const raw of domainList(connector.RecipientDomains)) {
@@ -112,23 +136,48 @@ export function importOutboundConnectors(json: string): ConnectorImportResult {
         continue;
       }
       found.push(value);
-      domains.add(value);
+      // Two connectors for one domain: Exchange uses one; keep the stricter level, the safer reading.
+      const known = entries.get(value);
+      if (!known || LEVEL_RANK[tls] > LEVEL_RANK[known.level])
+        entries.set(
+          value,
+          tlsDomain ? { domain: value, level: tls, tlsDomain } : { domain: value, level: tls },
+        );
     }
     if (found.length === 0 && connector.IsTransportRuleScoped === true)
       skipped.push(`${name}: scoped by transport rules, so its domains are not listed`);
-    connectors.push({ name, tls, domains: found.sort() });
+    connectors.push({ name, tls, tlsDomain, domains: found.sort() });
   }
-  return { ok: true, value: { domains: [...domains].sort(), connectors, skipped } };
+  const sorted = [...entries.values()].sort((a, b) => (a.domain < b.domain ? -1 : 1));
+  return { ok: true, value: { entries: sorted, connectors, skipped } };
 }
 
-/** What applying an import would change in the forced-TLS list. */
+const LEVEL_RANK: Record<ForcedTlsLevel, number> = {
+  'encryption-only': 0,
+  'certificate-validation': 1,
+  'domain-validation': 2,
+};
+
+/**
+ * What applying an import would change in the forced-TLS list: new domains, listed domains whose level or
+ * name the connectors now say differently, and those already listed as they are.
+ */
 export function connectorImportChanges(
-  current: readonly string[],
-  imported: readonly string[],
-): { add: string[]; keep: string[] } {
-  const existing = new Set(current);
-  return {
-    add: imported.filter((domain) => !existing.has(domain)),
-    keep: imported.filter((domain) => existing.has(domain)),
-  };
+  current: readonly ForcedTlsEntry[],
+  imported: readonly ForcedTlsEntry[],
+): { add: ForcedTlsEntry[]; update: ForcedTlsEntry[]; keep: string[]; result: ForcedTlsEntry[] } {
+  const existing = new Map(current.map((entry) => [entry.domain, entry]));
+  const add: ForcedTlsEntry[] = [];
+  const update: ForcedTlsEntry[] = [];
+  const keep: string[] = [];
+  for (const entry of imported) {
+    const known = existing.get(entry.domain);
+    if (!known) add.push(entry);
+    else if (known.level !== entry.level || (known.tlsDomain ?? null) !== (entry.tlsDomain ?? null))
+      update.push(entry);
+    else keep.push(entry.domain);
+  }
+  const result = new Map(existing);
+  for (const entry of [...add, ...update]) result.set(entry.domain, entry);
+  return { add, update, keep, result: [...result.values()].sort((a, b) => (a.domain < b.domain ? -1 : 1)) };
 }

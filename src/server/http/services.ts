@@ -1,6 +1,7 @@
 import type { Identity } from '../auth';
 import type { Config } from '../config';
 import type { Fleet } from '../fleet';
+import type { ForcedTlsHealthService } from '../forced-tls';
 import type { LookupService } from '../lookup';
 import type { PolicyService } from '../policy-service';
 import type { PortalService } from '../portal/service';
@@ -16,6 +17,8 @@ export interface Services {
   fleet: Fleet;
   /** The secure portal, once registered (null without portal tables). */
   portal?: PortalService | null;
+  /** Forced-TLS health checks and alerts, once started (null without health tables). */
+  forcedTlsHealth?: ForcedTlsHealthService | null;
 }
 
 declare module 'fastify' {

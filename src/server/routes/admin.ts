@@ -183,7 +183,7 @@ export function adminRoutes(app: FastifyInstance): void {
       schema: {
         summary: 'Preview importing TLS-required Exchange Online connectors (admin)',
         description:
-          'Reads Get-OutboundConnector | ConvertTo-Json and shows what it would add to forcedTlsDomains. Changes nothing: apply with PUT /admin/policy.',
+          'Reads Get-OutboundConnector | ConvertTo-Json and shows what it would add to forcedTlsDomains, with each connector level and TlsDomain. Changes nothing: apply with PUT /admin/policy.',
         body: connectorImportBody,
         response: { 200: connectorImportSchema, ...errorResponses(400, 401, 403, 413) },
       },
@@ -195,13 +195,14 @@ export function adminRoutes(app: FastifyInstance): void {
       const imported = importOutboundConnectors(json);
       if (!imported.ok) throw new ApiError('CONNECTOR_JSON_INVALID', imported.message);
       const current = await policies().current();
-      const { add, keep } = connectorImportChanges(current.policy.forcedTlsDomains, imported.value.domains);
+      const changes = connectorImportChanges(current.policy.forcedTlsDomains, imported.value.entries);
       return {
         connectors: imported.value.connectors,
         skipped: imported.value.skipped,
-        add,
-        keep,
-        resultingForcedTlsDomains: [...new Set([...current.policy.forcedTlsDomains, ...add])].sort(),
+        add: changes.add,
+        update: changes.update,
+        keep: changes.keep,
+        resultingForcedTlsDomains: changes.result,
         basedOnVersion: current.version,
       };
     },

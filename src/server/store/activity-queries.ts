@@ -43,6 +43,21 @@ async function totals(
   return (top === undefined ? query : query.limit(top)).execute();
 }
 
+/** Adds one to the day's count of `decision` for each domain (in the order writers lock rows in). */
+async function bumpDomainDecisions(
+  trx: Tx,
+  day: string,
+  decision: ActivityDecision,
+  domains: readonly string[],
+): Promise<void> {
+  for (const domain of domains)
+    await sql`INSERT INTO activity_domain_decisions (day, domain, decision, count)
+      VALUES (${day}, ${domain}, ${decision}, 1)
+      ON CONFLICT (day, domain, decision) DO UPDATE SET count = activity_domain_decisions.count + 1`.execute(
+      trx,
+    );
+}
+
 /** Rows are locked in one order by every writer, so two instances counting at once cannot deadlock. */
 const distinct = (values: readonly string[]): string[] => [...new Set(values)].sort();
 
@@ -52,7 +67,9 @@ export function createActivityStore(db: Db): ActivityStore {
       const day = dayOf(event.at);
       await db.transaction().execute(async (trx) => {
         await bump(trx, 'activity_daily', day, event.decision);
-        for (const domain of distinct(event.riskyDomains)) await bump(trx, 'activity_domains', day, domain);
+        const domains = distinct(event.riskyDomains);
+        for (const domain of domains) await bump(trx, 'activity_domains', day, domain);
+        await bumpDomainDecisions(trx, day, event.decision, domains);
         for (const type of distinct(event.detectionTypes)) await bump(trx, 'activity_types', day, type);
         for (const address of distinct(event.riskyAddresses))
           await bump(trx, 'activity_addresses', day, address);
@@ -114,9 +131,24 @@ export function createActivityStore(db: Db): ActivityStore {
         topAddresses: addresses.map(({ key, count }) => ({ address: key, count })),
       };
     },
+    async warnedDomains(fromDay, toDay, top) {
+      const sum = (decision: ActivityDecision) =>
+        sql<number>`SUM(CASE WHEN decision = ${decision} THEN count ELSE 0 END)`;
+      return db
+        .selectFrom('activity_domain_decisions')
+        .select(['domain', sum('warned').as('warned'), sum('blocked').as('blocked')])
+        .where('day', '>=', fromDay)
+        .where('day', '<=', toDay)
+        .where('decision', 'in', ['warned', 'blocked'])
+        .groupBy('domain')
+        .orderBy(sql`SUM(count)`, 'desc')
+        .orderBy('domain')
+        .limit(top)
+        .execute();
+    },
     async prune(beforeDay) {
       await db.transaction().execute(async (trx) => {
-        for (const table of Object.keys(COUNTED) as CountTable[])
+        for (const table of [...(Object.keys(COUNTED) as CountTable[]), 'activity_domain_decisions'] as const)
           await trx.deleteFrom(table).where('day', '<', beforeDay).execute();
       });
     },

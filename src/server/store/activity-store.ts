@@ -29,8 +29,19 @@ export interface ActivityStore {
   promotePending(before: number): Promise<void>;
   /** Days from `fromDay` to `toDay` (YYYY-MM-DD, inclusive), oldest first. */
   summary(fromDay: string, toDay: string, top: number): Promise<ActivitySummary>;
+  /**
+   * The domains warned or blocked sends went to from `fromDay` to `toDay`, with each count, most sends
+   * first (then by domain), the `top` most. Counted from schema version 9 on (connector proposals).
+   */
+  warnedDomains(fromDay: string, toDay: string, top: number): Promise<WarnedDomain[]>;
   /** Deletes counts for days before `beforeDay`. */
   prune(beforeDay: string): Promise<void>;
+}
+
+export interface WarnedDomain {
+  domain: string;
+  warned: number;
+  blocked: number;
 }
 
 /** The UTC day (YYYY-MM-DD) an activity count falls on. */

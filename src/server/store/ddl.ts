@@ -43,6 +43,7 @@ type Definitions = { readonly [T in keyof Database]: TableDefinition<keyof Datab
 
 const MESSAGE = 'TEXT NOT NULL REFERENCES portal_messages (id)';
 const ROLE = "TEXT NOT NULL CHECK (role IN ('recipient', 'sender'))";
+const DELIVERY_STATES = "('ok', 'at-risk', 'failing')";
 
 /** A count per day and key (activity-store.ts). */
 function dayCounts<K extends string>(key: K): TableDefinition<'day' | 'count' | K> {
@@ -191,6 +192,50 @@ const DEFINITIONS: Definitions = {
   activity_pending: {
     columns: { attempt: 'TEXT PRIMARY KEY', at: 'TIME NOT NULL' },
     indexes: { activity_pending_at: '(at)' },
+  },
+  activity_domain_decisions: {
+    columns: {
+      day: 'TEXT NOT NULL',
+      domain: 'TEXT NOT NULL',
+      decision: 'TEXT NOT NULL',
+      count: 'INT NOT NULL',
+    },
+    key: ['day', 'domain', 'decision'],
+  },
+  forced_tls_health: {
+    columns: {
+      domain: 'TEXT PRIMARY KEY',
+      state: `TEXT NOT NULL CHECK (state IN ${DELIVERY_STATES})`,
+      since: 'TIME NOT NULL',
+      checked_at: 'TIME NOT NULL',
+      verdict: 'TEXT NOT NULL',
+      alerted_state: `TEXT CHECK (alerted_state IN ${DELIVERY_STATES})`,
+      alerted_at: 'TIME',
+      reminded_at: 'TIME',
+    },
+  },
+  forced_tls_health_samples: {
+    columns: {
+      domain: 'TEXT NOT NULL',
+      at: 'TIME NOT NULL',
+      state: `TEXT NOT NULL CHECK (state IN ${DELIVERY_STATES})`,
+      reasons: 'TEXT NOT NULL',
+    },
+    key: ['domain', 'at'],
+  },
+  alert_outbox: {
+    columns: {
+      id: 'SERIAL',
+      created_at: 'TIME NOT NULL',
+      channel: "TEXT NOT NULL CHECK (channel IN ('email', 'webhook'))",
+      payload: 'TEXT NOT NULL',
+      attempts: 'INT NOT NULL DEFAULT 0',
+      next_attempt_at: 'TIME',
+      sent_at: 'TIME',
+      last_error: 'TEXT',
+    },
+    rowid: true,
+    indexes: { alert_outbox_due: '(next_attempt_at) WHERE next_attempt_at IS NOT NULL' },
   },
 };
 

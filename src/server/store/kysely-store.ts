@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import { upgradeForcedTls } from '../../contract/policy';
 import type { OrgPolicy } from '../../core/policy';
 import { createActivityStore } from './activity-queries';
+import { createHealthStore } from './health-queries';
 import { createPortalStore } from './portal-queries';
 import type { Db, DialectHooks, PolicyAuditTable, PolicyTable, ReportTable } from './schema';
 import type { PolicyAuditEntry, PolicyChange, Store, StoredPolicy, StoredReport } from './store';
@@ -18,8 +20,17 @@ const toStoredReport = (row: ReportTable): StoredReport => ({
   staleUntil: row.stale_until,
 });
 
+/** A kept policy, its forced-TLS entries upgraded from plain strings when it predates levels. */
+function storedPolicy(body: string): OrgPolicy {
+  const policy = JSON.parse(body) as OrgPolicy;
+  return {
+    ...policy,
+    forcedTlsDomains: upgradeForcedTls(policy.forcedTlsDomains) as OrgPolicy['forcedTlsDomains'],
+  };
+}
+
 const toStoredPolicy = (row: Omit<PolicyTable, 'id'>): StoredPolicy => ({
-  policy: JSON.parse(row.body) as OrgPolicy,
+  policy: storedPolicy(row.body),
   version: row.version,
   updatedAt: row.updated_at,
   updatedBy: row.updated_by,
@@ -37,7 +48,7 @@ const toAuditEntry = (row: Omit<PolicyAuditTable, 'body'>): PolicyAuditEntry => 
 const toVersionedPolicy = (
   row: Pick<PolicyAuditTable, 'version' | 'at' | 'actor' | 'body'>,
 ): StoredPolicy => ({
-  policy: JSON.parse(row.body) as OrgPolicy,
+  policy: storedPolicy(row.body),
   version: row.version,
   updatedAt: row.at,
   updatedBy: row.actor,
@@ -56,6 +67,7 @@ export function createKyselyStore(db: Db, hooks: DialectHooks): Store {
     dialect: hooks.dialect,
     portal: createPortalStore(db, hooks),
     activity: createActivityStore(db),
+    health: createHealthStore(db, hooks),
     async getReport(domain) {
       const row = await db
         .selectFrom('domain_reports')

@@ -92,9 +92,11 @@ export async function copySqliteToPostgres(from: string, to: string): Promise<Ta
         await insertBatch(trx, table, batch);
         counts.push({ table, rows });
       }
-      // Audit events keep their ids; new ones continue after them.
+      // Audit events and queued alerts keep their ids; new ones continue after them.
       await sql`SELECT setval(pg_get_serial_sequence('portal_events', 'id'), COALESCE(MAX(id), 0) + 1, false)
         FROM portal_events`.execute(trx);
+      await sql`SELECT setval(pg_get_serial_sequence('alert_outbox', 'id'), COALESCE(MAX(id), 0) + 1, false)
+        FROM alert_outbox`.execute(trx);
       return counts;
     });
   } catch (error) {

@@ -1,14 +1,22 @@
 import { sql } from 'kysely';
-import { createSchemaSql, versionsToApply } from './ddl';
+import { createSchemaSql, createTablesSql, versionsToApply } from './ddl';
 import type { Db } from './schema';
 
 /**
  * The PostgreSQL schema's history: the same tables and columns as SQLite's (ddl.ts), and the versions a
  * database has applied as rows of tlsgate_schema. A new database is created with the whole schema at the
  * latest version; one from an earlier TLS Gate takes the steps after its version. UPGRADES[n - 2] brings a
- * database from version n - 1 to n: none yet. A new step is appended, never edited.
+ * database from version n - 1 to n. A new step is appended, never edited.
  */
-const UPGRADES: readonly string[] = [];
+const UPGRADES: readonly string[] = [
+  // 2 (SQLite's 9): warned and blocked counts per domain (connector proposals); forced-TLS health and the
+  // alert outbox.
+  createTablesSql(
+    ['activity_domain_decisions', 'forced_tls_health', 'forced_tls_health_samples', 'alert_outbox'],
+    'postgres',
+    { ifNotExists: true },
+  ),
+];
 
 export const POSTGRES_SCHEMA_VERSION = UPGRADES.length + 1;
 

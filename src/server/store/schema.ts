@@ -1,4 +1,5 @@
 import type { Generated, Kysely, Transaction } from 'kysely';
+import type { DeliveryState } from '../../core/delivery';
 import type { PortalMethod, PortalRole, PortalState } from './portal-store';
 
 /**
@@ -129,6 +130,39 @@ export interface ActivityPendingTable {
   at: number;
 }
 
+/** A forced-TLS domain's latest health check, and what the admin was last told (health-store.ts). */
+export interface ForcedTlsHealthTable {
+  domain: string;
+  state: DeliveryState;
+  since: number;
+  checked_at: number;
+  /** The DeliveryVerdict as JSON. */
+  verdict: string;
+  alerted_state: DeliveryState | null;
+  alerted_at: number | null;
+  reminded_at: number | null;
+}
+
+export interface ForcedTlsHealthSampleTable {
+  domain: string;
+  at: number;
+  state: DeliveryState;
+  /** The verdict's reasons as JSON. */
+  reasons: string;
+}
+
+export interface AlertOutboxTable {
+  id: Generated<number>;
+  created_at: number;
+  channel: 'email' | 'webhook';
+  payload: string;
+  attempts: Generated<number>;
+  /** Null once sent or given up. */
+  next_attempt_at: number | null;
+  sent_at: number | null;
+  last_error: string | null;
+}
+
 export interface Database {
   domain_reports: ReportTable;
   policy: PolicyTable;
@@ -145,9 +179,14 @@ export interface Database {
   portal_replies: PortalReplyTable;
   activity_daily: DayCountTable & { decision: string };
   activity_domains: DayCountTable & { domain: string };
+  /** Per domain and decision (warned, blocked, ...): the traffic connector proposals rank by. */
+  activity_domain_decisions: DayCountTable & { domain: string; decision: string };
   activity_types: DayCountTable & { type: string };
   activity_addresses: DayCountTable & { address: string };
   activity_pending: ActivityPendingTable;
+  forced_tls_health: ForcedTlsHealthTable;
+  forced_tls_health_samples: ForcedTlsHealthSampleTable;
+  alert_outbox: AlertOutboxTable;
 }
 
 /** Every table, parents before the tables that refer to them (the order migrate-store copies in). */
@@ -170,6 +209,10 @@ export const TABLES = [
   'activity_types',
   'activity_addresses',
   'activity_pending',
+  'activity_domain_decisions',
+  'forced_tls_health',
+  'forced_tls_health_samples',
+  'alert_outbox',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
 export type StoreDialect = 'sqlite' | 'postgres';

@@ -4,7 +4,7 @@ import { TABLES } from './schema';
 
 /**
  * The SQLite schema's history. PRAGMA user_version is the version a file is at. A new file is created with
- * the whole schema (ddl.ts) at the latest version; a file from an earlier TLS Gate (versions 1 to 8) takes
+ * the whole schema (ddl.ts) at the latest version; a file from an earlier TLS Gate (at any version before the latest) takes
  * the steps after its version, each once, in order, inside a transaction. The steps below never change; a
  * new one is appended.
  */
@@ -29,6 +29,10 @@ const ADDED_IN: Readonly<Record<TableName, number>> = {
   portal_throttle: 6,
   portal_expiry_caps: 7,
   portal_replies: 8,
+  activity_domain_decisions: 9,
+  forced_tls_health: 9,
+  forced_tls_health_samples: 9,
+  alert_outbox: 9,
 };
 
 /**
@@ -100,6 +104,9 @@ const UPGRADES: readonly string[] = [
   tablesAddedIn(6),
   PORTAL_MAX_EXPIRY_SCHEMA,
   PORTAL_REPLIES,
+  // 9: warned and blocked counts per domain (connector proposals, forced-tls-proposals.ts); forced-TLS
+  // health (the latest check per domain, 90 days of samples) and the alerts waiting to go out.
+  tablesAddedIn(9),
 ];
 
 export const SCHEMA_VERSION = UPGRADES.length + 1;

@@ -2,6 +2,7 @@ import type { PolicyChange } from '../../contract/policy';
 import type { DomainReport } from '../../core/report';
 import type { OrgPolicy } from '../../core/policy';
 import type { ActivityStore } from './activity-store';
+import type { HealthStore } from './health-store';
 import type { PortalStore } from './portal-store';
 
 /**
@@ -47,6 +48,8 @@ export interface Store {
   readonly portal?: PortalStore;
   /** On-send activity counts; a store without them cannot serve the activity routes. */
   readonly activity?: ActivityStore;
+  /** Forced-TLS health and the alert outbox; a store without them cannot monitor forced-TLS domains. */
+  readonly health?: HealthStore;
   getReport(domain: string): Promise<StoredReport | null>;
   putReport(report: StoredReport): Promise<void>;
   /** The current policy, or null before anyone has set one. */
