@@ -1,6 +1,8 @@
 import { Button, makeStyles, Spinner, tokens } from '@fluentui/react-components';
 import { useCallback, useEffect, useId, useState, type ReactElement } from 'react';
-import { deliverySentence } from '../src/core/delivery-messages';
+import type { DeliveryVerdict, MxDelivery } from '../src/core/delivery';
+import { deliveryProblem, deliverySentence } from '../src/core/delivery-messages';
+import type { Language } from '../src/core/status';
 import type { AdminApi, DomainHealth, HealthResponse } from './api';
 import { DeliveryStateBadge } from './DeliveryStateBadge';
 import { HealthTimeline } from './HealthTimeline';
@@ -44,6 +46,12 @@ const useStyles = makeStyles({
   hosts: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
   check: { display: 'flex', alignItems: 'center', columnGap: tokens.spacingHorizontalS },
 });
+
+/** Why a host is refused or at risk, in the words of the delivery sentence, without its name. */
+function hostProblems(verdict: DeliveryVerdict, mx: MxDelivery, language: Language): string[] {
+  const detail = { tlsDomain: verdict.tlsDomain ?? '', expiry: mx.notAfter?.slice(0, 10) ?? '' };
+  return mx.problems.map((code) => deliveryProblem(code, detail, language));
+}
 
 /** One forced-TLS domain: its state in words, the hosts and certificates behind it, a re-check, 90 days. */
 function DomainCard({
@@ -103,7 +111,7 @@ function DomainCard({
                 <ul className={styles.hosts}>
                   {verdict.mx.map((mx) => (
                     <li key={mx.host}>
-                      {mx.host} ({mx.accepted ? s.tls.accepted : s.tls.refused}
+                      {mx.host} ({s.tls.hostVerdict(mx.accepted, hostProblems(verdict, mx, language))}
                       {'; '}
                       {mx.certNames.length > 0 ? s.tls.certificateFor(mx.certNames) : s.tls.noCertificate}
                       {mx.notAfter ? `, ${s.tls.expires(s.tls.date(mx.notAfter))}` : ''})

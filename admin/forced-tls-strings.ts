@@ -76,8 +76,8 @@ export interface ForcedTlsStrings {
   unchecked: string;
   wildcard: string;
   mailServers: string;
-  accepted: string;
-  refused: string;
+  /** A host's verdict with what is wrong with it: "refused: offers no STARTTLS". */
+  hostVerdict: (accepted: boolean, problems: readonly string[]) => string;
   certificateFor: (names: readonly string[]) => string;
   noCertificate: string;
   expires: (date: string) => string;
@@ -222,8 +222,11 @@ export const FORCED_TLS_STRINGS: Readonly<Record<Language, ForcedTlsStrings>> = 
     unchecked: 'Not checked',
     wildcard: 'Not checked: no single domain to probe.',
     mailServers: 'Mail servers',
-    accepted: 'accepted',
-    refused: 'refused',
+    hostVerdict: (accepted, problems) => {
+      const why = listed(problems, 'and');
+      if (accepted) return why ? `accepted, but ${why}` : 'accepted';
+      return why ? `refused: ${why}` : 'refused';
+    },
     certificateFor: (names) => `certificate for ${names.join(', ')}`,
     noCertificate: 'no certificate',
     expires: (date) => `expires ${date}`,
@@ -343,8 +346,11 @@ export const FORCED_TLS_STRINGS: Readonly<Record<Language, ForcedTlsStrings>> = 
     unchecked: 'Niet gecontroleerd',
     wildcard: 'Niet gecontroleerd: er is niet één domein om te controleren.',
     mailServers: 'Mailservers',
-    accepted: 'geaccepteerd',
-    refused: 'geweigerd',
+    hostVerdict: (accepted, problems) => {
+      const why = listed(problems, 'en');
+      if (accepted) return why ? `geaccepteerd, maar ${why}` : 'geaccepteerd';
+      return why ? `geweigerd: ${why}` : 'geweigerd';
+    },
     certificateFor: (names) => `certificaat voor ${names.join(', ')}`,
     noCertificate: 'geen certificaat',
     expires: (date) => `verloopt op ${date}`,

@@ -77,7 +77,9 @@ function statusLine(snapshot: PaneSnapshot, s: Strings): string {
   if (checking > 0) return s.checking(checking);
   if (snapshot.rows.length === 0) return '';
   const risky = snapshot.rows.filter((row) => row.report?.status !== 'enforced').length;
-  return s.checked(snapshot.rows.length, risky);
+  // Enforced, and yet the connector would refuse every mail server: said apart, as such mail bounces.
+  const failing = snapshot.rows.filter((row) => row.report?.delivery?.state === 'failing').length;
+  return s.checked(snapshot.rows.length, risky, failing);
 }
 
 /** Opened by the Smart Alert: why the send was stopped, in the words the alert used. */

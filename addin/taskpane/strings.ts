@@ -66,7 +66,8 @@ export interface Strings extends ReportStrings {
   retry: string;
   stoppedTitles: Record<'blocked' | 'warned', string>;
   checking: (n: number) => string;
-  checked: (n: number, risky: number) => string;
+  /** `failing`: forced-TLS domains whose mail servers the connector would all refuse (still enforced TLS). */
+  checked: (n: number, risky: number, failing: number) => string;
 }
 
 export const STRINGS: Readonly<Record<Language, Strings>> = {
@@ -184,7 +185,9 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
       warned: 'TLS Gate warned about this message',
     },
     checking: (n) => `Checking ${n} ${plural(n, 'domain', 'domains')}…`,
-    checked: (n, risky) => `Checked ${n} ${plural(n, 'domain', 'domains')}; ${risky} without enforced TLS.`,
+    checked: (n, risky, failing) =>
+      `Checked ${n} ${plural(n, 'domain', 'domains')}; ${risky} without enforced TLS` +
+      (failing > 0 ? `; ${failing} will not receive mail.` : '.'),
   },
   nl: {
     ...REPORT_STRINGS.nl,
@@ -302,7 +305,8 @@ export const STRINGS: Readonly<Record<Language, Strings>> = {
       warned: 'TLS Gate waarschuwde voor dit bericht',
     },
     checking: (n) => `${n} ${plural(n, 'domein', 'domeinen')} controleren…`,
-    checked: (n, risky) =>
-      `${n} ${plural(n, 'domein', 'domeinen')} gecontroleerd; ${risky} zonder afgedwongen TLS.`,
+    checked: (n, risky, failing) =>
+      `${n} ${plural(n, 'domein', 'domeinen')} gecontroleerd; ${risky} zonder afgedwongen TLS` +
+      (failing > 0 ? `; ${failing} ${plural(failing, 'ontvangt', 'ontvangen')} geen mail.` : '.'),
   },
 };

@@ -26,34 +26,61 @@ export const DELIVERY_STATE_LABELS: Record<DeliveryLanguage, Record<DeliveryStat
   nl: { ok: 'Wordt bezorgd', 'at-risk': 'Risico', failing: 'Wordt niet bezorgd' },
 };
 
-type Reason = (host: string, detail: { tlsDomain: string; expiry: string }) => string;
+export interface DeliveryProblemDetail {
+  /** The host the problem is about; absent where the reader is already looking at that host. */
+  host?: string | undefined;
+  tlsDomain: string;
+  /** The certificate's end, YYYY-MM-DD. */
+  expiry: string;
+}
+
+type Reason = (host: string | undefined, detail: DeliveryProblemDetail) => string;
+
+/** "mx.example offers…", or "offers…" beside the host's own name. */
+const subject = (host: string | undefined): string => (host === undefined ? '' : `${host} `);
+const certificateEn = (host: string | undefined): string =>
+  host === undefined ? 'the certificate' : `the certificate of ${host}`;
+const certificateNl = (host: string | undefined): string =>
+  host === undefined ? 'het certificaat' : `het certificaat van ${host}`;
 
 const REASONS: Record<DeliveryLanguage, Record<DeliveryProblemCode, Reason>> = {
   en: {
     NO_MAIL_HOST: () => 'no mail server could be found for it',
     MX_LOOKUP_FAILED: () => 'its mail servers could not be looked up in DNS',
-    MX_UNREACHABLE: (h) => `${h} does not answer`,
-    NO_STARTTLS: (h) => `${h} offers no STARTTLS`,
-    TLS_FAILED: (h) => `the TLS handshake with ${h} fails`,
-    CERT_UNTRUSTED: (h) => `the certificate of ${h} is not trusted`,
-    CERT_EXPIRED: (h) => `the certificate of ${h} has expired`,
-    NAME_MISMATCH: (h, d) => `the certificate of ${h} does not name ${d.tlsDomain}`,
-    CERT_EXPIRES_SOON: (h, d) => `the certificate of ${h} expires on ${d.expiry}`,
-    LEGACY_TLS_ONLY: (h) => `${h} offers only TLS 1.0 or 1.1`,
+    MX_UNREACHABLE: (h) => `${subject(h)}does not answer`,
+    NO_STARTTLS: (h) => `${subject(h)}offers no STARTTLS`,
+    TLS_FAILED: (h) => (h === undefined ? 'the TLS handshake fails' : `the TLS handshake with ${h} fails`),
+    CERT_UNTRUSTED: (h) => `${certificateEn(h)} is not trusted`,
+    CERT_EXPIRED: (h) => `${certificateEn(h)} has expired`,
+    NAME_MISMATCH: (h, d) => `${certificateEn(h)} does not name ${d.tlsDomain}`,
+    CERT_EXPIRES_SOON: (h, d) => `${certificateEn(h)} expires on ${d.expiry}`,
+    LEGACY_TLS_ONLY: (h) => `${subject(h)}offers only TLS 1.0 or 1.1`,
   },
   nl: {
     NO_MAIL_HOST: () => 'er is geen mailserver voor gevonden',
     MX_LOOKUP_FAILED: () => 'de mailservers konden niet in DNS worden opgezocht',
-    MX_UNREACHABLE: (h) => `${h} antwoordt niet`,
-    NO_STARTTLS: (h) => `${h} biedt geen STARTTLS`,
-    TLS_FAILED: (h) => `de TLS-handshake met ${h} mislukt`,
-    CERT_UNTRUSTED: (h) => `het certificaat van ${h} wordt niet vertrouwd`,
-    CERT_EXPIRED: (h) => `het certificaat van ${h} is verlopen`,
-    NAME_MISMATCH: (h, d) => `het certificaat van ${h} noemt ${d.tlsDomain} niet`,
-    CERT_EXPIRES_SOON: (h, d) => `het certificaat van ${h} verloopt op ${d.expiry}`,
-    LEGACY_TLS_ONLY: (h) => `${h} biedt alleen TLS 1.0 of 1.1`,
+    MX_UNREACHABLE: (h) => `${subject(h)}antwoordt niet`,
+    NO_STARTTLS: (h) => `${subject(h)}biedt geen STARTTLS`,
+    TLS_FAILED: (h) => (h === undefined ? 'de TLS-handshake mislukt' : `de TLS-handshake met ${h} mislukt`),
+    CERT_UNTRUSTED: (h) => `${certificateNl(h)} wordt niet vertrouwd`,
+    CERT_EXPIRED: (h) => `${certificateNl(h)} is verlopen`,
+    NAME_MISMATCH: (h, d) => `${certificateNl(h)} noemt ${d.tlsDomain} niet`,
+    CERT_EXPIRES_SOON: (h, d) => `${certificateNl(h)} verloopt op ${d.expiry}`,
+    LEGACY_TLS_ONLY: (h) => `${subject(h)}biedt alleen TLS 1.0 of 1.1`,
   },
 };
+
+/**
+ * One problem in words: about `detail.host` when given ("mx.example offers no STARTTLS"), else about the host
+ * it is shown beside ("offers no STARTTLS").
+ */
+export function deliveryProblem(
+  code: DeliveryProblemCode,
+  detail: DeliveryProblemDetail,
+  language: DeliveryLanguage,
+): string {
+  return REASONS[language][code](detail.host, detail);
+}
 
 const MAX_REASONS = 3;
 
@@ -61,10 +88,11 @@ const MAX_REASONS = 3;
 export function deliveryReasons(verdict: DeliveryVerdict, language: DeliveryLanguage): string {
   const phrases = verdict.reasons.map((reason) => {
     const host = verdict.mx.find((mx) => mx.host === reason.host);
-    return REASONS[language][reason.code](reason.host ?? '', {
-      tlsDomain: verdict.tlsDomain ?? '',
-      expiry: host?.notAfter?.slice(0, 10) ?? '',
-    });
+    return deliveryProblem(
+      reason.code,
+      { host: reason.host, tlsDomain: verdict.tlsDomain ?? '', expiry: host?.notAfter?.slice(0, 10) ?? '' },
+      language,
+    );
   });
   const shown = phrases.slice(0, MAX_REASONS);
   const rest = phrases.length - shown.length;

@@ -149,13 +149,17 @@ describe('the health view', () => {
     expect(plain.textContent).toContain(
       'Your organisation requires TLS for plain.example, but mx.plain.example offers no STARTTLS: mail to it will wait in the queue and then return undelivered.',
     );
-    expect(plain.textContent).toContain('mx.plain.example (refused; no certificate)');
+    // Each host says why it is refused or at risk, in the sentence's words.
+    expect(plain.textContent).toContain('mx.plain.example (refused: offers no STARTTLS; no certificate)');
     expect(soon.textContent).toContain('At risk');
     expect(soon.textContent).toContain('Domain validation (mx.soon.example)');
     expect(soon.textContent).toContain(
       'Mail to soon.example is still delivered, but the certificate of mx.soon.example expires on 2026-11-25.',
     );
     expect(soon.textContent).toContain('Soonest certificate expiry25 Nov 2026');
+    expect(soon.textContent).toContain(
+      'mx.soon.example (accepted, but the certificate expires on 2026-11-25; certificate for mx.soon.example, expires 25 Nov 2026)',
+    );
     expect(wildcard.textContent).toContain('Not checked: no single domain to probe.');
     expect(within(wildcard).queryByRole('button')).toBeNull();
     expect(good.textContent).toContain('Delivered');
@@ -214,6 +218,12 @@ describe('the health view', () => {
       'Uw organisatie vereist TLS voor plain.example, maar mx.plain.example biedt geen STARTTLS',
     );
     expect(soon.textContent).toContain('Risico');
+    expect(plain.textContent).toContain(
+      'mx.plain.example (geweigerd: biedt geen STARTTLS; geen certificaat)',
+    );
+    expect(soon.textContent).toContain(
+      'mx.soon.example (geaccepteerd, maar het certificaat verloopt op 2026-11-25; certificaat voor mx.soon.example',
+    );
     expect(screen.getByText(/elke 6 uur .* Wijzigingen worden gemeld per e-mail\./)).toBeTruthy();
     expect(within(plain).getByRole('button', { name: 'plain.example nu controleren' })).toBeTruthy();
   });

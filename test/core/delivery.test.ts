@@ -5,7 +5,7 @@ import {
   type DeliveryProblemCode,
   type DeliveryVerdict,
 } from '../../src/core/delivery';
-import { deliveryReasons, deliverySentence } from '../../src/core/delivery-messages';
+import { deliveryProblem, deliveryReasons, deliverySentence } from '../../src/core/delivery-messages';
 import { FORCED_TLS_LEVELS, type ForcedTlsEntry, type ForcedTlsLevel } from '../../src/core/policy';
 import type { MxReport, TlsInfo } from '../../src/core/report';
 import { backupWithoutTlsReport, CHECKED_AT, mx, report, tls } from '../support/reports';
@@ -362,6 +362,18 @@ describe('deliverySentence', () => {
     );
     expect(deliveryReasons(misnamed, 'nl')).toBe(
       'het certificaat van mx.partner.example noemt mx.partner.example niet',
+    );
+    // Beside the host's own name (the console's host list), the same words without it.
+    const detail = { tlsDomain: HOST, expiry: '' };
+    expect(deliveryProblem('NAME_MISMATCH', detail, 'en')).toBe(
+      'the certificate does not name mx.partner.example',
+    );
+    expect(deliveryProblem('NAME_MISMATCH', detail, 'nl')).toBe(
+      'het certificaat noemt mx.partner.example niet',
+    );
+    expect(deliveryProblem('NO_STARTTLS', detail, 'en')).toBe('offers no STARTTLS');
+    expect(deliveryProblem('TLS_FAILED', { ...detail, host: HOST }, 'nl')).toBe(
+      'de TLS-handshake met mx.partner.example mislukt',
     );
     expect(deliverySentence(DOMAIN, verdictOf([], 'encryption-only'), 'en')).toBe(
       'Your organisation requires TLS for partner.example, but no mail server could be found for it: ' +

@@ -67,6 +67,10 @@ describe('a forced-TLS recipient domain', () => {
     expect(partner.getByText('Enforced TLS')).toBeTruthy();
     expect(partner.getByText(FAILING_EN)).toBeTruthy();
     expect(row('partner.example').getAttribute('data-delivery')).toBe('failing');
+    // The summary counts it as enforced, and says apart that it will not receive the mail.
+    expect(
+      screen.getByText('Checked 2 domains; 0 without enforced TLS; 1 will not receive mail.'),
+    ).toBeTruthy();
 
     // A healthy one says nothing about delivery.
     const ok = row('healthy.example');
@@ -89,6 +93,9 @@ describe('a forced-TLS recipient domain', () => {
     expect(within(row('partner.example')).getByText('Afgedwongen TLS')).toBeTruthy();
     expect(within(row('partner.example')).getByText(FAILING_NL)).toBeTruthy();
     expect(row('healthy.example').textContent).not.toMatch(/onbestelbaar|nog bezorgd/);
+    expect(
+      screen.getByText('2 domeinen gecontroleerd; 0 zonder afgedwongen TLS; 1 ontvangt geen mail.'),
+    ).toBeTruthy();
   });
 
   it('whose delivery is at risk gets a quieter note, and the message goes', async () => {
@@ -103,6 +110,8 @@ describe('a forced-TLS recipient domain', () => {
     ).toBeTruthy();
     const verdict = await screen.findByTestId('verdict', {}, WAIT);
     expect(within(verdict).getByText('The message will be sent')).toBeTruthy();
+    // At risk is still delivered: the summary adds nothing.
+    expect(screen.getByText('Checked 1 domain; 0 without enforced TLS.')).toBeTruthy();
   });
 
   it('keeps the sentence from the prefetched status when the backend cannot be reached', async () => {
