@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { ForcedTlsEntry } from '../../src/core/policy';
 import { axeViolations } from '../support/axe';
 import { MailInternet, type MailHost } from '../support/mail-internet';
+import { saveScreenshot } from '../support/screenshots';
 import { cspViolationsOf, startUiServer, useChromium, type UiServer } from '../support/ui-server';
 import { startWebhookInbox, type WebhookInbox } from '../support/webhook-inbox';
 
@@ -19,8 +18,6 @@ import { startWebhookInbox, type WebhookInbox } from '../support/webhook-inbox';
 // A build before the first test, real probes in every step; CI runs this beside other suites on two cores.
 jest.setTimeout(120_000);
 
-const SCREENSHOTS = join(__dirname, '../../test-output/screenshots');
-const DOCS_IMAGES = resolve(__dirname, '../../docs/images');
 const ADMIN_TOKEN = 'forced-tls-e2e-'.padEnd(48, 'x');
 const HOUR = 3_600_000;
 
@@ -65,7 +62,6 @@ const currentPolicy = async () =>
   (await api('GET', '/policy')) as { version: number; policy: { forcedTlsDomains: ForcedTlsEntry[] } };
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   internet = await MailInternet.start();
   await internet.mailHost({ name: 'mx.healthy.example' });
   internet.mx('healthy.example', [[10, 'mx.healthy.example']]);
@@ -123,12 +119,9 @@ async function signIn(): Promise<void> {
   await page.getByText('Signed in as').waitFor();
 }
 
-/** Where the docs' picture would go: always under test-output, into docs/images on request. */
 async function screenshot(name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
-  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
-  if (process.env.UPDATE_SCREENSHOTS === '1')
-    await page.screenshot({ path: join(DOCS_IMAGES, name), fullPage: true });
+  await saveScreenshot(page, name);
 }
 
 const card = (domain: string) => page.locator(`li[data-domain="${domain}"]`);

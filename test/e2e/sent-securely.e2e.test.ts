@@ -5,10 +5,11 @@
  * session no longer shows it. Axe checks the view in English and Dutch, and on a message being read.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { axeViolations } from '../support/axe';
+import { saveScreenshot } from '../support/screenshots';
 import type { BrowserContext, Page } from 'playwright-core';
 import { OFFICE_JS_URL } from '../../addin/office/boot';
 import type { ShimOptions } from '../../addin/try/office-shim';
@@ -18,7 +19,6 @@ import { launchChromium, startUiServer, type UiServer } from '../support/ui-serv
 // A browser round trip per step, a build before the first; CI runs this beside other suites on two cores.
 jest.setTimeout(90_000);
 
-const IMAGE = resolve(__dirname, '../../docs/images/sent-securely.png');
 const SENDER = 'alice@contoso.test';
 const BOB = 'bob@fabrikam.test';
 // Fixed texts: the backend is fresh for the run, and the picture goes into the docs.
@@ -142,8 +142,7 @@ describe('Sent securely in Chromium', () => {
       await pane.getByRole('status').getByText(`Downloaded ${FILE_NAME}.`).waitFor();
     }
     expect(await axeViolations(pane)).toEqual([]);
-    mkdirSync(resolve(IMAGE, '..'), { recursive: true });
-    await pane.screenshot({ path: IMAGE, fullPage: true });
+    await saveScreenshot(pane, 'sent-securely.png');
   });
 
   it('4. revokes after the confirmation; the recipient’s open session shows it gone', async () => {
